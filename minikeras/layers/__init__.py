@@ -1,0 +1,20 @@
+"""Every layer class, by its Keras name, plus Input and InputLayer."""
+from .base import Layer
+from .core import Dense, Activation, Dropout, Flatten, Reshape, RepeatVector, Permute, Lambda
+from .embedding import Embedding
+from .masking import Masking
+from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
+                    add, subtract, multiply, average, maximum, minimum, concatenate, dot)
+from .rnn import RNN, SimpleRNN, GRU, LSTM, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells
+from .wrappers import Wrapper, TimeDistributed, Bidirectional
+from ..models.graph import Input, InputLayer
+from . import recurrent, wrappers, core, embeddings, merge
+
+try:  # convolution and pooling live in their own files
+    from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D
+    from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                          GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
+                          AvgPool1D, AvgPool2D)
+    from . import convolutional, pooling
+except ImportError:  # pragma: no cover - only while those files are being written
+    pass

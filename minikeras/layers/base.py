@@ -1,0 +1,250 @@
+"""The Layer base class: configuration plus pure math (build, call, compute_mask, compute_output_shape).
+
+A layer object holds its configuration. Its weights live in a plain dict built by the pure `build`;
+the layer keeps the current one in `layer.params` only as the stateful Keras face (get_weights,
+set_weights, eager calls). Models read and write those dicts, and their `apply` takes params explicitly.
+"""
+import re
+
+import numpy as np
+
+from .. import backend
+from ..params import flatten_params, unflatten_like
+
+_name_counts = {}
+
+
+def unique_name(base):
+    """Keras-style automatic names: 'dense', then 'dense_1', 'dense_2', ..."""
+    count = _name_counts.get(base, 0)
+    _name_counts[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def snake_case(class_name):
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def is_symbolic(value):
+    from ..models.graph import KerasTensor
+    if isinstance(value, (list, tuple)):
+        return any(is_symbolic(v) for v in value)
+    return isinstance(value, KerasTensor)
+
+
+class Layer:
+    """Base of every layer. Subclasses override the pure methods; the rest is the Keras face."""
+
+    supports_masking = False
+
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, batch_input_shape=None,
+                 batch_shape=None, input_dim=None, batch_size=None, weights=None, **unknown):
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
+                            f"{sorted(unknown)}; see the layer's documentation for the accepted ones.")
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = bool(trainable)
+        self.dtype = dtype if isinstance(dtype, str) else None
+        self.params = None
+        self.built = False
+        self._initial_weights = weights
+        self._inbound_nodes = []
+        self._batch_input_shape = self._declared_input_shape(
+            input_shape, batch_input_shape or batch_shape, input_dim, batch_size)
+
+    # ---- pure math: subclasses override these -------------------------------------------------
+    def build(self, input_shape, rng):
+        """Return this layer's weights for `input_shape` (batch axis included) as a dict of arrays."""
+        return {}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        raise NotImplementedError(f"{type(self).__name__} has no call()")
+
+    def compute_mask(self, x, mask=None):
+        return mask if self.supports_masking else None
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def weight_regularizers(self):
+        """{weight name: regularizer} for the weights whose penalty joins the loss."""
+        return {}
+
+    def weight_constraints(self):
+        """{weight name: constraint} applied after every optimizer update."""
+        return {}
+
+    activity_regularizer = None
+
+    def regularization_loss(self, params):
+        total = 0.0
+        for weight_name, regularizer in self.weight_regularizers().items():
+            if regularizer is not None and weight_name in params:
+                total = total + regularizer(params[weight_name])
+        return total
+
+    def apply_constraints(self, params):
+        constraints = {k: c for k, c in self.weight_constraints().items() if c is not None and k in params}
+        if not constraints:
+            return params
+        return {k: (constraints[k](v) if k in constraints else v) for k, v in params.items()}
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype or backend.floatx()}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config.pop("dtype", None) if isinstance(config.get("dtype"), dict) else None
+        return cls(**config)
+
+    # ---- Keras 1/2 first-layer arguments ------------------------------------------------------
+    def _declared_input_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
+        if batch_input_shape is not None:
+            return tuple(batch_input_shape)
+        if input_shape is None and input_dim is not None:
+            input_shape = self._shape_from_input_dim(input_dim)
+        if input_shape is not None:
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            return (batch_size,) + tuple(input_shape)
+        return None
+
+    def _shape_from_input_dim(self, input_dim):
+        return (input_dim,)
+
+    # ---- the stateful Keras face ---------------------------------------------------------------
+    def __call__(self, inputs, *args, **kwargs):
+        if is_symbolic(inputs) or any(is_symbolic(v) for v in kwargs.values()):
+            from ..models.graph import record_node
+            return record_node(self, inputs, args, kwargs)
+        return self._call_eagerly(inputs, *args, **kwargs)
+
+    def _call_eagerly(self, inputs, training=False, mask=None, **kwargs):
+        inputs = _as_arrays(inputs)
+        self.ensure_built(_batchless_shape(inputs))
+        rng = backend.new_rng() if training else None
+        return self.call(self.params, inputs, mask=mask, training=bool(training), rng=rng, **kwargs)
+
+    def ensure_built(self, input_shape):
+        """Build the weights once, for the first input shape seen; later shapes must fit."""
+        if self.built:
+            self.check_input_shape(input_shape)
+            return
+        self.check_input_shape(input_shape)
+        self.params = self.build(input_shape, backend.new_rng())
+        self._build_input_shape = input_shape
+        self.built = True
+        if self._initial_weights is not None:
+            weights, self._initial_weights = self._initial_weights, None
+            self.set_weights(weights)
+
+    def check_input_shape(self, input_shape):
+        """Raise a ValueError when `input_shape` cannot feed this layer. Default: the last axis must match."""
+        built_shape = getattr(self, "_build_input_shape", None)
+        if not self.built or not _is_single_shape(input_shape) or not _is_single_shape(built_shape):
+            return
+        if built_shape and input_shape and None not in (built_shape[-1], input_shape[-1]) \
+                and built_shape[-1] != input_shape[-1]:
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) was built for inputs of shape "
+                             f"{built_shape} (last axis {built_shape[-1]}) but got shape {input_shape}.")
+
+    def get_weights(self):
+        return [np.array(w) for w in flatten_params(self.params or {})]
+
+    def set_weights(self, weights):
+        current = flatten_params(self.params or {})
+        weights = list(weights)
+        if len(weights) != len(current):
+            raise ValueError(f"Layer '{self.name}' expects a list of {len(current)} weight arrays "
+                             f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
+        new = []
+        for i, (old, value) in enumerate(zip(current, weights)):
+            value = np.asarray(value)
+            if value.shape != old.shape:
+                raise ValueError(f"Layer '{self.name}' weight {i} has shape {old.shape}; "
+                                 f"the value given has shape {value.shape}.")
+            new.append(value.astype(old.dtype))
+        self.params = unflatten_like(self.params, new)
+
+    @property
+    def weights(self):
+        return self.get_weights()
+
+    @property
+    def trainable_weights(self):
+        return self.get_weights() if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        return [] if self.trainable else self.get_weights()
+
+    @property
+    def losses(self):
+        if not self.params:
+            return []
+        value = self.regularization_loss(self.params)
+        return [] if isinstance(value, float) and value == 0.0 else [float(value)]
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(f"Layer '{self.name}' is not built yet, so it has no weights to count: "
+                             f"call it on an input (or give it an input_shape) first.")
+        return int(sum(np.size(w) for w in flatten_params(self.params)))
+
+    @property
+    def input_shape(self):
+        return self._node_shape("input_shapes")
+
+    @property
+    def output_shape(self):
+        return self._node_shape("output_shapes")
+
+    def _node_shape(self, which):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has not been called on an input yet, "
+                                 f"so it has no defined {which[:-1].replace('_', ' ')}.")
+        shapes = getattr(self._inbound_nodes[0], which)
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def input(self):
+        return self._node_tensors("input_tensors")
+
+    @property
+    def output(self):
+        return self._node_tensors("output_tensors")
+
+    def _node_tensors(self, which):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has not been called on an input yet.")
+        tensors = getattr(self._inbound_nodes[0], which)
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _as_arrays(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [_as_arrays(x) for x in inputs]
+    if isinstance(inputs, np.ndarray) and inputs.dtype.kind in "iub":
+        return inputs
+    array = np.asarray(inputs)
+    if array.dtype.kind == "f" and array.dtype != np.dtype(backend.floatx()):
+        array = array.astype(backend.floatx())
+    return array
+
+
+def _batchless_shape(inputs):
+    if isinstance(inputs, list):
+        return [_batchless_shape(x) for x in inputs]
+    return (None,) + tuple(np.shape(inputs)[1:])
+
+
+def _is_single_shape(shape):
+    return isinstance(shape, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in shape)

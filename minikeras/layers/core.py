@@ -1,0 +1,289 @@
+"""The core layers: Dense, Activation, Dropout, Flatten, Reshape, RepeatVector, Permute, Lambda."""
+import autograd.numpy as anp
+import numpy as np
+
+from .. import activations, initializers, regularizers, constraints, backend, legacy
+from .base import Layer
+
+
+def _check_rank(layer, input_shape, min_rank, what="inputs"):
+    if not isinstance(input_shape, tuple) or len(input_shape) < min_rank:
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) expects {what} of rank >= {min_rank} "
+                         f"(batch axis included), got shape {input_shape}.")
+
+
+def _positive_int(layer_type, what, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{layer_type}: {what} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+class Dense(Layer):
+    """`activation(x @ kernel + bias)` on the last axis of an input of any rank, one kernel shared."""
+
+    supports_masking = True
+
+    def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        given = legacy.rename(dict(kwargs), legacy.KERAS1_WEIGHT_ARGS, "Dense")
+        units = given.pop("units", units)
+        kernel_initializer = given.pop("kernel_initializer", kernel_initializer)
+        kernel_regularizer = given.pop("kernel_regularizer", kernel_regularizer)
+        bias_regularizer = given.pop("bias_regularizer", bias_regularizer)
+        kernel_constraint = given.pop("kernel_constraint", kernel_constraint)
+        bias_constraint = given.pop("bias_constraint", bias_constraint)
+        use_bias = given.pop("use_bias", use_bias)
+        super().__init__(**given)
+        self.units = _positive_int("Dense", "units", units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+
+    def build(self, input_shape, rng):
+        _check_rank(self, input_shape, 2)
+        if input_shape[-1] is None:
+            raise ValueError(f"Layer '{self.name}' (Dense) needs a known last axis, got input shape {input_shape}.")
+        params = {"kernel": self.kernel_initializer((input_shape[-1], self.units), rng=rng)}
+        if self.use_bias:
+            params["bias"] = self.bias_initializer((self.units,), rng=rng)
+        return params
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        y = anp.matmul(x, params["kernel"])
+        if self.use_bias:
+            y = y + params["bias"]
+        return self.activation(y)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def weight_regularizers(self):
+        return {"kernel": self.kernel_regularizer, "bias": self.bias_regularizer}
+
+    def weight_constraints(self):
+        return {"kernel": self.kernel_constraint, "bias": self.bias_constraint}
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
+
+
+class Activation(Layer):
+    supports_masking = True
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return self.activation(x)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Dropout(Layer):
+    """Zeroes a fraction `rate` of the inputs while training and scales the rest by 1 / (1 - rate)."""
+
+    supports_masking = True
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}.")
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        if not training or self.rate == 0.0:
+            return x
+        rng = rng if rng is not None else backend.new_rng()
+        shape = x.shape if self.noise_shape is None else tuple(
+            d if n is None else n for n, d in zip(self.noise_shape, x.shape))
+        keep = (rng.random(shape) >= self.rate).astype(x.dtype) / (1.0 - self.rate)
+        return x * keep
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+
+    def build(self, input_shape, rng):
+        if any(d is None for d in input_shape[1:]):
+            raise ValueError(f"Layer '{self.name}' (Flatten) needs every non-batch axis known to compute its output "
+                             f"size, got input shape {input_shape}. Give the Input a full shape, or use a global "
+                             f"pooling layer for variable lengths.")
+        return {}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        if self.data_format == "channels_first" and x.ndim > 2:
+            x = anp.moveaxis(x, 1, -1)
+        return anp.reshape(x, (x.shape[0], -1))
+
+    def compute_output_shape(self, input_shape):
+        size = None if any(d is None for d in input_shape[1:]) else int(np.prod(input_shape[1:]))
+        return (input_shape[0], size)
+
+    def check_input_shape(self, input_shape):
+        _check_same_shape(self, input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
+
+class Reshape(Layer):
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+        if sum(d == -1 for d in self.target_shape) > 1:
+            raise ValueError(f"Reshape: at most one axis of target_shape may be -1, got {self.target_shape}.")
+
+    def compute_output_shape(self, input_shape):
+        if -1 not in self.target_shape:
+            known = input_shape[1:]
+            if None not in known and np.prod(known) != np.prod(self.target_shape):
+                raise ValueError(f"Layer '{self.name}' (Reshape) cannot reshape input shape {input_shape} "
+                                 f"({int(np.prod(known))} values a sample) to {self.target_shape} "
+                                 f"({int(np.prod(self.target_shape))} values).")
+            return (input_shape[0],) + self.target_shape
+        if None in input_shape[1:]:
+            return (input_shape[0],) + tuple(None if d == -1 else d for d in self.target_shape)
+        total, rest = int(np.prod(input_shape[1:])), -int(np.prod(self.target_shape))
+        if total % rest:
+            raise ValueError(f"Layer '{self.name}' (Reshape) cannot reshape input shape {input_shape} to "
+                             f"{self.target_shape}: {total} values do not divide into it.")
+        return (input_shape[0],) + tuple(total // rest if d == -1 else d for d in self.target_shape)
+
+    def build(self, input_shape, rng):
+        self.compute_output_shape(input_shape)
+        return {}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return anp.reshape(x, (x.shape[0],) + self.target_shape)
+
+    def check_input_shape(self, input_shape):
+        _check_same_shape(self, input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "target_shape": self.target_shape}
+
+
+class RepeatVector(Layer):
+    """(batch, features) -> (batch, n, features)."""
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = _positive_int("RepeatVector", "n", n)
+
+    def build(self, input_shape, rng):
+        if len(input_shape) != 2:
+            raise ValueError(f"Layer '{self.name}' (RepeatVector) expects 2-D input (batch, features), "
+                             f"got shape {input_shape}.")
+        return {}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return anp.repeat(x[:, None, :], self.n, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}
+
+
+class Permute(Layer):
+    """Reorders the non-batch axes; `dims` counts from 1, as in Keras."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {self.dims}.")
+
+    def build(self, input_shape, rng):
+        if len(input_shape) != len(self.dims) + 1:
+            raise ValueError(f"Layer '{self.name}' (Permute) with dims {self.dims} expects inputs of rank "
+                             f"{len(self.dims) + 1}, got shape {input_shape}.")
+        return {}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return anp.transpose(x, (0,) + self.dims)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def get_config(self):
+        return {**super().get_config(), "dims": self.dims}
+
+
+class Lambda(Layer):
+    """Wraps a function of the input. Use autograd.numpy inside it so gradients flow."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda: function must be callable, got {type(function).__name__}.")
+        self.function = function
+        self._output_shape = output_shape
+        self.mask = mask
+        self.arguments = dict(arguments or {})
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return self.function(x, **self.arguments)
+
+    def compute_mask(self, x, mask=None):
+        if callable(self.mask):
+            return self.mask(x, mask)
+        return self.mask
+
+    def compute_output_shape(self, input_shape):
+        if callable(self._output_shape):
+            return tuple(self._output_shape(input_shape))
+        if self._output_shape is not None:
+            return (input_shape[0],) + tuple(self._output_shape)
+        return _probe_output_shape(self, input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "function": getattr(self.function, "__name__", "lambda"),
+                "output_shape": self._output_shape, "arguments": self.arguments}
+
+
+def _probe_output_shape(layer, input_shape):
+    """Run the function on zeros to learn its output shape (the batch axis stays unknown)."""
+    def zeros(shape):
+        return np.zeros(tuple(2 if d is None else d for d in shape), dtype=backend.floatx())
+    dummy = [zeros(s) for s in input_shape] if isinstance(input_shape, list) else zeros(input_shape)
+    try:
+        out = layer.call({}, dummy)
+    except Exception as error:
+        raise ValueError(f"Layer '{layer.name}' (Lambda): could not infer the output shape by calling the function "
+                         f"on zeros of shape {input_shape} ({type(error).__name__}: {error}). Pass output_shape=...")
+    return (None,) + tuple(np.shape(out)[1:])
+
+
+def _check_same_shape(layer, input_shape):
+    built = getattr(layer, "_build_input_shape", None)
+    if layer.built and built is not None and tuple(built[1:]) != tuple(input_shape[1:]):
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) was built for input shape {built}, "
+                         f"got {input_shape}.")

@@ -1,0 +1,162 @@
+"""Merge layers: combine a list of tensors (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot)."""
+import functools
+import string
+
+import autograd.numpy as anp
+import numpy as np
+
+from .base import Layer
+
+
+class _Merge(Layer):
+    """Element-wise merges: every input has the same shape (size-1 and unknown axes broadcast)."""
+
+    supports_masking = True
+    min_inputs = 2
+
+    def build(self, input_shape, rng):
+        self._check_inputs(input_shape)
+        return {}
+
+    def check_input_shape(self, input_shape):
+        self._check_inputs(input_shape)
+
+    def _check_inputs(self, shapes):
+        if not isinstance(shapes, list) or len(shapes) < self.min_inputs:
+            count = len(shapes) if isinstance(shapes, list) else "a single tensor"
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) merges a list of at least "
+                             f"{self.min_inputs} tensors, got {count}.")
+        self.compute_output_shape(shapes)
+
+    def compute_output_shape(self, shapes):
+        result = list(shapes[0])
+        for shape in shapes[1:]:
+            if len(shape) != len(result):
+                raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) needs inputs of the same rank; "
+                                 f"got shapes {shapes}.")
+            for axis, (a, b) in enumerate(zip(result, shape)):
+                if a is not None and b is not None and a != b and 1 not in (a, b):
+                    raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) needs inputs of compatible "
+                                     f"shapes; got shapes {shapes} (they differ on axis {axis}: {a} vs {b}).")
+                result[axis] = b if a in (None, 1) else a
+        return tuple(result)
+
+    def compute_mask(self, x, mask=None):
+        if mask is None:
+            return None
+        masks = [m for m in mask if m is not None]
+        return functools.reduce(np.logical_and, masks) if masks else None
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return functools.reduce(self.combine, x)
+
+
+class Add(_Merge):
+    combine = staticmethod(lambda a, b: a + b)
+
+
+class Subtract(_Merge):
+    combine = staticmethod(lambda a, b: a - b)
+
+    def _check_inputs(self, shapes):
+        super()._check_inputs(shapes)
+        if len(shapes) != 2:
+            raise ValueError(f"Layer '{self.name}' (Subtract) takes exactly 2 inputs, got {len(shapes)}.")
+
+
+class Multiply(_Merge):
+    combine = staticmethod(lambda a, b: a * b)
+
+
+class Maximum(_Merge):
+    combine = staticmethod(anp.maximum)
+
+
+class Minimum(_Merge):
+    combine = staticmethod(anp.minimum)
+
+
+class Average(_Merge):
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return functools.reduce(lambda a, b: a + b, x) / len(x)
+
+
+class Concatenate(_Merge):
+    min_inputs = 1
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+
+    def compute_output_shape(self, shapes):
+        rank = len(shapes[0])
+        axis = self.axis % rank
+        for shape in shapes:
+            others = [(d, e) for i, (d, e) in enumerate(zip(shape, shapes[0])) if i != axis]
+            if len(shape) != rank or any(d is not None and e is not None and d != e for d, e in others):
+                raise ValueError(f"Layer '{self.name}' (Concatenate) along axis {self.axis} needs inputs whose "
+                                 f"other axes match; got shapes {shapes}.")
+        sizes = [s[axis] for s in shapes]
+        joined = None if None in sizes else sum(sizes)
+        return tuple(joined if i == axis else shapes[0][i] for i in range(rank))
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return anp.concatenate(x, axis=self.axis)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+class Dot(_Merge):
+    """Dot product of two tensors along `axes` (one per input, or one for both), per sample."""
+
+    def __init__(self, axes, normalize=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axes = tuple(axes) if isinstance(axes, (list, tuple)) else (int(axes), int(axes))
+        self.normalize = bool(normalize)
+
+    def _axes_for(self, shapes):
+        return [axis % len(shape) for axis, shape in zip(self.axes, shapes)]
+
+    def compute_output_shape(self, shapes):
+        if len(shapes) != 2:
+            raise ValueError(f"Layer '{self.name}' (Dot) takes exactly 2 inputs, got {len(shapes)}.")
+        a, b = self._axes_for(shapes)
+        if None not in (shapes[0][a], shapes[1][b]) and shapes[0][a] != shapes[1][b]:
+            raise ValueError(f"Layer '{self.name}' (Dot) contracts axis {a} of {shapes[0]} with axis {b} of "
+                             f"{shapes[1]}; their sizes differ.")
+        rest = [d for i, d in enumerate(shapes[0]) if i != a] + [d for i, d in enumerate(shapes[1]) if i not in (0, b)]
+        return tuple(rest) if len(rest) > 1 else (rest[0], 1)
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        first, second = x
+        a, b = self._axes_for([first.shape, second.shape])
+        if self.normalize:
+            first = first / anp.sqrt(anp.maximum(anp.sum(first ** 2, axis=a, keepdims=True), 1e-12))
+            second = second / anp.sqrt(anp.maximum(anp.sum(second ** 2, axis=b, keepdims=True), 1e-12))
+        letters = iter(string.ascii_lowercase[2:])
+        sub_first = ["b"] + [next(letters) for _ in range(first.ndim - 1)]
+        sub_second = ["b"] + [next(letters) for _ in range(second.ndim - 1)]
+        sub_second[b] = sub_first[a] = "a"
+        out = [s for s in sub_first if s != "a"] + [s for s in sub_second[1:] if s != "a"]
+        result = anp.einsum(f"{''.join(sub_first)},{''.join(sub_second)}->{''.join(out)}", first, second)
+        return result[:, None] if result.ndim == 1 else result
+
+    def compute_mask(self, x, mask=None):
+        return None
+
+    def get_config(self):
+        return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
+
+
+def _functional(layer_class):
+    def merge(inputs, **kwargs):
+        return layer_class(**kwargs)(inputs)
+    merge.__name__ = layer_class.__name__.lower()
+    merge.__doc__ = f"Functional form of {layer_class.__name__}: {merge.__name__}([a, b, ...], **options)."
+    return merge
+
+
+add, subtract, multiply = _functional(Add), _functional(Subtract), _functional(Multiply)
+average, maximum, minimum = _functional(Average), _functional(Maximum), _functional(Minimum)
+concatenate, dot = _functional(Concatenate), _functional(Dot)

@@ -1,0 +1,53 @@
+"""SimpleRNN, GRU and LSTM: an RNN around the matching cell, taking the cell's arguments and the layer's together."""
+from ... import legacy, regularizers
+from .cells import SimpleRNNCell, GRUCell, LSTMCell
+from .rnn import RNN
+from ..base import snake_case
+
+_LAYER_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "input_length",
+               "implementation", "consume_less", "zero_output_for_mask", "name", "trainable", "dtype", "input_shape",
+               "batch_input_shape", "batch_shape", "input_dim", "batch_size", "weights")
+
+
+class _CellLayer(RNN):
+    cell_class = None
+
+    def __init__(self, units=None, activity_regularizer=None, **kwargs):
+        kind = type(self).__name__
+        kwargs = legacy.rename(dict(kwargs), legacy.KERAS1_RECURRENT_ARGS, kind)
+        if kwargs.pop("forget_bias_init", None) is not None:
+            legacy.warn_once(f"{kind}(forget_bias_init=...)", "unit_forget_bias=True (the default)")
+        units = kwargs.pop("units", units)
+        layer_args = {k: kwargs.pop(k) for k in _LAYER_ARGS if k in kwargs}
+        cell = self.cell_class(units, name=snake_case(kind) + "_cell", **kwargs)
+        super().__init__(cell, **layer_args)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def __getattr__(self, name):
+        # Keras exposes the cell's settings on the layer: lstm.units, lstm.activation, ...
+        if name != "cell" and "cell" in self.__dict__ and hasattr(self.__dict__["cell"], name):
+            return getattr(self.__dict__["cell"], name)
+        raise AttributeError(f"{type(self).__name__} has no attribute '{name}'")
+
+    def get_config(self):
+        cell_config = self.cell.get_config()
+        for key in ("name", "trainable", "dtype", "batch_input_shape"):
+            cell_config.pop(key, None)
+        config = {**super().get_config(), **cell_config}
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+
+class SimpleRNN(_CellLayer):
+    """h_t = activation(x_t W + h_{t-1} U + b)."""
+    cell_class = SimpleRNNCell
+
+
+class GRU(_CellLayer):
+    """Gated recurrent unit; reset_after=True (Keras 3's default) applies the reset gate after the matmul."""
+    cell_class = GRUCell
+
+
+class LSTM(_CellLayer):
+    """Long short-term memory; gates i, f, c, o."""
+    cell_class = LSTMCell

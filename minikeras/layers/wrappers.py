@@ -1,0 +1,223 @@
+"""TimeDistributed and Bidirectional: layers made from other layers' pure functions, not engine special cases."""
+import copy
+
+import autograd.numpy as anp
+
+from .base import Layer, _as_arrays
+from .rnn.rnn import RNN, _flat_sizes
+
+
+class Wrapper(Layer):
+    """A layer around other layers. Its params nest the inner layers' dicts under their names."""
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{type(self).__name__} wraps a layer, got {type(layer).__name__}: {layer!r}.")
+        self.layer = layer
+        super().__init__(**kwargs)
+
+    def children(self):
+        return [self.layer]
+
+    @property
+    def params(self):
+        if not self.built:
+            return None
+        return {child.name: child.params for child in self.children()}
+
+    @params.setter
+    def params(self, value):
+        if value is None:
+            return
+        for child in self.children():
+            if child.name in value:
+                child.params = value[child.name]
+
+    def regularization_loss(self, params):
+        return sum(child.regularization_loss(params[child.name]) for child in self.children())
+
+    def apply_constraints(self, params):
+        return {child.name: child.apply_constraints(params[child.name]) for child in self.children()}
+
+
+class TimeDistributed(Wrapper):
+    """Applies `layer` to every time step (axis 1) of its input with one set of weights."""
+
+    supports_masking = True
+
+    def build(self, input_shape, rng):
+        if not isinstance(input_shape, tuple) or len(input_shape) < 3:
+            raise ValueError(f"Layer '{self.name}' (TimeDistributed) expects input of rank >= 3 "
+                             f"(batch, timesteps, ...), got shape {input_shape}. Dense already works on every "
+                             f"time step of a 3-D input; TimeDistributed is for 3-D and higher.")
+        self.layer.ensure_built((None,) + tuple(input_shape[2:]))
+        return {self.layer.name: self.layer.params}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        batch, timesteps = x.shape[0], x.shape[1]
+        frames = anp.reshape(x, (batch * timesteps,) + tuple(x.shape[2:]))
+        inner_mask = None if mask is None or not self.layer.supports_masking else anp.reshape(mask, (-1,))
+        y = self.layer.call(params[self.layer.name], frames, mask=inner_mask, training=training, rng=rng)
+        return anp.reshape(y, (batch, timesteps) + tuple(y.shape[1:]))
+
+    def compute_output_shape(self, input_shape):
+        inner = self.layer.compute_output_shape((None,) + tuple(input_shape[2:]))
+        return (input_shape[0], input_shape[1]) + tuple(inner[1:])
+
+    def check_input_shape(self, input_shape):
+        if not isinstance(input_shape, tuple) or len(input_shape) < 3:
+            self.build(input_shape, None)
+        if self.built:
+            self.layer.check_input_shape((None,) + tuple(input_shape[2:]))
+
+    def get_config(self):
+        from ..saving.serialization import serialize_layer
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+
+
+_MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+class Bidirectional(Wrapper):
+    """Runs a recurrent layer forwards and a copy of it backwards, then merges the two outputs."""
+
+    supports_masking = True
+
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+        if not isinstance(layer, RNN):
+            raise ValueError(f"Bidirectional wraps a recurrent layer (SimpleRNN, GRU, LSTM or RNN), "
+                             f"got {type(layer).__name__} '{getattr(layer, 'name', layer)}'.")
+        if merge_mode not in _MERGE_MODES:
+            raise ValueError(f"Bidirectional: unknown merge_mode {merge_mode!r}; choose one of {list(_MERGE_MODES)}.")
+        super().__init__(layer, weights=weights, **kwargs)
+        self.merge_mode = merge_mode
+        self.forward_layer = _renamed_copy(layer, "forward_" + layer.name, layer.go_backwards)
+        if backward_layer is None:
+            self.backward_layer = _renamed_copy(layer, "backward_" + layer.name, not layer.go_backwards)
+        else:
+            if not isinstance(backward_layer, RNN):
+                raise ValueError(f"Bidirectional: backward_layer must be a recurrent layer, "
+                                 f"got {type(backward_layer).__name__}.")
+            self.backward_layer = backward_layer
+        for direction in (self.forward_layer, self.backward_layer):
+            direction.zero_output_for_mask = direction.return_sequences
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+        self.stateful = layer.stateful
+
+    def children(self):
+        return [self.forward_layer, self.backward_layer]
+
+    def build(self, input_shape, rng):
+        for direction in self.children():
+            direction.ensure_built(input_shape)
+        return {child.name: child.params for child in self.children()}
+
+    def check_input_shape(self, input_shape):
+        for direction in self.children():
+            direction.check_input_shape(input_shape)
+
+    def call(self, params, x, mask=None, training=False, rng=None, initial_state=None):
+        output, _ = self.call_with_state(params, x, None, mask, training, rng, initial_state)
+        return output
+
+    def call_with_state(self, params, x, state, mask=None, training=False, rng=None, initial_state=None):
+        forward_start, backward_start = self._split_states(initial_state if initial_state is not None else state)
+        y_f, state_f = self.forward_layer.call_with_state(params[self.forward_layer.name], x, forward_start,
+                                                          mask=mask, training=training, rng=rng)
+        y_b, state_b = self.backward_layer.call_with_state(params[self.backward_layer.name], x, backward_start,
+                                                           mask=mask, training=training, rng=rng)
+        if self.return_state:
+            y_f, y_b, extra_states = y_f[0], y_b[0], y_f[1:] + y_b[1:]
+        if self.return_sequences:
+            y_b = y_b[:, ::-1]  # the backward run emits its steps last-first; align them with the input's time
+        merged = self._merge(y_f, y_b)
+        if self.return_state:
+            merged = (merged if isinstance(merged, list) else [merged]) + list(extra_states)
+        return merged, [state_f, state_b]
+
+    def _split_states(self, states):
+        if states is None:
+            return None, None
+        if len(states) == 2 and isinstance(states[0], (list, tuple)):
+            return states[0], states[1]
+        half = len(states) // 2
+        return list(states[:half]), list(states[half:])
+
+    def _merge(self, y_f, y_b):
+        if self.merge_mode == "concat":
+            return anp.concatenate([y_f, y_b], axis=-1)
+        if self.merge_mode == "sum":
+            return y_f + y_b
+        if self.merge_mode == "mul":
+            return y_f * y_b
+        if self.merge_mode == "ave":
+            return (y_f + y_b) / 2.0
+        return [y_f, y_b]
+
+    def compute_output_shape(self, input_shape):
+        shape_f = self.forward_layer.compute_output_shape(input_shape)
+        shape_b = self.backward_layer.compute_output_shape(input_shape)
+        states = []
+        if self.return_state:
+            states = shape_f[1:] + shape_b[1:]
+            shape_f, shape_b = shape_f[0], shape_b[0]
+        if self.merge_mode == "concat":
+            merged = [tuple(shape_f[:-1]) + (shape_f[-1] + shape_b[-1],)]
+        elif self.merge_mode is None:
+            merged = [shape_f, shape_b]
+        else:
+            merged = [shape_f]
+        shapes = merged + states
+        return shapes if len(shapes) > 1 else shapes[0]
+
+    def compute_mask(self, x, mask=None):
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask] * (2 if self.merge_mode is None else 1)
+        if self.return_state:
+            masks += [None] * 2 * len(_flat_sizes(self.layer.cell.state_size))
+        return masks if len(masks) > 1 else masks[0]
+
+    # ---- state for stateful use ----------------------------------------------------------------
+    def get_state(self):
+        states = [self.forward_layer.get_state(), self.backward_layer.get_state()]
+        return None if states == [None, None] else states
+
+    def set_state(self, state):
+        forward, backward = (None, None) if state is None else state
+        self.forward_layer.set_state(forward)
+        self.backward_layer.set_state(backward)
+
+    def reset_states(self, states=None):
+        self.forward_layer.reset_states()
+        self.backward_layer.reset_states()
+
+    reset_state = reset_states
+
+    def _call_eagerly(self, inputs, training=False, mask=None, initial_state=None):
+        inputs = _as_arrays(inputs)
+        self.ensure_built((len(inputs) if self.stateful else None,) + inputs.shape[1:])
+        output, state = self.call_with_state(self.params, inputs, self.get_state() if self.stateful else None,
+                                             mask, bool(training), None, initial_state)
+        if self.stateful:
+            self.set_state(state)
+        return output
+
+    def get_config(self):
+        from ..saving.serialization import serialize_layer
+        config = {**super().get_config(), "layer": serialize_layer(self.layer), "merge_mode": self.merge_mode}
+        if self.backward_layer.name != "backward_" + self.layer.name:
+            config["backward_layer"] = serialize_layer(self.backward_layer)
+        return config
+
+
+def _renamed_copy(layer, name, go_backwards):
+    """The same recurrent configuration under another name; cells hold no weights, so sharing one is safe."""
+    twin = copy.copy(layer)
+    twin.name = name
+    twin.go_backwards = go_backwards
+    twin.params = None
+    twin.built = False
+    twin._inbound_nodes = []
+    twin._state = None
+    return twin

@@ -1,0 +1,460 @@
+"""Model and Sequential: one graph engine, two front doors. `apply` is the pure function; the rest is the Keras face."""
+import numpy as np
+
+from .. import backend
+from ..layers.base import Layer, unique_name, _as_arrays
+from ..params import flatten_params, unflatten_like
+from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
+from .training import Trainer
+
+
+class _Step:
+    """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
+
+    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training")
+
+    def __init__(self, node):
+        self.layer = node.layer
+        self.input_ids = [t.id for t in node.input_tensors]
+        self.input_is_list = node.input_is_list
+        self.kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
+        self.training = node.call_kwargs.get("training")
+        self.output_ids = [t.id for t in node.output_tensors]
+
+
+def _resolve(value, values):
+    if isinstance(value, KerasTensor):
+        return values[value.id]
+    if isinstance(value, (list, tuple)):
+        return [_resolve(v, values) for v in value]
+    return value
+
+
+class Model(Trainer, Layer):
+    """A graph of layers from `inputs` to `outputs`; itself a layer, so models nest."""
+
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        inputs = kwargs.pop("input", inputs)      # Keras 1 spelling
+        outputs = kwargs.pop("output", outputs)
+        Layer.__init__(self, name=name or unique_name(self._default_name()), trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+        if inputs is not None and outputs is not None:
+            self._set_graph(inputs, outputs)
+        elif inputs is not None or outputs is not None:
+            raise ValueError(f"Model '{self.name}': give both inputs and outputs, e.g. Model(inputs=x_in, outputs=y).")
+
+    def _default_name(self):
+        return "functional"
+
+    # ---- the graph -------------------------------------------------------------------------
+    def _set_graph(self, inputs, outputs):
+        self._input_structure = inputs
+        self._output_structure = outputs
+        self.inputs = _flat_tensors(inputs, "inputs", self.name)
+        self.outputs = _flat_tensors(outputs, "outputs", self.name)
+        nodes = topological_nodes(self.inputs, self.outputs)
+        self._steps = [_Step(node) for node in nodes]
+        self._layers = [t.node.layer for t in self.inputs]
+        for node in nodes:
+            if node.layer not in self._layers:
+                self._layers.append(node.layer)
+        _refuse_duplicate_names(self._layers, self.name)
+        self.built = True
+        self._build_input_shape = self._shape_of(self.inputs)
+
+    def _shape_of(self, tensors):
+        shapes = [t.shape for t in tensors]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def layers(self):
+        return list(getattr(self, "_layers", []))
+
+    @property
+    def weighted_layers(self):
+        return [layer for layer in self.layers if not isinstance(layer, InputLayer)]
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Model '{self.name}' has {len(self.layers)} layers; index {index} is out of range.")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No layer named '{name}' in model '{self.name}'. Layers: {[l.name for l in self.layers]}.")
+
+    # ---- params and state: assembled from the layers, which hold the current values --------------
+    @property
+    def params(self):
+        if not self.built:
+            return None
+        return {layer.name: layer.params for layer in self.weighted_layers if layer.params}
+
+    @params.setter
+    def params(self, value):
+        if value is None:
+            return
+        for layer in self.weighted_layers:
+            if layer.name in value:
+                layer.params = value[layer.name]
+
+    def build(self, input_shape, rng):
+        return self.params
+
+    def check_input_shape(self, input_shape):
+        expected = self._build_input_shape
+        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+        wanted = expected if isinstance(expected, list) else [expected]
+        if len(shapes) != len(wanted):
+            raise ValueError(f"Model '{self.name}' expects {len(wanted)} input(s), got {len(shapes)}.")
+        for got, want in zip(shapes, wanted):
+            if len(got) != len(want) or any(None not in (g, w) and g != w for g, w in zip(got[1:], want[1:])):
+                raise ValueError(f"Model '{self.name}' expects input shape {want}, got {got}.")
+
+    def ensure_built(self, input_shape):
+        if not self.built:
+            self._build_from_shape(input_shape)
+        self.check_input_shape(input_shape)
+
+    def _build_from_shape(self, input_shape):
+        raise ValueError(f"Model '{self.name}' has no inputs yet.")
+
+    @property
+    def stateful(self):
+        return any(getattr(layer, "stateful", False) for layer in self.weighted_layers)
+
+    def _stateful_layers(self):
+        return [layer for layer in self.weighted_layers if getattr(layer, "stateful", False)]
+
+    def get_states(self):
+        return {layer.name: layer.get_state() for layer in self._stateful_layers()}
+
+    def set_states(self, states):
+        for layer in self._stateful_layers():
+            layer.set_state(states.get(layer.name))
+
+    def get_state(self):
+        return self.get_states()
+
+    def set_state(self, state):
+        self.set_states(state or {})
+
+    def reset_states(self):
+        """Zero the state of every stateful layer (Keras 1/2 spelling)."""
+        for layer in self._stateful_layers():
+            layer.reset_states()
+
+    reset_state = reset_states
+
+    # ---- the pure function -------------------------------------------------------------------
+    def apply(self, params, inputs, training=False, rng=None, state=None, return_state=False, masks=None):
+        """Outputs of the model for `inputs`, computed from `params` alone; the model is not changed.
+
+        With `return_state=True` also returns the new state of the stateful layers ({} if none);
+        `state=None` starts every stateful layer from zeros. `masks` (a dict) collects, when given,
+        the mask arriving at and leaving each layer.
+        """
+        outputs, _, new_state = self.forward(params, inputs, training, rng, state, masks)
+        result = self._structure_outputs(outputs)
+        return (result, new_state) if return_state else result
+
+    def forward(self, params, inputs, training=False, rng=None, state=None, masks=None):
+        """The engine under `apply`: (list of outputs, list of their masks, new state of stateful layers)."""
+        if rng is None and training:
+            rng = backend.new_rng()
+        values, value_masks = {}, {}
+        for tensor, x in zip(self.inputs, self._flatten_inputs(inputs)):
+            values[tensor.id] = x
+            value_masks[tensor.id] = None
+        new_state = {}
+        for step in self._steps:
+            self._run_step(step, params, values, value_masks, training, rng, state, new_state, masks)
+        outputs = [values[t.id] for t in self.outputs]
+        return outputs, [value_masks[t.id] for t in self.outputs], new_state
+
+    def _run_step(self, step, params, values, value_masks, training, rng, state, new_state, masks):
+        layer = step.layer
+        xs = [values[i] for i in step.input_ids]
+        ms = [value_masks[i] for i in step.input_ids]
+        x = xs if step.input_is_list else xs[0]
+        mask = (ms if any(m is not None for m in ms) else None) if step.input_is_list else ms[0]
+        kwargs = {k: _resolve(v, values) for k, v in step.kwargs.items()} if step.kwargs else {}
+        train = training if step.training is None else bool(step.training)
+        layer_params = params.get(layer.name, {}) if params else {}
+        if getattr(layer, "stateful", False):
+            layer_state = None if state is None else state.get(layer.name)
+            out, new_state[layer.name] = layer.call_with_state(layer_params, x, layer_state, mask=mask,
+                                                               training=train, rng=rng, **kwargs)
+        else:
+            out = layer.call(layer_params, x, mask=mask, training=train, rng=rng, **kwargs)
+        out_mask = layer.compute_mask(x, mask)
+        outs = out if len(step.output_ids) > 1 else [out]
+        out_masks = out_mask if isinstance(out_mask, list) else [out_mask] + [None] * (len(outs) - 1)
+        for tensor_id, value, m in zip(step.output_ids, outs, out_masks):
+            values[tensor_id] = value
+            value_masks[tensor_id] = m
+        if masks is not None:
+            masks[layer.name] = {"input_mask": mask, "output_mask": out_mask}
+
+    def _flatten_inputs(self, inputs):
+        structure = self._input_structure
+        if isinstance(structure, dict):
+            if not isinstance(inputs, dict):
+                if isinstance(inputs, (list, tuple)) and len(inputs) == len(structure):
+                    return list(inputs)
+                raise ValueError(f"Model '{self.name}' takes a dict of inputs with keys {list(structure)}.")
+            missing = [k for k in structure if k not in inputs]
+            if missing:
+                raise ValueError(f"Model '{self.name}': inputs dict is missing {missing}; expected keys {list(structure)}.")
+            return [inputs[k] for k in structure]
+        if isinstance(inputs, dict):
+            names = [t.name for t in self.inputs]
+            if all(n in inputs for n in names):
+                return [inputs[n] for n in names]
+            raise ValueError(f"Model '{self.name}': inputs dict has keys {list(inputs)}; the inputs are named {names}.")
+        if len(self.inputs) == 1:
+            if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+                return [inputs[0]]
+            return [inputs]
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != len(self.inputs):
+            got = len(inputs) if isinstance(inputs, (list, tuple)) else "a single array"
+            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} inputs "
+                             f"{[t.name for t in self.inputs]}, got {got}.")
+        return list(inputs)
+
+    def _structure_outputs(self, outputs):
+        structure = self._output_structure
+        if isinstance(structure, dict):
+            return dict(zip(structure, outputs))
+        if isinstance(structure, (list, tuple)):
+            return list(outputs)
+        return outputs[0]
+
+    # ---- the model used as a layer --------------------------------------------------------------
+    def call(self, params, x, mask=None, training=False, rng=None):
+        return self.apply(params, x, training=training, rng=rng)
+
+    def call_with_state(self, params, x, state, mask=None, training=False, rng=None):
+        return self.apply(params, x, training=training, rng=rng, state=state, return_state=True)
+
+    def compute_output_shape(self, input_shape):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if not isinstance(self._output_structure, (list, tuple, dict)) else shapes
+
+    def compute_mask(self, x, mask=None):
+        return None
+
+    def regularization_loss(self, params):
+        total = 0.0
+        for layer in self.weighted_layers:
+            if layer.name in params:
+                total = total + layer.regularization_loss(params[layer.name])
+        return total
+
+    def apply_constraints(self, params):
+        return {name: self.get_layer(name).apply_constraints(p) for name, p in params.items()}
+
+    # ---- the Keras face ---------------------------------------------------------------------
+    def __call__(self, inputs, *args, **kwargs):
+        from ..layers.base import is_symbolic
+        if is_symbolic(inputs):
+            from .graph import record_node
+            return record_node(self, inputs, args, kwargs)
+        training = bool(kwargs.pop("training", False))
+        kwargs.pop("mask", None)
+        inputs = _as_arrays(inputs)
+        self.ensure_built(_shapes_of_inputs(inputs))
+        result, new_state = self.apply(self.params, inputs, training=training,
+                                       state=self.get_states(), return_state=True)
+        self.set_states(new_state)
+        return result
+
+    def get_weights(self):
+        return [np.array(w) for w in flatten_params(self.params or {})]
+
+    def set_weights(self, weights):
+        weights = list(weights)
+        current = flatten_params(self.params or {})
+        if len(weights) != len(current):
+            raise ValueError(f"Model '{self.name}' expects a list of {len(current)} weight arrays "
+                             f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
+        position = 0
+        for layer in self.weighted_layers:
+            count = len(flatten_params(layer.params or {}))
+            if count:
+                layer.set_weights(weights[position:position + count])
+            position += count
+
+    @property
+    def trainable_weights(self):
+        return [w for layer in self.weighted_layers if self.trainable for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.get_weights()
+        return [w for layer in self.weighted_layers for w in layer.non_trainable_weights]
+
+    @property
+    def losses(self):
+        params = self.params or {}
+        value = self.regularization_loss(params)
+        return [] if isinstance(value, float) and value == 0.0 else [float(value)]
+
+    def count_params(self):
+        return int(sum(np.size(w) for w in flatten_params(self.params or {})))
+
+    @property
+    def input_shape(self):
+        return self._shape_of(self.inputs)
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def input(self):
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    def summary(self, line_length=None, positions=None, print_fn=None, show_masks=False, **kwargs):
+        from .summary import print_summary
+        print_summary(self, line_length=line_length, print_fn=print_fn, show_masks=show_masks)
+
+    def get_config(self):
+        from ..saving.serialization import functional_config
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import functional_from_config
+        return functional_from_config(config, custom_objects)
+
+    def to_json(self, **kwargs):
+        from ..saving.serialization import model_to_json
+        return model_to_json(self, **kwargs)
+
+    def shape_chain(self):
+        return shape_chain(self.outputs)
+
+
+class Sequential(Model):
+    """A Model whose graph is a chain. It builds as soon as the input shape is known."""
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        Layer.__init__(self, name=name or unique_name("sequential"), trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+        self._chain = []
+        self._input_tensor = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
+        if isinstance(layer, InputLayer):
+            if self._input_tensor is not None or self._chain:
+                raise ValueError(f"Sequential '{self.name}': an Input can only be the first layer.")
+            self._input_tensor = layer.output_tensor
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential '{self.name}'.add() takes a layer, got {type(layer).__name__}: {layer!r}.")
+        if self._input_tensor is None and not self._chain and layer._batch_input_shape is not None:
+            self._input_tensor = Input(batch_shape=layer._batch_input_shape, dtype=_input_dtype_for(layer))
+        self._chain.append(layer)
+        if self._input_tensor is not None:
+            if self.built:
+                self._extend_graph(layer)
+            else:
+                self._connect()
+        _refuse_duplicate_names(self._chain, self.name)
+
+    def _extend_graph(self, layer):
+        self._set_graph(self._input_tensor, layer(self.outputs[0]))
+
+    def pop(self):
+        if not self._chain:
+            raise ValueError(f"Sequential '{self.name}' has no layers to pop.")
+        layer = self._chain.pop()
+        for each in self._chain:
+            each._inbound_nodes.clear()
+        self.built = False
+        if self._input_tensor is not None and self._chain:
+            self._connect()
+        return layer
+
+    def _connect(self):
+        x = self._input_tensor
+        for layer in self._chain:
+            x = layer(x)
+        self._set_graph(self._input_tensor, x)
+
+    def _build_from_shape(self, input_shape):
+        if not self._chain:
+            raise ValueError(f"Sequential '{self.name}' has no layers yet: add layers before using it.")
+        self._input_tensor = Input(batch_shape=input_shape)
+        self._connect()
+
+    def build(self, input_shape=None, rng=None):
+        if not self.built:
+            if input_shape is None:
+                raise ValueError(f"Sequential '{self.name}'.build() needs an input shape.")
+            self._build_from_shape(tuple(input_shape))
+        return self.params
+
+    @property
+    def layers(self):
+        return list(self._chain)
+
+    @property
+    def weighted_layers(self):
+        return list(self._chain)
+
+    def get_config(self):
+        from ..saving.serialization import sequential_config
+        return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import sequential_from_config
+        return sequential_from_config(config, custom_objects)
+
+
+def _input_dtype_for(layer):
+    return getattr(layer, "input_dtype", None)
+
+
+def _shapes_of_inputs(inputs):
+    if isinstance(inputs, dict):
+        return [(None,) + tuple(np.shape(v)[1:]) for v in inputs.values()]
+    if isinstance(inputs, list):
+        return [(None,) + tuple(np.shape(v)[1:]) for v in inputs]
+    return (None,) + tuple(np.shape(inputs)[1:])
+
+
+def _flat_tensors(structure, what, model_name):
+    if isinstance(structure, dict):
+        tensors = list(structure.values())
+    elif isinstance(structure, (list, tuple)):
+        tensors = list(structure)
+    else:
+        tensors = [structure]
+    for t in tensors:
+        if not isinstance(t, KerasTensor):
+            raise TypeError(f"Model '{model_name}': {what} must be symbolic tensors from Input(...) or layer calls, "
+                            f"got {type(t).__name__}.")
+    return tensors
+
+
+def _refuse_duplicate_names(layers, model_name):
+    seen = set()
+    for layer in layers:
+        if layer.name in seen:
+            raise ValueError(f"Model '{model_name}': the layer name '{layer.name}' is used more than once. "
+                             f"All layer names in a model must be unique; pass name=... to tell them apart.")
+        seen.add(layer.name)
