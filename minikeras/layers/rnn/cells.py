@@ -9,6 +9,7 @@ import numpy as np
 from ... import activations, initializers, regularizers, constraints, backend, legacy
 from ..base import Layer
 from ..core import _positive_int
+from .fused_lstm import lstm_sequence
 
 
 def _dropout_rate(cell_name, what, value):
@@ -142,6 +143,15 @@ class LSTMCell(RNNCellBase):
         o = self.recurrent_activation(z[:, 3 * u:])          # output gate
         h = o * self.activation(c)
         return h, [h, c]
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
+            return None
+        bias = params["bias"] if self.use_bias else np.zeros(4 * self.units, dtype=params["kernel"].dtype)
+        outputs, h, c = lstm_sequence(x, params["kernel"], params["recurrent_kernel"], bias, states[0], states[1],
+                                      mask, go_backwards, zero_output_for_mask)
+        return outputs, outputs[:, -1], [h, c]
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

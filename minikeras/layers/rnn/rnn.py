@@ -88,16 +88,26 @@ class RNN(Layer):
             mask = np.asarray(mask, dtype=bool)
         sequence, recurrent_mask = self._apply_dropout(x, batch, training, rng)
 
-        def step(x_t, step_states):
-            return self.cell.step(params, x_t, step_states, recurrent_mask) if recurrent_mask is not None \
-                else self.cell.step(params, x_t, step_states)
-
-        outputs, last, final_states = scan(step, sequence, states, self.cell.output_of, mask,
-                                           self.go_backwards, self.zero_output_for_mask)
+        outputs, last, final_states = self._run(params, sequence, states, mask, recurrent_mask)
         output = outputs if self.return_sequences else last
         if self.return_state:
             output = [output] + _flat_states(final_states)
         return output, final_states
+
+    def _run(self, params, sequence, states, mask, recurrent_mask):
+        """The fused kernel when the cell has one for this configuration; otherwise the readable step + scan."""
+        fused = getattr(self.cell, "fused_sequence", None)
+        if fused is not None and self.implementation != 1 and recurrent_mask is None:
+            result = fused(params, sequence, states, mask, self.go_backwards, self.zero_output_for_mask)
+            if result is not None:
+                return result
+
+        def step(x_t, step_states):
+            if recurrent_mask is None:
+                return self.cell.step(params, x_t, step_states)
+            return self.cell.step(params, x_t, step_states, recurrent_mask)
+
+        return scan(step, sequence, states, self.cell.output_of, mask, self.go_backwards, self.zero_output_for_mask)
 
     def _starting_states(self, given, batch):
         if given is None:
