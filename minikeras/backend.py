@@ -36,3 +36,15 @@ def global_rng():
 def new_rng():
     """An independent generator drawn from the global source, so seeded runs repeat bit for bit."""
     return np.random.default_rng(int(_rng.integers(2**63)))
+
+
+class LazyRng:
+    """A generator made on first use: most training steps draw no random numbers, and making one costs time."""
+
+    def __init__(self):
+        self._generator = None
+
+    def __getattr__(self, name):
+        if self._generator is None:
+            self._generator = new_rng()
+        return getattr(self._generator, name)

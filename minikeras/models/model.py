@@ -159,21 +159,24 @@ class Model(Trainer, Layer):
         result = self._structure_outputs(outputs)
         return (result, new_state) if return_state else result
 
-    def forward(self, params, inputs, training=False, rng=None, state=None, masks=None):
-        """The engine under `apply`: (list of outputs, list of their masks, new state of stateful layers)."""
+    def forward(self, params, inputs, training=False, rng=None, state=None, masks=None, activity=None):
+        """The engine under `apply`: (list of outputs, list of their masks, new state of stateful layers).
+
+        `activity`, a list when given, collects the activity-regularization penalties of the layers.
+        """
         if rng is None and training:
-            rng = backend.new_rng()
+            rng = backend.LazyRng()
         values, value_masks = {}, {}
         for tensor, x in zip(self.inputs, self._flatten_inputs(inputs)):
             values[tensor.id] = x
             value_masks[tensor.id] = None
         new_state = {}
         for step in self._steps:
-            self._run_step(step, params, values, value_masks, training, rng, state, new_state, masks)
+            self._run_step(step, params, values, value_masks, training, rng, state, new_state, masks, activity)
         outputs = [values[t.id] for t in self.outputs]
         return outputs, [value_masks[t.id] for t in self.outputs], new_state
 
-    def _run_step(self, step, params, values, value_masks, training, rng, state, new_state, masks):
+    def _run_step(self, step, params, values, value_masks, training, rng, state, new_state, masks, activity):
         layer = step.layer
         xs = [values[i] for i in step.input_ids]
         ms = [value_masks[i] for i in step.input_ids]
@@ -190,6 +193,9 @@ class Model(Trainer, Layer):
             out = layer.call(layer_params, x, mask=mask, training=train, rng=rng, **kwargs)
         out_mask = layer.compute_mask(x, mask)
         outs = out if len(step.output_ids) > 1 else [out]
+        if activity is not None and layer.activity_regularizer is not None:
+            # Keras 3 divides the penalty by the batch size, so its strength does not depend on batch size
+            activity.extend(layer.activity_regularizer(o) / o.shape[0] for o in outs)
         out_masks = out_mask if isinstance(out_mask, list) else [out_mask] + [None] * (len(outs) - 1)
         for tensor_id, value, m in zip(step.output_ids, outs, out_masks):
             values[tensor_id] = value
@@ -253,7 +259,7 @@ class Model(Trainer, Layer):
         return total
 
     def apply_constraints(self, params):
-        return {name: self.get_layer(name).apply_constraints(p) for name, p in params.items()}
+        return {name: self._layer_by_name(name).apply_constraints(p) for name, p in params.items()}
 
     # ---- the Keras face ---------------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):

@@ -6,6 +6,7 @@ from autograd import value_and_grad
 from autograd.tracer import getval
 
 from .. import backend
+from ..params import flatten_params, unflatten_like
 from . import data as D
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
@@ -60,33 +61,47 @@ class Trainer:
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):
         params = self.params
-        trainable = {n: p for n, p in params.items() if self.trainable and self.get_layer(n).trainable}
+        trainable = {n: p for n, p in params.items() if self.trainable and self._layer_by_name(n).trainable}
         frozen = {n: p for n, p in params.items() if n not in trainable}
         return trainable, frozen
 
+    def _layer_by_name(self, name):
+        layers = getattr(self, "_layers_by_name", None)
+        if layers is None or name not in layers:
+            self._layers_by_name = layers = {layer.name: layer for layer in self.layers}
+        return layers[name]
+
     def _total_loss(self, params, x, ys, sample_weights, training, rng, state):
-        outputs, masks, new_state = self.forward(params, x, training, rng, state)
+        activity = [] if training else None
+        outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity)
         total = 0.0
         for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
                                                   sample_weights):
             total = total + weight * loss(y, out, sample_weight=sw, mask=mask)
+        for penalty in activity or ():
+            total = total + penalty
         return total, outputs, masks, new_state
 
     def _train_step(self, x, ys, sample_weights, state):
+        """One optimizer step on one batch. Returns (loss, outputs, output masks, new state); on a
+        non-finite loss the weights are left untouched and outputs is None."""
         trainable, frozen = self._split_params()
+        leaves = flatten_params(trainable)
         captured = {}
+        rng = backend.LazyRng()
 
-        def objective(trainable_params):
-            params = {**frozen, **trainable_params}
+        def objective(*trainable_leaves):
+            # the gradient is taken with respect to a flat tuple of arrays: cheaper to trace than nested dicts
+            params = {**frozen, **unflatten_like(trainable, trainable_leaves)}
             data_loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state)
-            captured.update(outputs=outputs, masks=masks, state=new_state, data_loss=data_loss)
+            captured.update(outputs=outputs, masks=masks, state=new_state)
             return data_loss + self.regularization_loss(params)
 
-        rng = backend.new_rng()
-        loss_value, grads = value_and_grad(objective)(trainable)
+        loss_value, grads = value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
         loss_value = float(loss_value)
         if not np.isfinite(loss_value):
             return loss_value, None, None, None
+        grads = unflatten_like(trainable, grads)
         if self._optimizer_state is None:
             self._optimizer_state = self.optimizer.init(trainable)
         new_trainable, self._optimizer_state = self.optimizer.update(trainable, grads, self._optimizer_state)

@@ -10,6 +10,8 @@ from ... import activations, initializers, regularizers, constraints, backend, l
 from ..base import Layer
 from ..core import _positive_int
 from .fused_lstm import lstm_sequence
+from .fused_gru import gru_sequence
+from .fused_simple_rnn import simple_rnn_sequence
 
 
 def _dropout_rate(cell_name, what, value):
@@ -104,6 +106,15 @@ class SimpleRNNCell(RNNCellBase):
         h = self.activation(z)
         return h, [h]
 
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        if self.activation is not activations.get("tanh"):
+            return None
+        bias = params["bias"] if self.use_bias else np.zeros(self.units, dtype=params["kernel"].dtype)
+        outputs, h = simple_rnn_sequence(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
+                                         go_backwards, zero_output_for_mask)
+        return outputs, outputs[:, -1], [h]
+
 
 class LSTMCell(RNNCellBase):
     """Gates in Keras order i, f, c, o: kernel (features, 4u), recurrent_kernel (u, 4u), bias (4u,)."""
@@ -197,6 +208,17 @@ class GRUCell(RNNCellBase):
             candidate = self.activation(x_proj[:, 2 * u:] + anp.dot(r * h_in, recurrent[:, 2 * u:]))
         h = z * h_prev + (1.0 - z) * candidate
         return h, [h]
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
+            return None
+        dtype, units = params["kernel"].dtype, self.units
+        bias = params["bias"] if self.use_bias else np.zeros((2, 3 * units) if self.reset_after else 3 * units, dtype)
+        input_bias, recurrent_bias = (bias[0], bias[1]) if self.reset_after else (bias, np.zeros(3 * units, dtype))
+        outputs, h = gru_sequence(x, params["kernel"], params["recurrent_kernel"], input_bias, recurrent_bias,
+                                  states[0], mask, go_backwards, zero_output_for_mask, self.reset_after)
+        return outputs, outputs[:, -1], [h]
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
