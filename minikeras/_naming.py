@@ -1,0 +1,58 @@
+"""Looking objects up by name, and the dicts Keras 3 saves them as: shared by activations, initializers, losses..."""
+import difflib
+import re
+
+
+def unknown_name_error(kind: str, name, known) -> ValueError:
+    """The ValueError for a name nobody registered: close matches first, then every known name."""
+    known = sorted({str(k) for k in known})
+    by_lower = {k.lower(): k for k in known}  # sorted: a lower-case spelling wins over a capitalized one
+    close = [by_lower[c] for c in difflib.get_close_matches(str(name).lower(), list(by_lower), n=3, cutoff=0.5)]
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(f"Unknown {kind} {name!r}.{hint} Known {kind} names: {', '.join(known)}.")
+
+
+def snake_case(class_name):
+    """'MeanSquaredError' -> 'mean_squared_error', 'KLDivergence' -> 'kl_divergence': Keras's default names."""
+    words = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", words).lower()
+
+
+def keras_object_config(module, class_name, config):
+    """The dict Keras 3 writes for a built-in object in config.json (serialize_keras_object's layout)."""
+    return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
+
+
+def function_config(fn):
+    """The dict Keras 3 writes for a plain user function (reloadable through custom_objects={name: fn})."""
+    name = getattr(fn, "__name__", type(fn).__name__)
+    return {"module": getattr(fn, "__module__", None), "class_name": "function", "config": name,
+            "registered_name": name}
+
+
+def object_from_config(config, kind, registry, custom_objects=None, string_defaults=None):
+    """A name or a saved dict ({'class_name', 'config'}, Keras 2 or 3 layout) -> the object it names.
+
+    `registry` maps names to classes (or plain functions, returned as they are). A class named by a bare
+    string is built with `string_defaults[name]` (else no arguments); one named by a dict, from its config.
+    `custom_objects` is searched first, for the user's own classes and functions.
+    """
+    if isinstance(config, str):
+        name, kwargs = config, None
+    elif isinstance(config, dict):
+        if "class_name" not in config:
+            raise ValueError(f"A {kind} given as a dict needs 'class_name' (and optionally 'config'), "
+                             f"got keys {sorted(config)}.")
+        name, kwargs = config["class_name"], config.get("config") or {}
+        if name == "function" or not isinstance(kwargs, dict):
+            name, kwargs = kwargs, None
+    else:
+        raise TypeError(f"A {kind} to look up must be a name or a config dict, got {config!r}.")
+    found = (custom_objects or {}).get(name) or registry.get(name)
+    if found is None:
+        raise unknown_name_error(kind, name, registry)
+    if not isinstance(found, type):
+        return found
+    if kwargs is None:
+        return found(**(string_defaults or {}).get(name, {}))
+    return found.from_config(dict(kwargs)) if hasattr(found, "from_config") else found(**kwargs)

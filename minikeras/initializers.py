@@ -1,0 +1,307 @@
+"""Weight initializers with Keras 3's names, defaults and fan rules: `init(shape, dtype=None, rng=None) -> ndarray`.
+
+Random ones draw from `rng` (a numpy Generator; by default one from backend.new_rng(), so
+backend.set_seed makes runs repeat). Given `seed=`, an initializer ignores `rng` and returns the same
+values at every call, as Keras's seeded initializers do. The values never equal Keras's own random
+streams, only their distributions do.
+"""
+import math
+
+import numpy as np
+
+from . import backend
+from ._naming import function_config, keras_object_config, object_from_config
+
+# the standard deviation of a unit normal truncated to [-2, 2], which Keras divides out
+_TRUNCATED_STDDEV = 0.87962566103423978
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype=None, rng=None)` and `get_config()`."""
+
+    def __call__(self, shape, dtype=None, rng=None):
+        raise NotImplementedError(f"{type(self).__name__} does not implement __call__(shape, dtype, rng)")
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _dtype(dtype):
+    return np.dtype(dtype or backend.floatx())
+
+
+def _shape(shape):
+    return (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None, rng=None):
+        return np.zeros(_shape(shape), dtype=_dtype(dtype))
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None, rng=None):
+        return np.ones(_shape(shape), dtype=_dtype(dtype))
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None, rng=None):
+        return np.full(_shape(shape), self.value, dtype=_dtype(dtype))
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class Identity(Initializer):
+    """gain * the identity matrix (ones on the main diagonal of a possibly non-square 2-D shape)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None, rng=None):
+        shape = _shape(shape)
+        if len(shape) != 2:
+            raise ValueError(f"Initializer Identity works on 2-D shapes only, got shape {shape} of rank {len(shape)}.")
+        return (self.gain * np.eye(*shape)).astype(_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+class RandomInitializer(Initializer):
+    """Shared by the random initializers: where the random numbers come from."""
+
+    def __init__(self, seed=None):
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"{type(self).__name__}: seed must be an integer or None, got {seed!r}.")
+        self.seed = seed
+
+    def _generator(self, rng):
+        if self.seed is not None:
+            return np.random.default_rng(self.seed)
+        return rng if rng is not None else backend.new_rng()
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+def _truncated_normal(rng, shape, stddev):
+    """Normal samples with every draw outside two standard deviations drawn again, as Keras does."""
+    sample = rng.standard_normal(shape)
+    outside = np.abs(sample) > 2.0
+    while outside.any():
+        sample[outside] = rng.standard_normal(int(outside.sum()))
+        outside = np.abs(sample) > 2.0
+    return sample * stddev
+
+
+class RandomNormal(RandomInitializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None, rng=None):
+        values = self._generator(rng).normal(self.mean, self.stddev, _shape(shape))
+        return values.astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class TruncatedNormal(RandomInitializer):
+    """A normal distribution cut at two standard deviations from the mean (stddev is before the cut)."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = mean, stddev
+
+    def __call__(self, shape, dtype=None, rng=None):
+        values = self.mean + _truncated_normal(self._generator(rng), _shape(shape), self.stddev)
+        return values.astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomUniform(RandomInitializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        self.minval, self.maxval = minval, maxval
+
+    def __call__(self, shape, dtype=None, rng=None):
+        values = self._generator(rng).uniform(self.minval, self.maxval, _shape(shape))
+        return values.astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
+
+
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) by Keras's rule: a vector has both equal to its length, a matrix (in, out),
+    and a convolution kernel (*window, in, out) multiplies each by the window size. Given both
+    `input_axes` and `output_axes`, each fan is the product of those axes' sizes instead."""
+    shape = _shape(shape)
+    if input_axes is not None and output_axes is not None:
+        return math.prod(shape[a] for a in input_axes), math.prod(shape[a] for a in output_axes)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+class VarianceScaling(RandomInitializer):
+    """Samples with variance scale / n, n being fan_in, fan_out or their mean (`mode`); `distribution` is
+    'truncated_normal' (or its old name 'normal'), 'untruncated_normal' or 'uniform'."""
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
+        super().__init__(seed)
+        self.input_axes, self.output_axes = input_axes, output_axes
+        if not scale > 0.0:
+            raise ValueError(f"VarianceScaling: scale must be a positive number, got {scale!r}.")
+        if mode not in self._MODES:
+            raise ValueError(f"VarianceScaling: mode must be one of {self._MODES}, got {mode!r}.")
+        distribution = "truncated_normal" if str(distribution).lower() == "normal" else str(distribution).lower()
+        if distribution not in self._DISTRIBUTIONS:
+            raise ValueError(f"VarianceScaling: distribution must be one of {self._DISTRIBUTIONS} "
+                             f"(or 'normal'), got {distribution!r}.")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+
+    def variance(self, shape):
+        """The variance the samples for `shape` are drawn with."""
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        return self.scale / max(1.0, fan)
+
+    def __call__(self, shape, dtype=None, rng=None):
+        shape, rng = _shape(shape), self._generator(rng)
+        variance = self.variance(shape)
+        if self.distribution == "truncated_normal":
+            values = _truncated_normal(rng, shape, math.sqrt(variance) / _TRUNCATED_STDDEV)
+        elif self.distribution == "untruncated_normal":
+            values = rng.normal(0.0, math.sqrt(variance), shape)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            values = rng.uniform(-limit, limit, shape)
+        return values.astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
+
+
+def _variance_scaling_preset(class_name, scale, mode, distribution, doc):
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale=scale, mode=mode, distribution=distribution, seed=seed,
+                                 input_axes=input_axes, output_axes=output_axes)
+
+    def get_config(self):
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
+
+    return type(class_name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc})
+
+
+GlorotUniform = _variance_scaling_preset("GlorotUniform", 1.0, "fan_avg", "uniform",
+                                         "Uniform in [-l, l], l = sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _variance_scaling_preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal",
+                                        "Truncated normal with variance 2 / (fan_in + fan_out).")
+HeNormal = _variance_scaling_preset("HeNormal", 2.0, "fan_in", "truncated_normal",
+                                    "Truncated normal with variance 2 / fan_in.")
+HeUniform = _variance_scaling_preset("HeUniform", 2.0, "fan_in", "uniform",
+                                     "Uniform in [-l, l], l = sqrt(6 / fan_in).")
+LecunNormal = _variance_scaling_preset("LecunNormal", 1.0, "fan_in", "truncated_normal",
+                                       "Truncated normal with variance 1 / fan_in.")
+LecunUniform = _variance_scaling_preset("LecunUniform", 1.0, "fan_in", "uniform",
+                                        "Uniform in [-l, l], l = sqrt(3 / fan_in).")
+
+
+class Orthogonal(RandomInitializer):
+    """gain * a random orthogonal matrix (orthonormal rows or columns, whichever are fewer); a shape of
+    rank > 2 is treated as (product of all but the last axis, last axis)."""
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None, rng=None):
+        shape = _shape(shape)
+        if len(shape) < 2:
+            raise ValueError(f"Initializer Orthogonal needs a shape of rank 2 or more, got {shape}.")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        normal = self._generator(rng).standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(normal)
+        # the sign fix makes the distribution uniform over orthogonal matrices (Mezzadri, 2007)
+        q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(_dtype(dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
+
+
+# ---- lookup --------------------------------------------------------------------------------------------
+_CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, TruncatedNormal, RandomUniform, VarianceScaling,
+            GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform, Orthogonal)
+_BY_NAME = {cls.__name__: cls for cls in _CLASSES}
+_BY_NAME.update({
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity, "random_normal": RandomNormal,
+    "truncated_normal": TruncatedNormal, "random_uniform": RandomUniform, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_normal": HeNormal, "he_uniform": HeUniform,
+    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform, "orthogonal": Orthogonal,
+    # Keras 1/2 names, mapped as Keras 3 maps them
+    "zero": Zeros, "one": Ones, "normal": RandomNormal, "uniform": RandomUniform,
+    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
+})
+
+# lower-case aliases so `initializers.glorot_uniform(seed=1)` reads as in Keras
+zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
+random_normal, truncated_normal, random_uniform, variance_scaling = (RandomNormal, TruncatedNormal, RandomUniform,
+                                                                     VarianceScaling)
+glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNormal, HeNormal, HeUniform
+lecun_normal, lecun_uniform, orthogonal = LecunNormal, LecunUniform, Orthogonal
+
+
+def get(identifier):
+    """None -> None; a name ('glorot_uniform', Keras 1 'uniform', ...) or class -> a fresh instance;
+    a config dict -> the instance it describes; an instance or any callable -> itself."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"An initializer must be a name such as 'glorot_uniform', a config dict, an Initializer or a "
+                    f"callable(shape, dtype=None); got {identifier!r} of type {type(identifier).__name__}.")
+
+
+def serialize(initializer):
+    """The dict Keras 3 writes for an initializer: {'module', 'class_name', 'config', 'registered_name'}."""
+    if initializer is None:
+        return None
+    if not isinstance(initializer, Initializer):
+        return function_config(initializer)
+    return keras_object_config("keras.initializers", type(initializer).__name__, initializer.get_config())
+
+
+def deserialize(config, custom_objects=None):
+    """A name or a saved dict back to an initializer; `custom_objects` maps names to your own classes."""
+    return object_from_config(config, "initializer", _BY_NAME, custom_objects)

@@ -1,0 +1,99 @@
+"""Learning-rate schedules: the rate as a pure function of the step count, Keras 3's formulas and configs."""
+import math
+
+from .._naming import object_from_config, keras_object_config
+
+
+class LearningRateSchedule:
+    def __call__(self, step):
+        raise NotImplementedError
+
+    def get_config(self):
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """initial_learning_rate * decay_rate ** (step / decay_steps), the exponent floored if staircase."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
+        if decay_steps <= 0:
+            raise ValueError(f"ExponentialDecay: decay_steps must be > 0, got {decay_steps}.")
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def __call__(self, step):
+        exponent = step / self.decay_steps
+        return self.initial_learning_rate * self.decay_rate ** (math.floor(exponent) if self.staircase else exponent)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """initial_learning_rate / (1 + decay_rate * step / decay_steps): also Keras 1/2's `decay=` argument."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def __call__(self, step):
+        ratio = step / self.decay_steps
+        return self.initial_learning_rate / (1 + self.decay_rate * (math.floor(ratio) if self.staircase else ratio))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """values[i] while step <= boundaries[i] (and values[-1] after the last boundary)."""
+
+    def __init__(self, boundaries, values, name="PiecewiseConstant"):
+        if len(values) != len(boundaries) + 1:
+            raise ValueError(f"PiecewiseConstantDecay: need one more value than boundaries, got {len(values)} "
+                             f"values for {len(boundaries)} boundaries.")
+        self.boundaries, self.values, self.name = list(boundaries), list(values), name
+
+    def __call__(self, step):
+        for boundary, value in zip(self.boundaries, self.values):
+            if step <= boundary:
+                return value
+        return self.values[-1]
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+class CosineDecay(LearningRateSchedule):
+    """Cosine from initial_learning_rate down to alpha * initial over decay_steps (no warmup)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
+                 warmup_steps=0):
+        if warmup_target is not None or warmup_steps:
+            raise ValueError("CosineDecay: warmup is not supported by minikeras.")
+        self.initial_learning_rate, self.decay_steps, self.alpha, self.name = initial_learning_rate, decay_steps, alpha, name
+
+    def __call__(self, step):
+        progress = min(step, self.decay_steps) / self.decay_steps
+        cosine = 0.5 * (1 + math.cos(math.pi * progress))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "alpha": self.alpha, "name": self.name, "warmup_target": None, "warmup_steps": 0}
+
+
+_BY_NAME = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, CosineDecay)}
+
+
+def serialize(schedule):
+    return keras_object_config("keras.optimizers.schedules", type(schedule).__name__, schedule.get_config())
+
+
+def deserialize(config, custom_objects=None):
+    return object_from_config(config, "learning rate schedule", _BY_NAME, custom_objects)

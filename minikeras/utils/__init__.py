@@ -1,0 +1,21 @@
+"""Helpers users import from keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar, plot_history."""
+from ..backend import set_seed as _set_seed
+from .data import to_categorical, pad_sequences, normalize
+from .progbar import Progbar
+from .plotting import plot_history
+
+
+def set_random_seed(seed):
+    """Make initialisation, dropout and shuffling repeat bit for bit (minikeras has one random source)."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError(f"set_random_seed: seed must be an integer, got {seed!r}.")
+    import random
+    import numpy as np
+    random.seed(seed)
+    np.random.seed(seed)  # as Keras does: tutorials draw their toy data from numpy's global generator
+    _set_seed(seed)
+
+
+def plot_model(model, to_file="model.png", **kwargs):
+    raise ImportError("plot_model needs graphviz, which minikeras does not use; model.summary() prints the same "
+                      "layers, shapes and connections as text.")

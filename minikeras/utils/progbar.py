@@ -1,0 +1,64 @@
+"""Progbar: the one-line progress display Keras 3 prints during fit, evaluate and predict."""
+import sys
+import time
+
+_BAR_WIDTH = 20
+
+
+def _interactive(stream):
+    if "ipykernel" in sys.modules:
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def format_time_per_step(seconds):
+    if seconds >= 1:
+        return f"{seconds:.0f}s/step"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/step"
+    return f"{seconds * 1e6:.0f}us/step"
+
+
+def format_value(value):
+    return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
+
+
+class Progbar:
+    """`update(current, values)` redraws `12/32 ━━━━━━━          0s 3ms/step - loss: 0.1234`.
+
+    In a terminal or notebook the line is redrawn as steps finish (at most every `interval` seconds);
+    elsewhere (logs, CI) only the finished line is printed, so logs stay one line an epoch.
+    verbose=2 prints only the finished line, in Keras's `32/32 - 0s - 3ms/step - loss: ...` form.
+    """
+
+    def __init__(self, target, width=_BAR_WIDTH, verbose=1, interval=0.05, stream=None, unit_name="step"):
+        self.target, self.width, self.verbose, self.interval = target, width, verbose, interval
+        self.stream = stream or sys.stdout
+        self.unit_name = unit_name
+        self.dynamic = _interactive(self.stream)
+        self._start = time.perf_counter()
+        self._last_draw = 0.0
+
+    def update(self, current, values=None, finalize=None):
+        finished = (current >= self.target) if finalize is None else finalize
+        now = time.perf_counter()
+        if not finished and (self.verbose != 1 or not self.dynamic or now - self._last_draw < self.interval):
+            return
+        self._last_draw = now
+        line = self._line(current, now - self._start, values or {}, finished)
+        if self.verbose == 1 and self.dynamic:
+            self.stream.write("\r" + line + ("\n" if finished else ""))
+        elif finished:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def _line(self, current, elapsed, values, finished):
+        digits = len(str(self.target))
+        per_step = elapsed / max(current, 1)
+        metrics = "".join(f" - {name}: {format_value(value)}" for name, value in values.items())
+        if self.verbose == 2:
+            return f"{current}/{self.target} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
+        filled = int(self.width * current / max(self.target, 1))
+        bar = "━" * filled + " " * (self.width - filled)
+        shown = elapsed if finished else per_step * (self.target - current)
+        return f"{current:>{digits}}/{self.target} {bar} {shown:.0f}s {format_time_per_step(per_step)}{metrics}"
