@@ -1,5 +1,6 @@
 """Embedding: integer indices -> dense vectors; with mask_zero, index 0 is padding and a mask flows on."""
 import numpy as np
+from autograd.extend import primitive, defvjp
 
 from .. import initializers, regularizers, constraints, legacy
 from .base import Layer
@@ -34,7 +35,7 @@ class Embedding(Layer):
 
     def call(self, params, x, mask=None, training=False, rng=None):
         indices = self._checked_indices(x)
-        return params["embeddings"][indices]
+        return lookup_rows(params["embeddings"], indices)
 
     def _checked_indices(self, x):
         x = np.asarray(x)
@@ -73,3 +74,23 @@ class Embedding(Layer):
                 "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                 "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero}
+
+
+@primitive
+def lookup_rows(table, indices):
+    """table[indices]; its gradient sums each row's incoming gradients with one sort (autograd's np.add.at is slow)."""
+    return table[indices]
+
+
+def _sum_rows_by_index(g, table, indices):
+    flat = indices.ravel()
+    order = np.argsort(flat, kind="stable")
+    sorted_rows = flat[order]
+    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]]) if flat.size else flat
+    d_table = np.zeros_like(table)
+    if flat.size:
+        d_table[sorted_rows[starts]] = np.add.reduceat(g.reshape(flat.size, -1)[order], starts)
+    return d_table
+
+
+defvjp(lookup_rows, lambda ans, table, indices: lambda g: _sum_rows_by_index(g, table, indices))

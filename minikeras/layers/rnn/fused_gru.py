@@ -20,9 +20,8 @@ def gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, ma
                  zero_output_for_mask, reset_after):
     """Run a GRU over x (batch, time, features). Returns (outputs in step order, final h)."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0))
-    packed = _gru_packed(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
+    return _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
                          zero_output_for_mask, reset_after, keep)
-    return packed[:, :-1], packed[:, -1]
 
 
 def _time_order(timesteps, go_backwards):
@@ -34,7 +33,7 @@ def _sigmoid(v):
 
 
 @primitive
-def _gru_packed(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
+def _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
                 zero_output_for_mask, reset_after, keep):
     batch, timesteps, _ = x.shape
     units = recurrent_kernel.shape[0]
@@ -66,15 +65,15 @@ def _gru_packed(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mas
     outputs = h_all[1:]
     if zero_output_for_mask and masked_out is not None:
         outputs = np.where(masked_out, 0.0, outputs)
-    packed = np.concatenate([outputs, h_all[-1:]], axis=0).transpose(1, 0, 2)
+    result = (outputs.transpose(1, 0, 2), h_all[-1])   # tuple-valued: one gradient per output in the vjp
     if keep:
-        remember(packed, (h_all, gates, candidates, inner, masked_out))
-    return packed
+        remember(result, (h_all, gates, candidates, inner, masked_out))
+    return result
 
 
-def _gru_vjp_maker(argnums, packed, args, kwargs):
+def _gru_vjp_maker(argnums, result, args, kwargs):
     x, kernel, recurrent_kernel, _, _, _, _, go_backwards, zero_output_for_mask, reset_after, _ = args
-    saved = recall(packed)
+    saved = recall(result)
 
     def vjp(g):
         grads = _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_for_mask, reset_after)
@@ -87,8 +86,7 @@ def _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_f
     batch, timesteps, features = x.shape
     units = recurrent_kernel.shape[0]
     order = _time_order(timesteps, go_backwards)
-    g = g.transpose(1, 0, 2)
-    d_out, dh = g[:timesteps], np.array(g[timesteps])
+    d_out, dh = g[0].transpose(1, 0, 2), np.array(g[1])
     keep_step = None if masked_out is None else (~masked_out).astype(gates.dtype)
     if keep_step is not None and zero_output_for_mask:
         d_out = d_out * keep_step
@@ -138,4 +136,4 @@ def _weight_gradients(d_x_proj, d_h_proj, dh0, x, kernel, h_all, r, order, reset
     return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_x_by_time.sum(axis=0), 4: d_h_flat.sum(axis=0), 5: dh0}
 
 
-defvjp_argnums(_gru_packed, _gru_vjp_maker)
+defvjp_argnums(_gru_sequence, _gru_vjp_maker)

@@ -22,9 +22,8 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     Returns (outputs (batch, time, units) in the order the steps ran, final h, final c).
     """
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0, c0))
-    packed = _lstm_packed(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep)
-    timesteps = x.shape[1]
-    return packed[:, :timesteps], packed[:, timesteps], packed[:, timesteps + 1]
+    # a tuple-valued primitive: autograd hands its vjp one gradient per output, no slicing of a packed array
+    return _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep)
 
 
 def _gate_order(units):
@@ -32,28 +31,32 @@ def _gate_order(units):
     return np.concatenate([np.arange(3 * units, 4 * units), np.arange(0, 3 * units)])
 
 
-def _time_order(timesteps, go_backwards):
-    return np.arange(timesteps - 1, -1, -1) if go_backwards else np.arange(timesteps)
+def _in_step_order(sequence, go_backwards):
+    """(batch, time, ...) -> a contiguous (time, batch, ...) array in the order the steps run."""
+    steps = sequence.transpose(1, 0, *range(2, sequence.ndim))
+    return np.ascontiguousarray(steps[::-1] if go_backwards else steps)
 
 
 @primitive
-def _lstm_packed(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep):
+def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep):
     batch, timesteps, _ = x.shape
     units = recurrent_kernel.shape[0]
     dtype = np.result_type(x.dtype, kernel.dtype)
-    order, columns = _time_order(timesteps, go_backwards), _gate_order(units)
+    columns = _gate_order(units)
     # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5: scaling the sigmoid columns lets one tanh serve all four gates
     scale = np.ones(4 * units, dtype=dtype)
     scale[:3 * units] = 0.5
-    projected = (np.matmul(x, kernel[:, columns]) + bias[columns]) * scale
-    projected = np.ascontiguousarray(projected.transpose(1, 0, 2)[order])   # (time, batch, 4u), in step order
+    x_steps = _in_step_order(x, go_backwards)
+    projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel[:, columns] * scale)
+    projected += bias[columns] * scale
+    projected = projected.reshape(timesteps, batch, 4 * units)
     recurrent_scaled = recurrent_kernel[:, columns] * scale
     gates = np.empty((timesteps, batch, 4 * units), dtype=dtype)
     h_all = np.empty((timesteps + 1, batch, units), dtype=dtype)
     c_all = np.empty((timesteps + 1, batch, units), dtype=dtype)
     tanh_c = np.empty((timesteps, batch, units), dtype=dtype)
     h_all[0], c_all[0] = h0, c0
-    masked_out = None if mask is None else ~np.asarray(mask, dtype=bool).T[order][..., None]
+    masked_out = None if mask is None else ~_in_step_order(np.asarray(mask, dtype=bool)[..., None], go_backwards)
     # views made once, so the loop body is only arithmetic
     h_views, c_views, tanh_views = list(h_all), list(c_all), list(tanh_c)
     z_views = list(gates)
@@ -80,15 +83,15 @@ def _lstm_packed(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, 
     outputs = h_all[1:]
     if zero_output_for_mask and masked_out is not None:
         outputs = np.where(masked_out, 0.0, outputs)
-    packed = np.concatenate([outputs, h_all[-1:], c_all[-1:]], axis=0).transpose(1, 0, 2)
+    result = (outputs.transpose(1, 0, 2), h_all[-1], c_all[-1])
     if keep:
-        remember(packed, (gates, h_all, c_all, tanh_c, masked_out))
-    return packed
+        remember(result, (gates, h_all, c_all, tanh_c, masked_out, x_steps))
+    return result
 
 
-def _lstm_vjp_maker(argnums, packed, args, kwargs):
+def _lstm_vjp_maker(argnums, result, args, kwargs):
     x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, _ = args
-    saved = recall(packed)
+    saved = recall(result)
 
     def vjp(g):
         grads = _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_for_mask)
@@ -97,12 +100,11 @@ def _lstm_vjp_maker(argnums, packed, args, kwargs):
 
 
 def _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
-    gates, h_all, c_all, tanh_c, masked_out = saved
+    gates, h_all, c_all, tanh_c, masked_out, x_steps = saved
     batch, timesteps, features = x.shape
     units = recurrent_kernel.shape[0]
-    order, columns = _time_order(timesteps, go_backwards), _gate_order(units)
-    g = g.transpose(1, 0, 2)
-    d_out, dh, dc = g[:timesteps], np.array(g[timesteps]), np.array(g[timesteps + 1])
+    columns = _gate_order(units)
+    d_out, dh, dc = g[0].transpose(1, 0, 2), np.array(g[1]), np.array(g[2])
     o, i, f, c_gate = gates[..., :units], gates[..., units:2 * units], gates[..., 2 * units:3 * units], gates[..., 3 * units:]
     # everything that does not depend on the recurrence, for all steps at once
     dh_to_dc = o * (1.0 - tanh_c * tanh_c)
@@ -130,20 +132,21 @@ def _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_f
             np.multiply(dc_new[:, None, :], dc_to_ifc[s], out=dz_blocks[s, :, 1:])
             dh = np.matmul(dz[s], recurrent_t) + (dh_total - dh_new)
             dc = dc_new * f[s] + (dc - dc * k)
-    return _weight_gradients(dz, dh, dc, x, kernel, h_all, order, columns)
+    return _weight_gradients(dz, dh, dc, x_steps, kernel, h_all, go_backwards, columns)
 
 
-def _weight_gradients(dz, dh0, dc0, x, kernel, h_all, order, columns):
+def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns):
+    """Sums over all steps as single matmuls; step order is kept throughout, only d_x goes back to input order."""
     timesteps, batch, gated = dz.shape
-    features, units = x.shape[2], gated // 4
+    features, units = x_steps.shape[2], gated // 4
     restore = np.argsort(columns)
-    dz_by_time = dz[np.argsort(order)].reshape(timesteps * batch, gated)       # back to the input's time order
-    x_by_time = x.transpose(1, 0, 2).reshape(timesteps * batch, features)
-    d_kernel = np.matmul(x_by_time.T, dz_by_time)[:, restore]
-    d_recurrent = np.matmul(h_all[:-1].reshape(timesteps * batch, units).T, dz.reshape(timesteps * batch, gated))
-    d_bias = dz_by_time.sum(axis=0)[restore]
-    d_x = np.matmul(dz_by_time, kernel[:, columns].T).reshape(timesteps, batch, features).transpose(1, 0, 2)
-    return {0: d_x, 1: d_kernel, 2: d_recurrent[:, restore], 3: d_bias, 4: dh0, 5: dc0}
+    dz_flat = dz.reshape(timesteps * batch, gated)
+    d_kernel = np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat)[:, restore]
+    d_recurrent = np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat)[:, restore]
+    d_bias = dz_flat.sum(axis=0)[restore]
+    d_x_steps = np.dot(dz_flat, kernel[:, columns].T).reshape(timesteps, batch, features)
+    d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)
+    return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_bias, 4: dh0, 5: dc0}
 
 
-defvjp_argnums(_lstm_packed, _lstm_vjp_maker)
+defvjp_argnums(_lstm_sequence, _lstm_vjp_maker)

@@ -12,8 +12,7 @@ from ._fused_cache import remember, recall
 def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
     """Returns (outputs (batch, time, units) in step order, final h)."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0))
-    packed = _simple_rnn_packed(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
-    return packed[:, :-1], packed[:, -1]
+    return _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
 
 
 def _time_order(timesteps, go_backwards):
@@ -21,7 +20,7 @@ def _time_order(timesteps, go_backwards):
 
 
 @primitive
-def _simple_rnn_packed(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep):
+def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep):
     batch, timesteps, _ = x.shape
     units = recurrent_kernel.shape[0]
     dtype = np.result_type(x.dtype, kernel.dtype)
@@ -41,22 +40,21 @@ def _simple_rnn_packed(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards
     outputs = h_all[1:]
     if zero_output_for_mask and masked_out is not None:
         outputs = np.where(masked_out, 0.0, outputs)
-    packed = np.concatenate([outputs, h_all[-1:]], axis=0).transpose(1, 0, 2)
+    result = (outputs.transpose(1, 0, 2), h_all[-1])   # tuple-valued: one gradient per output in the vjp
     if keep:
-        remember(packed, (h_all, fresh, masked_out))
-    return packed
+        remember(result, (h_all, fresh, masked_out))
+    return result
 
 
-def _vjp_maker(argnums, packed, args, kwargs):
+def _vjp_maker(argnums, result, args, kwargs):
     x, kernel, recurrent_kernel, _, _, _, go_backwards, zero_output_for_mask, _ = args
-    h_all, fresh, masked_out = recall(packed)
+    h_all, fresh, masked_out = recall(result)
 
     def vjp(g):
         batch, timesteps, features = x.shape
         units = recurrent_kernel.shape[0]
         order = _time_order(timesteps, go_backwards)
-        g = g.transpose(1, 0, 2)
-        d_out, dh = g[:timesteps], np.array(g[timesteps])
+        d_out, dh = g[0].transpose(1, 0, 2), np.array(g[1])
         keep_step = None if masked_out is None else (~masked_out).astype(fresh.dtype)
         if keep_step is not None and zero_output_for_mask:
             d_out = d_out * keep_step
@@ -77,4 +75,4 @@ def _vjp_maker(argnums, packed, args, kwargs):
     return vjp
 
 
-defvjp_argnums(_simple_rnn_packed, _vjp_maker)
+defvjp_argnums(_simple_rnn_sequence, _vjp_maker)
