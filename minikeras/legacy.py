@@ -1,4 +1,6 @@
 """Keras 1/2 spellings: translate them to Keras 3 names, and say so once per process so old code teaches the new."""
+import os
+import sys
 import warnings
 
 
@@ -19,7 +21,16 @@ def warn_once(old, new):
     if _enabled and old not in _warned:
         _warned.add(old)
         warnings.warn(f"'{old}' is the Keras 1/2 spelling; minikeras accepts it. In Keras 3 write '{new}'.",
-                      LegacyArgumentWarning, stacklevel=4)
+                      LegacyArgumentWarning, stacklevel=_first_frame_outside_package())
+
+
+def _first_frame_outside_package():
+    """The stacklevel that points the warning at the user's line, however deep inside minikeras it was raised."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def rename(kwargs, mapping, owner):

@@ -10,11 +10,8 @@ from .wrappers import Wrapper, TimeDistributed, Bidirectional
 from ..models.graph import Input, InputLayer
 from . import recurrent, wrappers, core, embeddings, merge
 
-try:  # convolution and pooling live in their own files
-    from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D
-    from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
-                          GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
-                          AvgPool1D, AvgPool2D)
-    from . import convolutional, pooling
-except ImportError:  # pragma: no cover - only while those files are being written
-    pass
+from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                      GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
+                      AvgPool1D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D)
+from . import convolutional, pooling

@@ -23,7 +23,7 @@ def unique_name(base):
 
 def snake_case(class_name):
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()   # Keras: Conv2D -> conv2d, not conv2_d
 
 
 def is_symbolic(value):
