@@ -348,6 +348,40 @@ class Model(Trainer, Layer):
     def shape_chain(self):
         return shape_chain(self.outputs)
 
+    # ---- files (minikeras.saving does the work) -------------------------------------------------
+    def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
+        """Keras 3's `.keras` file: architecture, weights and compiled state; Keras 3 opens it too."""
+        from ..saving import save_model
+        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        from ..saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+        from ..saving import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    # ---- another fixed batch size ----------------------------------------------------------------
+    def with_batch_size(self, batch_size):
+        """The same model rebuilt for batches of `batch_size`, with a copy of the trained weights.
+
+        A stateful model is built for one batch size; to predict step by step (batch 1) after training
+        with batches of 32, take `model.with_batch_size(1)`. The copy starts from zero states and, if
+        this model is compiled, is compiled the same way (with a fresh optimizer).
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"Model '{self.name}'.with_batch_size: expected a positive integer, got {batch_size!r}.")
+        self._require_built("change its batch size")
+        config = _with_batch_dimension(self.get_config(), int(batch_size))
+        copy = type(self).from_config(config)
+        copy.set_weights(self.get_weights())
+        if self.compiled:
+            from .. import optimizers
+            optimizer = optimizers.deserialize(optimizers.serialize(self.optimizer))
+            copy.compile(optimizer=optimizer, **{k: v for k, v in self._compile_config.items() if k != "optimizer"})
+        return copy
+
 
 class Sequential(Model):
     """A Model whose graph is a chain. It builds as soon as the input shape is known."""
@@ -429,6 +463,25 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         from ..saving.serialization import sequential_from_config
         return sequential_from_config(config, custom_objects)
+
+
+_BATCH_SHAPE_KEYS = ("batch_shape", "batch_input_shape", "input_shape", "build_input_shape")
+
+
+def _with_batch_dimension(config, batch_size):
+    """A copy of a model config whose every recorded batch shape has `batch_size` as its first entry."""
+    if isinstance(config, dict):
+        result = {}
+        for key, value in config.items():
+            if key in _BATCH_SHAPE_KEYS and isinstance(value, (list, tuple)) and value and \
+                    not isinstance(value[0], (list, tuple)):
+                result[key] = [batch_size] + list(value[1:])
+            else:
+                result[key] = _with_batch_dimension(value, batch_size)
+        return result
+    if isinstance(config, list):
+        return [_with_batch_dimension(v, batch_size) for v in config]
+    return config
 
 
 def _input_dtype_for(layer):

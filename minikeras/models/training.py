@@ -105,6 +105,8 @@ class Trainer:
         if self._optimizer_state is None:
             self._optimizer_state = self.optimizer.init(trainable)
         new_trainable, self._optimizer_state = self.optimizer.update(trainable, grads, self._optimizer_state)
+        new_trainable = unflatten_like(trainable, [np.asarray(new, dtype=old.dtype) for new, old in
+                                                   zip(flatten_params(new_trainable), leaves)])
         self.params = self.apply_constraints(new_trainable)
         return (loss_value, [getval(o) for o in captured["outputs"]], [getval(m) for m in captured["masks"]],
                 _unbox_state(captured["state"]))

@@ -1,4 +1,6 @@
 """The Adam family: Adam (and AMSGrad), AdamW (Adam with decoupled weight decay), Adamax, Nadam."""
+import math
+
 import numpy as np
 
 from .base import Optimizer
@@ -16,7 +18,7 @@ class Adam(Optimizer):
     def update_variable(self, variable, gradient, slots, lr, step, extra):
         b1, b2 = self.beta_1, self.beta_2
         # Keras folds both bias corrections into the step size, so epsilon meets the uncorrected velocity
-        alpha = lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step)
+        alpha = lr * math.sqrt(1 - b2 ** step) / (1 - b1 ** step)   # a Python float keeps float32 weights float32
         m = slots["momentum"] + (gradient - slots["momentum"]) * (1 - b1)
         v = slots["velocity"] + (gradient * gradient - slots["velocity"]) * (1 - b2)
         new = {"momentum": m, "velocity": v}

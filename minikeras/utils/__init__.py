@@ -1,8 +1,10 @@
-"""Helpers users import from keras.utils: to_categorical, pad_sequences, set_random_seed, Progbar, plot_history."""
+"""Helpers users import from keras.utils (to_categorical, pad_sequences, set_random_seed, Progbar), plus
+plot_history and the mask viewers layer_masks / show_masks."""
 from ..backend import set_seed as _set_seed
 from .data import to_categorical, pad_sequences, normalize
 from .progbar import Progbar
 from .plotting import plot_history
+from .masks import layer_masks, show_masks
 
 
 def set_random_seed(seed):
