@@ -96,7 +96,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         verbose, steps = self.params.get("verbose", 1), self.params.get("steps")
-        if self.params.get("epochs", 1) > 1 or verbose:
+        if verbose and self.params.get("epochs", 1) > 1:  # as Keras 3: no header for a single epoch
             print(f"Epoch {epoch + 1}/{self.params.get('epochs', 1)}")
         self.progbar = Progbar(steps, verbose=verbose)
 
@@ -133,10 +133,14 @@ class _Monitoring(Callback):
     def _reset(self):
         self.best = self.baseline if self.baseline is not None else (math.inf if self.mode == "min" else -math.inf)
 
-    def _improved(self, value):
+    def _improved(self, value, reference=None):
+        """Whether `value` beats `reference` (the best so far by default) by more than min_delta."""
+        reference = self.best if reference is None else reference
+        if reference is None:
+            return True
         if self.mode == "min":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
+            return value < reference - self.min_delta
+        return value > reference + self.min_delta
 
     def _current(self, logs):
         value = (logs or {}).get(self.monitor)
@@ -156,20 +160,22 @@ class EarlyStopping(_Monitoring):
         self.restore_best_weights, self.start_from_epoch = restore_best_weights, start_from_epoch
 
     def on_train_begin(self, logs=None):
-        self._reset()
-        self.wait, self.stopped_epoch, self.best_weights, self.best_epoch = 0, 0, None, 0
+        # as Keras 3: the best starts unset; the baseline only decides whether an improvement resets the wait
+        self.best, self.wait, self.stopped_epoch, self.best_weights, self.best_epoch = None, 0, 0, None, 0
 
     def on_epoch_end(self, epoch, logs=None):
         value = self._current(logs)
         if value is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
-            self.best_weights = self.model.get_weights()
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
         self.wait += 1
         if self._improved(value):
-            self.best, self.best_epoch, self.wait = value, epoch, 0
+            self.best, self.best_epoch = value, epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improved(value, self.baseline):
+                self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
@@ -178,7 +184,8 @@ class EarlyStopping(_Monitoring):
     def on_train_end(self, logs=None):
         if self.stopped_epoch and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
-        if self.restore_best_weights and self.best_weights is not None and self.stopped_epoch:
+        # Keras 3 restores the best weights at the end of training, whether or not it stopped early
+        if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
                 print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)

@@ -10,7 +10,7 @@ from ..params import flatten_params, unflatten_like
 from . import data as D
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
-                               "sample_weight_mode", "target_tensors", "weighted_metrics", "experimental_run_tf_function")
+                               "sample_weight_mode", "target_tensors", "experimental_run_tf_function")
 
 
 class Trainer:
@@ -23,7 +23,7 @@ class Trainer:
         self.history = None
 
     # ---- compile --------------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None, **kwargs):
         from .. import optimizers, losses
         unknown = [k for k in kwargs if k not in _KERAS_COMPILE_ARGS_IGNORED]
         if unknown:
@@ -36,9 +36,11 @@ class Trainer:
         self._loss_weights = [1.0 if w is None else float(w)
                               for w in _per_output(loss_weights, names, "loss_weights", self.name)]
         self._metric_specs = _metrics_per_output(metrics, names, self.name)
+        self._weighted_metric_specs = _metrics_per_output(weighted_metrics, names, self.name)
         self._optimizer_state = None
         self.compiled = True
-        self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics, "loss_weights": loss_weights}
+        self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics, "loss_weights": loss_weights,
+                                "weighted_metrics": weighted_metrics}
 
     def _require_built(self, what):
         if not self.built:
@@ -53,9 +55,19 @@ class Trainer:
     def _make_metrics(self, y_arrays):
         from .. import metrics as M
         made = []
-        for i, specs in enumerate(self._metric_specs):
-            out_shape, loss = self.outputs[i].shape, self._losses[i]
-            made.append([M.get(s, loss=loss, y_true_shape=y_arrays[i].shape, y_pred_shape=out_shape) for s in specs])
+        for i, (specs, weighted_specs) in enumerate(zip(self._metric_specs, self._weighted_metric_specs)):
+            def make(spec):
+                return M.get(spec, loss=self._losses[i], y_true_shape=y_arrays[i].shape,
+                             y_pred_shape=self.outputs[i].shape)
+            # Keras 3: sample weights reach only weighted_metrics; the mask reaches both kinds
+            group = [_CompiledMetric(make(s), s, weighted=False) for s in specs]
+            plain_names = {m.name for m in group}
+            for spec in weighted_specs:
+                metric = _CompiledMetric(make(spec), spec, weighted=True)
+                if metric.name in plain_names:
+                    metric.name = "weighted_" + metric.name
+                group.append(metric)
+            made.append(group)
         return made
 
     # ---- the pure step ----------------------------------------------------------------------------
@@ -313,6 +325,24 @@ class _LossTracker:
 
 def _flat(nested):
     return [m for group in nested for m in group]
+
+
+class _CompiledMetric:
+    """A metric as compile() set it up: whether it takes the sample weights, and the name it logs under."""
+
+    __slots__ = ("metric", "weighted", "name")
+
+    def __init__(self, metric, spec, weighted):
+        self.metric, self.weighted, self.name = metric, weighted, metric.name
+
+    def update_state(self, y, out, sample_weight=None, mask=None):
+        self.metric.update_state(y, out, sample_weight=sample_weight if self.weighted else None, mask=mask)
+
+    def result(self):
+        return self.metric.result()
+
+    def reset_state(self):
+        self.metric.reset_state()
 
 
 def _update_metrics(metrics, ys, outputs, masks, sample_weights):

@@ -1,0 +1,132 @@
+"""Metrics against Keras 3 (fixtures/loss_metric.*, from make_loss_metric_fixtures.py): stateful accumulation over
+batches with weights and masks, how 'accuracy' resolves, names and configs, and a masked model's evaluate logs."""
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+
+import minikeras as K
+from minikeras import metrics
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+with open(os.path.join(FIXTURES, "loss_metric.json")) as f:
+    FACTS = json.load(f)
+ARRAYS = dict(np.load(os.path.join(FIXTURES, "loss_metric.npz")))
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
+BATCH_CASES = sorted(c for c, s in FACTS["metrics"].items() if "batches" in s)
+VALUE_CASES = sorted(c for c, s in FACTS["metrics"].items() if s.get("values"))
+
+
+@pytest.mark.parametrize("case", BATCH_CASES)
+def test_metric_accumulates_over_batches_like_keras(case):
+    spec = FACTS["metrics"][case]
+    metric = getattr(metrics, spec["class"])(**spec["kwargs"])
+    results = []
+    for i in range(spec["batches"]):
+        get = lambda key: ARRAYS.get(f"metric/{case}/{i}/{key}")  # noqa: E731
+        metric.update_state(get("y_true"), get("y_pred"), sample_weight=get("sw"), mask=get("mask"))
+        results.append(float(metric.result()))
+    np.testing.assert_allclose(results, ARRAYS[f"metric/{case}/results"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", VALUE_CASES)
+def test_mean_and_sum_of_values_like_keras(case):
+    spec = FACTS["metrics"][case]
+    metric = getattr(metrics, spec["class"])()
+    values, weights = ARRAYS[f"metric/{case}/values"], ARRAYS.get(f"metric/{case}/sw")
+    metric.update_state(values, sample_weight=weights)
+    metric.update_state(values[:2] * 3.0, sample_weight=None if weights is None else weights[:2])
+    assert metric.result() == pytest.approx(float(ARRAYS[f"metric/{case}/results"][0]), rel=1e-5)
+
+
+def test_reset_state_starts_over():
+    metric = metrics.BinaryAccuracy()
+    metric.update_state(np.array([[1.0], [0.0]]), np.array([[0.9], [0.8]]))
+    assert metric.result() == pytest.approx(0.5)
+    metric.reset_state()
+    assert metric.result() == 0.0
+    metric.update_state(np.array([[1.0]]), np.array([[0.9]]))
+    assert metric.result() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("entry", FACTS["get_metric"],
+                         ids=lambda e: f"{e['identifier']}-{e['y_true_shape']}-{e['y_pred_shape']}")
+def test_get_resolves_names_by_shape_like_keras(entry):
+    metric = metrics.get(entry["identifier"], y_true_shape=tuple(entry["y_true_shape"]),
+                         y_pred_shape=tuple(entry["y_pred_shape"]))
+    keras_class = entry["class"]
+    if keras_class == "MeanMetricWrapper":  # Keras wraps the plain function; so does minikeras, or uses its class
+        assert isinstance(metric, metrics.MeanMetricWrapper)
+    else:
+        assert type(metric).__name__ == keras_class
+    assert metric.name == re.sub(r"_\d+$", "", entry["name"])
+
+
+def test_metric_function_is_named_after_it():
+    keras_name = FACTS["get_metric_function"]["mean_absolute_error"]
+    assert metrics.get(metrics.mean_absolute_error).name == keras_name
+
+
+@pytest.mark.parametrize("loss, expected", [("binary_crossentropy", "BinaryAccuracy"),
+                                            ("sparse_categorical_crossentropy", "SparseCategoricalAccuracy"),
+                                            ("categorical_crossentropy", "CategoricalAccuracy")])
+def test_accuracy_without_shapes_follows_the_loss_name(loss, expected):
+    assert type(metrics.get("accuracy", loss=K.losses.get(loss))).__name__ == expected
+
+
+@pytest.mark.parametrize("class_name", sorted(FACTS["metric_configs"]))
+def test_metric_configs_match_keras(class_name):
+    ours = metrics.serialize(getattr(metrics, class_name)())
+    keras_dict = FACTS["metric_configs"][class_name]
+    assert ours["class_name"] == keras_dict["class_name"] and ours["module"] == keras_dict["module"]
+    keras_config = dict(keras_dict["config"], name=re.sub(r"_\d+$", "", keras_dict["config"]["name"]))
+    # Keras leaves CosineSimilarity's axis and SparseTopK's from_sorted_ids out of its configs; minikeras keeps them
+    assert set(ours["config"]) - set(keras_config) <= {"axis", "from_sorted_ids"}
+    assert {k: ours["config"][k] for k in keras_config} == keras_config
+
+
+def test_unknown_metric_lists_close_matches():
+    with pytest.raises(ValueError, match="'accuracyy'.*accuracy"):
+        metrics.get("accuracyy")
+
+
+# ---- the mask of an Embedding(mask_zero=True) through evaluate -----------------------------------------------------
+def tagger(case):
+    model = K.Sequential([K.Input((5,)), K.layers.Embedding(7, 4, mask_zero=True),
+                          K.layers.TimeDistributed(K.layers.Dense(3, activation="softmax"))])
+    model.set_weights([ARRAYS[f"model/{case}/{name}"] for name in ("embeddings", "kernel", "bias")])
+    return model
+
+
+def evaluate(case, **compile_args):
+    spec = FACTS["models"][case]
+    model = tagger(case)
+    np.testing.assert_allclose(model.predict(ARRAYS[f"model/{case}/x"]), ARRAYS[f"model/{case}/y_pred"], **TOLERANCE)
+    model.compile(optimizer="sgd", loss=spec["loss"], metrics=spec["metrics"], **compile_args)
+    return model.evaluate(ARRAYS[f"model/{case}/x"], ARRAYS[f"model/{case}/y"], sample_weight=ARRAYS.get(
+        f"model/{case}/sw"), batch_size=spec["batch_size"], return_dict=True)
+
+
+@pytest.mark.parametrize("case", sorted(FACTS["models"]))
+def test_masked_model_evaluates_loss_like_keras(case):
+    assert evaluate(case)["loss"] == pytest.approx(FACTS["models"][case]["logs"]["loss"], rel=1e-5)
+
+
+# Keras 3 gives sample weights only to compile(weighted_metrics=...); compile(metrics=...) are unweighted (but masked).
+
+
+@pytest.mark.parametrize("case", sorted(FACTS["models"]))
+def test_masked_model_metrics_are_masked_and_unweighted_like_keras(case):
+    spec = FACTS["models"][case]
+    logs = evaluate(case)
+    for name in spec["metrics"]:
+        assert logs[name] == pytest.approx(spec["logs"][name], rel=1e-5), name
+
+
+@pytest.mark.parametrize("case", sorted(FACTS["models"]))
+def test_weighted_metrics_take_the_sample_weights_like_keras(case):
+    spec = FACTS["models"][case]
+    logs = evaluate(case, weighted_metrics=spec["weighted_metrics"])
+    assert logs["weighted_accuracy"] == pytest.approx(spec["logs"]["weighted_accuracy"], rel=1e-5)
