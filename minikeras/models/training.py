@@ -1,4 +1,5 @@
 """compile / fit / evaluate / predict: the stateful Keras face over the pure `apply` and the optimizer update."""
+import functools
 import warnings
 
 import numpy as np
@@ -11,6 +12,14 @@ from . import data as D
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
                                "sample_weight_mode", "target_tensors", "experimental_run_tf_function")
+
+
+def _blas_limited(method):
+    @functools.wraps(method)
+    def limited(*args, **kwargs):
+        with backend.blas_threads_limited():
+            return method(*args, **kwargs)
+    return limited
 
 
 class Trainer:
@@ -124,6 +133,7 @@ class Trainer:
                 _unbox_state(captured["state"]))
 
     # ---- fit ------------------------------------------------------------------------------------
+    @_blas_limited
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
@@ -192,6 +202,7 @@ class Trainer:
                       f"Try a smaller learning rate, or check the data and the loss.", RuntimeWarning, stacklevel=3)
 
     # ---- evaluate / predict -----------------------------------------------------------------------
+    @_blas_limited
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         self._require_compiled("evaluate")
@@ -215,6 +226,7 @@ class Trainer:
         self.set_states(state)
         return _logs(tracker, metrics, self.outputs)
 
+    @_blas_limited
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         xs = self._prepare_inputs(x, "predict")
         batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
@@ -229,6 +241,7 @@ class Trainer:
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=len(self._prepare_inputs(x, "predict")[0]))
 
+    @_blas_limited
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False, reset_metrics=True):
         self._require_compiled("train")
         arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
