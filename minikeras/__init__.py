@@ -5,5 +5,13 @@ from . import callbacks, layers, models, utils, legacy
 from .models import Model, Sequential, Input, InputLayer
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # saving needs h5py: imported on first use, so `import minikeras` stays quick
+    if name == "saving":
+        import importlib
+        return importlib.import_module(".saving", __name__)
+    raise AttributeError(f"module 'minikeras' has no attribute {name!r}")
 __all__ = ["Model", "Sequential", "Input", "InputLayer", "layers", "models", "backend", "activations",
-           "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers", "callbacks", "utils"]
+           "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers", "callbacks", "utils", "saving"]

@@ -33,13 +33,18 @@ def _first_frame_outside_package():
     return level
 
 
-def rename(kwargs, mapping, owner):
-    """Move each old keyword in `kwargs` to its Keras 3 name (in place); refuse one given both ways."""
+def rename(kwargs, mapping, owner, explicit=None):
+    """Move each old keyword in `kwargs` to its Keras 3 name (in place); refuse one given both ways.
+
+    `explicit` holds Keras 3 arguments the caller received as named parameters (None when not given), so
+    Dense(units=3, output_dim=4) is refused too, not silently resolved to one of them.
+    """
+    explicit = explicit or {}
     for old, new in mapping.items():
         if old not in kwargs:
             continue
         value = kwargs.pop(old)
-        if new in kwargs and kwargs[new] is not None:
+        if (new in kwargs and kwargs[new] is not None) or explicit.get(new) is not None:
             raise TypeError(f"{owner}: '{old}' (Keras 1/2) and '{new}' (Keras 3) name the same argument; give one.")
         warn_once(f"{owner}({old}=...)" if owner else old, f"{new}=...")
         kwargs[new] = value

@@ -157,19 +157,25 @@ class Layer:
         return [np.array(w) for w in flatten_params(self.params or {})]
 
     def set_weights(self, weights):
+        self.params = unflatten_like(self.params, self.checked_weights(weights))
+
+    def checked_weights(self, weights):
+        """`weights` as arrays of this layer's weight dtypes, after checking their count and shapes (nothing is
+        assigned, so a model can check every layer before changing any)."""
         current = flatten_params(self.params or {})
         weights = list(weights)
         if len(weights) != len(current):
             raise ValueError(f"Layer '{self.name}' expects a list of {len(current)} weight arrays "
                              f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
-        new = []
-        for i, (old, value) in enumerate(zip(current, weights)):
+        checked = []
+        names = weight_paths(self.params or {})
+        for i, (old, value, path) in enumerate(zip(current, weights, names)):
             value = np.asarray(value)
             if value.shape != old.shape:
-                raise ValueError(f"Layer '{self.name}' weight {i} has shape {old.shape}; "
+                raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') has shape {old.shape}; "
                                  f"the value given has shape {value.shape}.")
-            new.append(value.astype(old.dtype))
-        self.params = unflatten_like(self.params, new)
+            checked.append(value.astype(old.dtype))
+        return checked
 
     @property
     def weights(self):
@@ -227,6 +233,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def weight_paths(params, prefix=""):
+    """The names of the leaves of a params dict, in get_weights order: 'kernel', 'forward_lstm/bias', ..."""
+    paths = []
+    for key, value in params.items():
+        path = f"{prefix}{key}"
+        paths.extend(weight_paths(value, path + "/") if isinstance(value, dict) else [path])
+    return paths
 
 
 def _as_arrays(inputs):

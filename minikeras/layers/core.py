@@ -26,7 +26,9 @@ class Dense(Layer):
     def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        given = legacy.rename(dict(kwargs), legacy.KERAS1_WEIGHT_ARGS, "Dense")
+        explicit = {"units": units, "kernel_regularizer": kernel_regularizer, "bias_regularizer": bias_regularizer,
+                    "kernel_constraint": kernel_constraint, "bias_constraint": bias_constraint}
+        given = legacy.rename(dict(kwargs), legacy.KERAS1_WEIGHT_ARGS, "Dense", explicit)
         units = given.pop("units", units)
         kernel_initializer = given.pop("kernel_initializer", kernel_initializer)
         kernel_regularizer = given.pop("kernel_regularizer", kernel_regularizer)

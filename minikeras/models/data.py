@@ -6,9 +6,10 @@ from .. import backend
 
 def to_array_list(data, tensors, what, model_name):
     """`data` (array, list or dict) as one array per symbolic tensor, dtypes matched to the tensors."""
-    if data is None:
-        return None
     names = [t.name for t in tensors]
+    if data is None:
+        raise TypeError(f"Model '{model_name}' needs {what} for {names}, got None: pass a numpy array "
+                        f"(one per {what[:-1]}: {[t.shape for t in tensors]}).")
     if isinstance(data, dict):
         missing = [n for n in names if n not in data]
         if missing:
@@ -19,11 +20,18 @@ def to_array_list(data, tensors, what, model_name):
         arrays = list(data)
     elif isinstance(data, (list, tuple)) and len(data) == 1 and np.ndim(data[0]) >= 1 and _looks_like_batch(data[0]):
         arrays = [data[0]]
+    elif isinstance(data, (list, tuple)) and _is_list_of_batches(data, tensors[0]):
+        arrays = list(data)  # one array per input was meant: refused below, naming the counts
     else:
         arrays = [data]
     if len(arrays) != len(tensors):
         raise ValueError(f"Model '{model_name}' has {len(tensors)} {what} {names}, but {len(arrays)} arrays were given.")
     return [_as_typed_array(a, t, what, model_name) for a, t in zip(arrays, tensors)]
+
+
+def _is_list_of_batches(data, tensor):
+    """A list of whole batches (each of the input's rank) given to a one-input model, not a batch as a list."""
+    return len(data) > 1 and all(isinstance(a, np.ndarray) and a.ndim == len(tensor.shape) for a in data)
 
 
 def _looks_like_batch(value):
@@ -45,12 +53,26 @@ def _as_typed_array(value, tensor, what, model_name):
     wants_int = np.dtype(tensor.dtype).kind in "iu"
     if wants_int and array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-            raise TypeError(f"Model '{model_name}': the {what} '{tensor.name}' holds integer indices "
+            raise TypeError(f"Model '{model_name}': the {what} for '{tensor.name}' hold integer indices "
                             f"(dtype {tensor.dtype}) but got non-integer floats.")
         return array.astype(tensor.dtype)
     if not wants_int and array.dtype != np.dtype(backend.floatx()) and array.dtype.kind in "biuf":
-        return array.astype(backend.floatx())
+        return _cast_without_overflow(array, what, tensor, model_name)
     return array
+
+
+def _cast_without_overflow(array, what, tensor, model_name):
+    """A cast to floatx that refuses values too large for it, instead of silently turning them into inf."""
+    with np.errstate(over="ignore"):
+        cast = array.astype(backend.floatx())
+    if array.dtype.kind == "f" and array.size and not np.all(np.isfinite(cast)):
+        became_inf = np.isfinite(array) & ~np.isfinite(cast)
+        if np.any(became_inf):
+            where = tuple(int(i) for i in np.argwhere(became_inf)[0])
+            raise ValueError(f"Model '{model_name}': the {what} for '{tensor.name}' holds {array[where].item()!r} at index "
+                             f"{where}, too large for {backend.floatx()} (the model's float type); scale the data "
+                             f"down, or use minikeras.backend.set_floatx('float64').")
+    return cast
 
 
 def check_input_shapes(arrays, tensors, model_name, chain=None):

@@ -285,12 +285,15 @@ class Model(Trainer, Layer):
         if len(weights) != len(current):
             raise ValueError(f"Model '{self.name}' expects a list of {len(current)} weight arrays "
                              f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
-        position = 0
+        # check every layer's share first, so a wrong shape anywhere changes nothing
+        position, checked = 0, []
         for layer in self.weighted_layers:
             count = len(flatten_params(layer.params or {}))
             if count:
-                layer.set_weights(weights[position:position + count])
+                checked.append((layer, layer.checked_weights(weights[position:position + count])))
             position += count
+        for layer, layer_weights in checked:
+            layer.set_weights(layer_weights)
 
     @property
     def trainable_weights(self):

@@ -1,5 +1,5 @@
 """model.summary(): Keras 3's table of layers, output shapes and parameter counts (Connected to for graphs)."""
-import textwrap
+import re
 
 import numpy as np
 
@@ -41,8 +41,11 @@ def _is_functional(model):
 def _layer_row(model, layer, functional, receives_mask):
     title = f"{layer.name} ({type(layer).__name__})" + (" *" if receives_mask else "")
     shape = _output_shape_text(layer)
-    params = layer.count_params() if layer.built and not isinstance(layer, InputLayer) else 0
-    row = [title, shape, f"{params:,}"]
+    if isinstance(layer, InputLayer):
+        params = "0"
+    else:
+        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+    row = [title, shape, params]
     if functional:
         row.append(_connections(layer))
     return row
@@ -82,8 +85,20 @@ def _layers_receiving_masks(model):
 
 
 def _wrap(text, width):
-    pieces = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
-    return pieces
+    """Keras's (rich's) wrapping: whole words packed greedily; a word longer than the column gets a line of its
+    own, cut to the width with an ellipsis."""
+    lines, current = [], ""
+    for word in re.findall(r"\S+\s*", text):
+        if current and len(current) + len(word.rstrip()) > width:
+            lines.append(current)
+            current = ""
+        current += word
+    lines.append(current)
+    return [_cut(line.rstrip(), width) for line in lines]
+
+
+def _cut(line, width):
+    return line if len(line) <= width else line[:width - 1] + "…"
 
 
 def _row(cells, widths, bar, right=()):

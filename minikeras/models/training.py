@@ -126,9 +126,10 @@ class Trainer:
         if self._optimizer_state is None:
             self._optimizer_state = self.optimizer.init(trainable)
         new_trainable, self._optimizer_state = self.optimizer.update(trainable, grads, self._optimizer_state)
-        new_trainable = unflatten_like(trainable, [np.asarray(new, dtype=old.dtype) for new, old in
-                                                   zip(flatten_params(new_trainable), leaves)])
-        self.params = self.apply_constraints(new_trainable)
+        new_leaves = [np.asarray(new, dtype=old.dtype) for new, old in zip(flatten_params(new_trainable), leaves)]
+        if not all(np.all(np.isfinite(leaf)) for leaf in new_leaves):
+            return float("inf"), None, None, None     # the update overflowed: keep the last finite weights
+        self.params = self.apply_constraints(unflatten_like(trainable, new_leaves))
         return (loss_value, [getval(o) for o in captured["outputs"]], [getval(m) for m in captured["masks"]],
                 _unbox_state(captured["state"]))
 

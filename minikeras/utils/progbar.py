@@ -6,9 +6,11 @@ _BAR_WIDTH = 20
 
 
 def _interactive(stream):
-    if "ipykernel" in sys.modules:
+    if hasattr(stream, "isatty") and stream.isatty():
         return True
-    return hasattr(stream, "isatty") and stream.isatty()
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return type(shell).__name__ == "ZMQInteractiveShell"     # a Jupyter notebook redraws "\r" lines too
 
 
 def format_time_per_step(seconds):

@@ -6,6 +6,11 @@ computes in the backward pass everything that does not depend on the recurrence 
 and forms the weight gradients of the whole sequence as single matmuls after the loop.
 tests/layers/rnn/test_fused_lstm.py proves values and gradients equal the readable reference.
 
+Padding costs nothing: when the mask is padding at one end of each row (what pad_sequences makes),
+the rows are sorted longest first, so at every step the rows still running are a leading block, and
+the step computes only that block (the others carry h and c through, as a masked step does).
+Any other mask takes the general loop, which computes every row and restores the masked ones.
+
 Inside, the gate columns are reordered from Keras's (i, f, c, o) to (o, i, f, c): the three sigmoid
 gates are then contiguous for the forward pass, and the three gates scaled by dc for the backward.
 """
@@ -32,9 +37,28 @@ def _gate_order(units):
 
 
 def _in_step_order(sequence, go_backwards):
-    """(batch, time, ...) -> a contiguous (time, batch, ...) array in the order the steps run."""
+    """(batch, time, ...) -> a (time, batch, ...) view in the order the steps run."""
     steps = sequence.transpose(1, 0, *range(2, sequence.ndim))
-    return np.ascontiguousarray(steps[::-1] if go_backwards else steps)
+    return steps[::-1] if go_backwards else steps
+
+
+def padding_blocks(mask, go_backwards, batch, timesteps):
+    """(row order, rows running at each step) if sorting rows longest first makes each step's running
+    rows a leading block — true for padding at either end, in either direction. None for other masks.
+    Without a mask every row runs every step, in the rows' own order (None)."""
+    if mask is None:
+        return None, [batch] * timesteps
+    running = _in_step_order(np.asarray(mask, dtype=bool), go_backwards)             # (time, batch)
+    order = np.argsort(-running.sum(axis=0), kind="stable")
+    running = running[:, order]
+    counts = running.sum(axis=1)
+    if not np.array_equal(running, np.arange(batch) < counts[:, None]):
+        return None
+    return order, counts.tolist()
+
+
+def _inverse(rows):
+    return rows if isinstance(rows, slice) else np.argsort(rows)
 
 
 @primitive
@@ -46,47 +70,86 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
     # sigmoid(z) = 0.5 * tanh(z / 2) + 0.5: scaling the sigmoid columns lets one tanh serve all four gates
     scale = np.ones(4 * units, dtype=dtype)
     scale[:3 * units] = 0.5
-    x_steps = _in_step_order(x, go_backwards)
+    blocks = padding_blocks(mask, go_backwards, batch, timesteps)
+    rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
+    x_steps = np.ascontiguousarray(_in_step_order(x, go_backwards)[:, rows])
     projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel[:, columns] * scale)
     projected += bias[columns] * scale
     projected = projected.reshape(timesteps, batch, 4 * units)
-    recurrent_scaled = recurrent_kernel[:, columns] * scale
-    gates = np.empty((timesteps, batch, 4 * units), dtype=dtype)
-    h_all = np.empty((timesteps + 1, batch, units), dtype=dtype)
-    c_all = np.empty((timesteps + 1, batch, units), dtype=dtype)
-    tanh_c = np.empty((timesteps, batch, units), dtype=dtype)
+    masked_out = None if mask is None else ~_in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
+    loop = _forward_by_blocks if blocks is not None else _forward_every_row
+    saved = loop(projected, recurrent_kernel[:, columns] * scale, np.asarray(h0)[rows], np.asarray(c0)[rows],
+                 blocks[1] if blocks is not None else masked_out)
+    gates, h_all, c_all, tanh_c = saved
+    restore = _inverse(rows)
+    outputs = h_all[1:, restore]
+    if zero_output_for_mask and masked_out is not None:
+        outputs = np.where(masked_out, 0.0, outputs)
+    result = (outputs.transpose(1, 0, 2), h_all[-1, restore], c_all[-1, restore])
+    if keep:
+        remember(result, (saved, blocks, masked_out, x_steps))
+    return result
+
+
+def _sigmoid_then_tanh_constants(units, dtype):
+    """After the shared tanh, gate = tanh * slope + offset: 0.5 t + 0.5 for the sigmoid gates, t for c."""
+    sigmoid_columns = np.arange(4 * units) < 3 * units
+    return np.where(sigmoid_columns, 0.5, 1.0).astype(dtype), np.where(sigmoid_columns, 0.5, 0.0).astype(dtype)
+
+
+def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
+    """The loop when step s updates only its first running[s] rows; the rest carry h and c unchanged."""
+    timesteps, batch, gated = projected.shape
+    units = gated // 4
+    slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
+    gates = np.zeros_like(projected)     # rows a step skips stay zero: the backward pass then skips them too
+    tanh_c = np.zeros((timesteps, batch, units), dtype=projected.dtype)
+    h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
+    c_all = np.empty_like(h_all)
     h_all[0], c_all[0] = h0, c0
-    masked_out = None if mask is None else ~_in_step_order(np.asarray(mask, dtype=bool)[..., None], go_backwards)
-    # views made once, so the loop body is only arithmetic
-    h_views, c_views, tanh_views = list(h_all), list(c_all), list(tanh_c)
-    z_views = list(gates)
-    # after the shared tanh, gate = tanh * slope + offset: 0.5 * t + 0.5 for sigmoid gates, t itself for c
-    slope = np.where(np.arange(4 * units) < 3 * units, 0.5, 1.0).astype(dtype)
-    offset = np.where(np.arange(4 * units) < 3 * units, 0.5, 0.0).astype(dtype)
-    o_views, i_views = list(gates[:, :, :units]), list(gates[:, :, units:2 * units])
-    f_views, g_views = list(gates[:, :, 2 * units:3 * units]), list(gates[:, :, 3 * units:])
-    projected_views = list(projected)
-    for s in range(timesteps):
-        z, c = z_views[s], c_views[s + 1]
-        np.dot(h_views[s], recurrent_scaled, out=z)
-        z += projected_views[s]
+    for s, n in enumerate(running):
+        h, c, h_next, c_next = h_all[s], c_all[s], h_all[s + 1], c_all[s + 1]
+        if n < batch:
+            h_next[n:], c_next[n:] = h[n:], c[n:]
+        if n == 0:
+            continue
+        z, c_new = gates[s, :n], c_next[:n]
+        np.dot(h[:n], recurrent_scaled, out=z)
+        z += projected[s, :n]
         np.tanh(z, out=z)
         z *= slope
         z += offset
-        np.multiply(f_views[s], c_views[s], out=c)
-        c += i_views[s] * g_views[s]
-        np.tanh(c, out=tanh_views[s])
-        np.multiply(o_views[s], tanh_views[s], out=h_views[s + 1])
-        if masked_out is not None:   # a masked step carries h and c through unchanged
-            np.copyto(h_views[s + 1], h_views[s], where=masked_out[s])
-            np.copyto(c, c_views[s], where=masked_out[s])
-    outputs = h_all[1:]
-    if zero_output_for_mask and masked_out is not None:
-        outputs = np.where(masked_out, 0.0, outputs)
-    result = (outputs.transpose(1, 0, 2), h_all[-1], c_all[-1])
-    if keep:
-        remember(result, (gates, h_all, c_all, tanh_c, masked_out, x_steps))
-    return result
+        np.multiply(z[:, 2 * units:3 * units], c[:n], out=c_new)          # f * c_prev
+        c_new += z[:, units:2 * units] * z[:, 3 * units:]                  # + i * g
+        np.tanh(c_new, out=tanh_c[s, :n])
+        np.multiply(z[:, :units], tanh_c[s, :n], out=h_next[:n])           # o * tanh(c)
+    return gates, h_all, c_all, tanh_c
+
+
+def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out):
+    """The loop for any mask: every row computes, then masked rows get their previous h and c back."""
+    timesteps, batch, gated = projected.shape
+    units = gated // 4
+    slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
+    gates = np.empty_like(projected)
+    tanh_c = np.empty((timesteps, batch, units), dtype=projected.dtype)
+    h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
+    c_all = np.empty_like(h_all)
+    h_all[0], c_all[0] = h0, c0
+    for s in range(timesteps):
+        z, c_new = gates[s], c_all[s + 1]
+        np.dot(h_all[s], recurrent_scaled, out=z)
+        z += projected[s]
+        np.tanh(z, out=z)
+        z *= slope
+        z += offset
+        np.multiply(z[:, 2 * units:3 * units], c_all[s], out=c_new)
+        c_new += z[:, units:2 * units] * z[:, 3 * units:]
+        np.tanh(c_new, out=tanh_c[s])
+        np.multiply(z[:, :units], tanh_c[s], out=h_all[s + 1])
+        np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
+        np.copyto(c_new, c_all[s], where=masked_out[s])
+    return gates, h_all, c_all, tanh_c
 
 
 def _lstm_vjp_maker(argnums, result, args, kwargs):
@@ -94,57 +157,92 @@ def _lstm_vjp_maker(argnums, result, args, kwargs):
     saved = recall(result)
 
     def vjp(g):
-        grads = _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_for_mask)
+        grads = _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask)
         return tuple(grads[n] for n in argnums)
     return vjp
 
 
-def _backward(g, saved, x, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
-    gates, h_all, c_all, tanh_c, masked_out, x_steps = saved
-    batch, timesteps, features = x.shape
+def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
+    (gates, h_all, c_all, tanh_c), blocks, masked_out, x_steps = saved
     units = recurrent_kernel.shape[0]
     columns = _gate_order(units)
-    d_out, dh, dc = g[0].transpose(1, 0, 2), np.array(g[1]), np.array(g[2])
+    rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
+    d_out = g[0].transpose(1, 0, 2)
+    if zero_output_for_mask and masked_out is not None:
+        d_out = np.where(masked_out, 0.0, d_out)        # a zeroed output passes no gradient back
+    d_out = d_out[:, rows].astype(gates.dtype)
+    dh, dc = np.array(g[1][rows], dtype=gates.dtype), np.array(g[2][rows], dtype=gates.dtype)
+    slopes = _slopes(gates, c_all, tanh_c)
+    recurrent_t = recurrent_kernel[:, columns].T
+    if blocks is not None:
+        dz = _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, blocks[1])
+    else:
+        dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out)
+    restore = _inverse(rows)
+    return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore)
+
+
+def _slopes(gates, c_all, tanh_c):
+    """Everything the backward pass needs that does not depend on the recurrence, for all steps at once."""
+    units = tanh_c.shape[-1]
     o, i, f, c_gate = gates[..., :units], gates[..., units:2 * units], gates[..., 2 * units:3 * units], gates[..., 3 * units:]
-    # everything that does not depend on the recurrence, for all steps at once
     dh_to_dc = o * (1.0 - tanh_c * tanh_c)
     dh_to_do = tanh_c * o * (1.0 - o)
     dc_to_ifc = np.stack([c_gate * i * (1.0 - i), c_all[:-1] * f * (1.0 - f), i * (1.0 - c_gate * c_gate)], axis=2)
-    keep_step = None if masked_out is None else (~masked_out).astype(gates.dtype)
-    if keep_step is not None and zero_output_for_mask:
-        d_out = d_out * keep_step        # a zeroed output passes no gradient back
-    dz = np.empty((timesteps, batch, 4 * units), dtype=gates.dtype)
+    return dh_to_dc, dh_to_do, dc_to_ifc
+
+
+def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
+    """BPTT over the leading blocks of running rows; rows a step skipped pass dh and dc straight through.
+    dh and dc are updated in place and end as the gradients of h0 and c0."""
+    dh_to_dc, dh_to_do, dc_to_ifc = slopes
+    timesteps, batch, gated = gates.shape
+    units = gated // 4
+    dz = np.zeros_like(gates)
     dz_blocks = dz.reshape(timesteps, batch, 4, units)
-    recurrent_t = recurrent_kernel[:, columns].T
     for s in range(timesteps - 1, -1, -1):
-        dh_total = dh + d_out[s]
-        if keep_step is None:
-            dc = dc + dh_total * dh_to_dc[s]
-            np.multiply(dh_total, dh_to_do[s], out=dz_blocks[s, :, 0])
-            np.multiply(dc[:, None, :], dc_to_ifc[s], out=dz_blocks[s, :, 1:])
-            dh = np.matmul(dz[s], recurrent_t)
-            dc *= f[s]
-        else:
-            k = keep_step[s]
-            dh_new, dc_new = dh_total * k, dc * k
-            dc_new += dh_new * dh_to_dc[s]
-            np.multiply(dh_new, dh_to_do[s], out=dz_blocks[s, :, 0])
-            np.multiply(dc_new[:, None, :], dc_to_ifc[s], out=dz_blocks[s, :, 1:])
-            dh = np.matmul(dz[s], recurrent_t) + (dh_total - dh_new)
-            dc = dc_new * f[s] + (dc - dc * k)
-    return _weight_gradients(dz, dh, dc, x_steps, kernel, h_all, go_backwards, columns)
+        n = running[s]
+        dh += d_out[s]
+        if n == 0:
+            continue
+        dh_run, dc_run = dh[:n], dc[:n]
+        dc_run += dh_run * dh_to_dc[s, :n]
+        np.multiply(dh_run, dh_to_do[s, :n], out=dz_blocks[s, :n, 0])
+        np.multiply(dc_run[:, None, :], dc_to_ifc[s, :n], out=dz_blocks[s, :n, 1:])
+        np.dot(dz[s, :n], recurrent_t, out=dh_run)
+        dc_run *= gates[s, :n, 2 * units:3 * units]
+    return dz
 
 
-def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns):
-    """Sums over all steps as single matmuls; step order is kept throughout, only d_x goes back to input order."""
+def _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out):
+    """BPTT for any mask: a masked step passed h and c through, so its rows pass dh and dc through."""
+    dh_to_dc, dh_to_do, dc_to_ifc = slopes
+    timesteps, batch, gated = gates.shape
+    units = gated // 4
+    keep_step = (~masked_out).astype(gates.dtype)
+    dz = np.empty_like(gates)
+    dz_blocks = dz.reshape(timesteps, batch, 4, units)
+    for s in range(timesteps - 1, -1, -1):
+        dh_total, k = dh + d_out[s], keep_step[s]
+        dh_new, dc_new = dh_total * k, dc * k
+        dc_new += dh_new * dh_to_dc[s]
+        np.multiply(dh_new, dh_to_do[s], out=dz_blocks[s, :, 0])
+        np.multiply(dc_new[:, None, :], dc_to_ifc[s], out=dz_blocks[s, :, 1:])
+        dh = np.dot(dz[s], recurrent_t) + (dh_total - dh_new)
+        dc = dc_new * gates[s, :, 2 * units:3 * units] + (dc - dc * k)
+    return dz, dh, dc
+
+
+def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns, restore):
+    """Sums over all steps as single matmuls (row order does not matter to them); d_x goes back to input order."""
     timesteps, batch, gated = dz.shape
     features, units = x_steps.shape[2], gated // 4
-    restore = np.argsort(columns)
+    gate_restore = np.argsort(columns)
     dz_flat = dz.reshape(timesteps * batch, gated)
-    d_kernel = np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat)[:, restore]
-    d_recurrent = np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat)[:, restore]
-    d_bias = dz_flat.sum(axis=0)[restore]
-    d_x_steps = np.dot(dz_flat, kernel[:, columns].T).reshape(timesteps, batch, features)
+    d_kernel = np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat)[:, gate_restore]
+    d_recurrent = np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat)[:, gate_restore]
+    d_bias = dz_flat.sum(axis=0)[gate_restore]
+    d_x_steps = np.dot(dz_flat, kernel[:, columns].T).reshape(timesteps, batch, features)[:, restore]
     d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)
     return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_bias, 4: dh0, 5: dc0}
 

@@ -1,0 +1,115 @@
+"""Keras 3's `.keras` file: a zip of metadata.json, config.json and model.weights.h5, stored uncompressed.
+
+Loading never runs code from the file: config.json only names classes, which are looked up in
+minikeras.layers and `custom_objects`. A model is built complete in memory before it is returned.
+"""
+import datetime
+import io
+import json
+import warnings
+import zipfile
+
+import h5py
+
+from .. import __version__
+from .atomic import write_atomically
+from .serialization import serialize_model, deserialize_model, _json_default
+from .weights_h5 import write_model_weights, read_model_weights
+from .compile_state import write_optimizer, read_optimizer, restore_compile, assign_optimizer_state
+
+KERAS_VERSION = "3.15.1"  # the Keras 3 whose layout the files follow (tests/fixtures/saving/facts.json)
+_MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
+
+
+def save_keras(model, filepath, overwrite=True, include_optimizer=True):
+    """Write `model` to `filepath` as a Keras 3 `.keras` zip, atomically."""
+    config = json.dumps(serialize_model(model), default=_json_default)
+    metadata = json.dumps({"keras_version": KERAS_VERSION, "date_saved": _now(), "saved_by": f"minikeras {__version__}"})
+    weights = _weights_bytes(model, include_optimizer)
+
+    def write(path):
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr("metadata.json", metadata)
+            archive.writestr("config.json", config)
+            archive.writestr("model.weights.h5", weights)
+
+    write_atomically(filepath, write, overwrite)
+
+
+def _now():
+    return datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")
+
+
+def _weights_bytes(model, include_optimizer):
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        write_model_weights(f, model)
+        if include_optimizer:
+            write_optimizer(f, model)
+    return buffer.getvalue()
+
+
+def read_archive(filepath):
+    """(config dict, weights bytes) of a `.keras` file, with a ValueError naming what is missing or broken."""
+    try:
+        archive = zipfile.ZipFile(filepath)
+    except zipfile.BadZipFile:
+        raise ValueError(f"'{filepath}' is not a Keras model file: it is not a .keras zip archive.") from None
+    with archive:
+        names = set(archive.namelist())
+        for member in ("config.json", "model.weights.h5"):
+            if member not in names:
+                raise ValueError(f"'{filepath}' is a zip file but not a Keras model: it has no {member} "
+                                 f"(members: {sorted(names)}).")
+        try:
+            config = json.loads(archive.read("config.json"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"'{filepath}': config.json is not valid JSON ({error}).") from None
+        return config, archive.read("model.weights.h5")
+
+
+def load_keras(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """The model stored in a `.keras` file, with its weights and (if `compile`) its compiled state."""
+    config, weights = read_archive(filepath)
+    try:
+        model = deserialize_model(config, custom_objects, safe_mode)
+    except ValueError as error:
+        raise type(error)(f"Cannot load '{filepath}': {error}") from None
+    except (TypeError, KeyError, AttributeError) as error:
+        raise ValueError(f"Cannot load '{filepath}': the model config is malformed "
+                         f"({type(error).__name__}: {error}).") from None
+    with _open_h5(weights, filepath) as h5file:
+        model.params = read_model_weights(h5file, model, filepath)
+        compile_config = config.get("compile_config") or {}
+        if compile and compile_config:
+            _compile_like_the_file(model, compile_config, h5file, filepath, custom_objects)
+    return model
+
+
+def _compile_like_the_file(model, compile_config, h5file, filepath, custom_objects):
+    """Compile as the file says; like Keras 3, a compile or optimizer state that cannot be restored is a warning,
+    since the weights themselves loaded fine."""
+    try:
+        restore_compile(model, compile_config, custom_objects)
+    except (ValueError, TypeError) as error:
+        warnings.warn(f"'{filepath}': the model loaded but could not be compiled as saved ({error}). It is returned "
+                      f"uncompiled; call compile() yourself.", stacklevel=3)
+        return
+    try:
+        assign_optimizer_state(model, read_optimizer(h5file, model, filepath))
+    except ValueError as error:
+        warnings.warn(f"{error} The optimizer starts afresh.", stacklevel=3)
+
+
+def load_weights_from_keras(model, filepath):
+    """Only the weights of a `.keras` file, into `model` (all checked before any is assigned)."""
+    _, weights = read_archive(filepath)
+    with _open_h5(weights, filepath) as h5file:
+        model.params = read_model_weights(h5file, model, filepath)
+
+
+def _open_h5(data, filepath):
+    try:
+        return h5py.File(io.BytesIO(data), "r")
+    except OSError as error:
+        raise ValueError(f"'{filepath}': model.weights.h5 is not a readable HDF5 file ({error}).") from None

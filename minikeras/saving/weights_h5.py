@@ -1,0 +1,147 @@
+"""Keras 3's HDF5 weight layout (model.weights.h5 and *.weights.h5): where each variable of a model lives.
+
+Keras addresses a layer by its class, not its name: `layers/dense`, `layers/dense_1`, ... in layer
+order, each with a `vars` group holding its variables as datasets `0`, `1`, ... (attribute `name` =
+the layer's name). A recurrent layer keeps its variables in `cell/vars`, Bidirectional under
+`forward_layer` / `backward_layer`, TimeDistributed under `layer`, a nested model under its own
+`layers/...`. Loading reads every array first and checks it, so a bad file changes nothing.
+"""
+import re
+
+import h5py
+import numpy as np
+
+
+
+def keras_snake_case(class_name):
+    """Keras 3's path name for a class: 'Dense' -> 'dense', 'SimpleRNN' -> 'simple_rnn', 'Conv2D' -> 'conv2d'."""
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _path_class_name(layer):
+    from .serialization import _class_entry
+    return _class_entry(layer)[1]
+
+
+def _unique_paths(layers):
+    used, paths = {}, []
+    for layer in layers:
+        name = keras_snake_case(_path_class_name(layer))
+        if name in used:
+            used[name] += 1
+            name = f"{name}_{used[name]}"
+        else:
+            used[name] = 0
+        paths.append(name)
+    return paths
+
+
+def _join(*parts):
+    return "/".join(p for p in parts if p)
+
+
+def weight_groups(layer, params, path=""):
+    """[(h5 path, owner name, [(key path in params, array), ...]), ...] for `layer`, in Keras's layout."""
+    from ..models.model import Model
+    from ..layers.wrappers import Bidirectional, Wrapper
+    from ..layers.rnn.rnn import RNN
+    params = params or {}
+    if isinstance(layer, Model):
+        groups = [(path, layer.name, [])]
+        children = [child for child in layer.layers]
+        for child, sub in zip(children, _unique_paths(children)):
+            groups += _nested(weight_groups(child, params.get(child.name), _join(path, "layers", sub)), child.name)
+        return groups
+    if isinstance(layer, Bidirectional):
+        groups = [(path, layer.name, [])]
+        for attr, child in (("forward_layer", layer.forward_layer), ("backward_layer", layer.backward_layer)):
+            groups += _nested(weight_groups(child, params.get(child.name), _join(path, attr)), child.name)
+        return groups
+    if isinstance(layer, Wrapper):
+        inner = layer.layer
+        return [(path, layer.name, [])] + _nested(weight_groups(inner, params.get(inner.name), _join(path, "layer")),
+                                                  inner.name)
+    if isinstance(layer, RNN):
+        return [(path, layer.name, [])] + _cell_groups(layer.cell, params, _join(path, "cell"))
+    return [(path, layer.name, _leaves(params))]
+
+
+def _cell_groups(cell, params, path):
+    from ..layers.rnn.cells import StackedRNNCells
+    if isinstance(cell, StackedRNNCells):
+        groups = [(path, cell.name, [])]
+        for child, sub in zip(cell.cells, _unique_paths(cell.cells)):
+            groups += _nested(_cell_groups(child, params.get(child.name, {}), _join(path, "cells", sub)), child.name)
+        return groups
+    return [(path, cell.name, _leaves(params))]
+
+
+def _leaves(params, prefix=()):
+    leaves = []
+    for key, value in (params or {}).items():
+        if isinstance(value, dict):
+            leaves += _leaves(value, prefix + (key,))
+        else:
+            leaves.append((prefix + (key,), value))
+    return leaves
+
+
+def _nested(groups, key):
+    return [(path, name, [((key,) + keys, value) for keys, value in leaves]) for path, name, leaves in groups]
+
+
+# ---- writing and reading ------------------------------------------------------------------------------
+def write_model_weights(h5file, model):
+    """Every variable of `model` into an open h5py File (or group), Keras 3's layout."""
+    for path, name, leaves in weight_groups(model, model.params):
+        group = h5file.require_group(_join(path, "vars"))
+        group.attrs["name"] = name
+        for i, (_, value) in enumerate(leaves):
+            group.create_dataset(str(i), data=np.asarray(value))
+
+
+def read_model_weights(h5file, model, source):
+    """New params for `model` read from an open h5py File, checked against the model's current ones.
+
+    Raises a ValueError naming `source`, the layer, the path and what differs. The model is not changed.
+    """
+    new_params = _copy_tree(model.params or {})
+    for path, name, leaves in weight_groups(model, model.params):
+        if not leaves:
+            continue
+        vars_path = _join(path, "vars")
+        if vars_path not in h5file:
+            raise ValueError(f"'{source}' has no weights for layer '{name}' (expected them at '{vars_path}'). "
+                             f"Was the file saved from a model with the same layers?")
+        group = h5file[vars_path]
+        stored = sorted((k for k in group.keys()), key=int)
+        if len(stored) != len(leaves):
+            raise ValueError(f"'{source}': layer '{name}' expects {len(leaves)} weight arrays, the file holds "
+                             f"{len(stored)} at '{vars_path}'.")
+        for i, (keys, current) in enumerate(leaves):
+            value = np.asarray(group[str(i)])
+            if value.shape != np.shape(current):
+                raise ValueError(f"'{source}': layer '{name}' weight {i} ({'/'.join(keys[-1:])}) has shape "
+                                 f"{np.shape(current)} in the model but {value.shape} in the file ('{vars_path}/{i}').")
+            _set(new_params, keys, value.astype(np.asarray(current).dtype))
+    return new_params
+
+
+def _copy_tree(params):
+    return {k: _copy_tree(v) if isinstance(v, dict) else v for k, v in params.items()}
+
+
+def _set(tree, keys, value):
+    for key in keys[:-1]:
+        tree = tree[key]
+    tree[keys[-1]] = value
+
+
+def save_weights_file(model, filepath):
+    """Keras 3's `model.save_weights("x.weights.h5")` layout, written to `filepath` (the caller makes it atomic)."""
+    from .compile_state import write_optimizer
+    with h5py.File(filepath, "w") as f:
+        write_model_weights(f, model)
+        write_optimizer(f, model)

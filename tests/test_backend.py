@@ -1,0 +1,64 @@
+"""backend: the float type, epsilon, and the one seeded random source behind init, dropout and shuffling."""
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import backend, layers
+from minikeras.utils import set_random_seed
+
+
+@pytest.fixture
+def restore_floatx():
+    saved = backend.floatx()
+    yield
+    backend.set_floatx(saved)
+
+
+def test_floatx_defaults_to_float32_and_can_be_changed(restore_floatx):
+    assert backend.floatx() == "float32"
+    backend.set_floatx("float64")
+    assert backend.floatx() == "float64"
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2)])
+    assert all(w.dtype == np.float64 for w in model.get_weights())
+    assert model.predict(np.ones((2, 3)), verbose=0).dtype == np.float64
+
+
+def test_set_floatx_refuses_unknown_types_naming_them(restore_floatx):
+    with pytest.raises(ValueError, match=r"set_floatx.*float16.*float32.*float64.*'int32'"):
+        backend.set_floatx("int32")
+    assert backend.floatx() == "float32"
+
+
+def test_epsilon_is_keras_fuzz_factor():
+    assert backend.epsilon() == 1e-7
+
+
+def test_seed_makes_the_random_source_repeat():
+    backend.set_seed(3)
+    first = [backend.new_rng().random(4) for _ in range(2)]
+    backend.set_seed(3)
+    second = [backend.new_rng().random(4) for _ in range(2)]
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first[0], first[1]), "each generator drawn must be independent"
+
+
+def test_set_random_seed_repeats_initialisation_bit_for_bit():
+    def weights():
+        set_random_seed(11)
+        return minikeras.Sequential([minikeras.Input((4,)), layers.Dense(3), layers.Dense(2)]).get_weights()
+    for a, b in zip(weights(), weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_set_random_seed_refuses_non_integers():
+    with pytest.raises(ValueError, match="seed must be an integer, got 1.5"):
+        set_random_seed(1.5)
+
+
+def test_lazy_rng_draws_only_when_used():
+    backend.set_seed(0)
+    lazy = backend.LazyRng()
+    backend.set_seed(0)
+    expected = backend.new_rng().random(3)
+    backend.set_seed(0)
+    np.testing.assert_array_equal(lazy.random(3), expected)
