@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from .. import backend
+from .. import backend, legacy
 from ..params import flatten_params, unflatten_like
 
 _name_counts = {}
@@ -106,6 +106,8 @@ class Layer:
     def _declared_input_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
         if batch_input_shape is not None:
             return tuple(batch_input_shape)
+        if input_dim is not None:
+            legacy.warn_once(f"{type(self).__name__}(input_dim=...)", "input_shape=(...) or keras.Input(shape=(...))")
         if input_shape is None and input_dim is not None:
             input_shape = self._shape_from_input_dim(input_dim)
         if input_shape is not None:

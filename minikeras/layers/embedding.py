@@ -16,7 +16,10 @@ class Embedding(Layer):
         embeddings_initializer = given.pop("embeddings_initializer", embeddings_initializer)
         embeddings_regularizer = given.pop("embeddings_regularizer", embeddings_regularizer)
         embeddings_constraint = given.pop("embeddings_constraint", embeddings_constraint)
-        given.pop("dropout", None)
+        if given.pop("dropout", None):
+            legacy.warn_once("Embedding(dropout=...)", "a Dropout layer after the Embedding (this argument is ignored)")
+        if input_length is not None:
+            legacy.warn_once("Embedding(input_length=...)", "input_shape=(length,) or keras.Input(shape=(length,))")
         if input_length is not None and "input_shape" not in given and "batch_input_shape" not in given:
             given["input_shape"] = (input_length,) if isinstance(input_length, int) else tuple(input_length)
         super().__init__(**given)

@@ -99,6 +99,7 @@ class Bidirectional(Wrapper):
             if not isinstance(backward_layer, RNN):
                 raise ValueError(f"Bidirectional: backward_layer must be a recurrent layer, "
                                  f"got {type(backward_layer).__name__}.")
+            _check_backward_layer(layer, backward_layer)
             self.backward_layer = backward_layer
         for direction in (self.forward_layer, self.backward_layer):
             direction.zero_output_for_mask = direction.return_sequences
@@ -222,6 +223,17 @@ def _renamed_copy(layer, name, go_backwards):
     twin._inbound_nodes = []
     twin._state = None
     return twin
+
+
+def _check_backward_layer(forward, backward):
+    if backward.go_backwards == forward.go_backwards:
+        raise ValueError(f"Bidirectional: backward_layer '{backward.name}' must run the other way from layer "
+                         f"'{forward.name}': give it go_backwards={not forward.go_backwards}.")
+    for setting in ("return_sequences", "return_state"):
+        if getattr(backward, setting) != getattr(forward, setting):
+            raise ValueError(f"Bidirectional: layer '{forward.name}' has {setting}={getattr(forward, setting)} but "
+                             f"backward_layer '{backward.name}' has {setting}={getattr(backward, setting)}; "
+                             f"they must match.")
 
 
 @primitive

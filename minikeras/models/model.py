@@ -1,7 +1,7 @@
 """Model and Sequential: one graph engine, two front doors. `apply` is the pure function; the rest is the Keras face."""
 import numpy as np
 
-from .. import backend
+from .. import backend, legacy
 from ..layers.base import Layer, unique_name, _as_arrays
 from ..params import flatten_params, unflatten_like
 from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
@@ -34,7 +34,10 @@ class Model(Trainer, Layer):
     """A graph of layers from `inputs` to `outputs`; itself a layer, so models nest."""
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
-        inputs = kwargs.pop("input", inputs)      # Keras 1 spelling
+        for old, new in (("input", "inputs"), ("output", "outputs")):    # Keras 1 spellings
+            if old in kwargs:
+                legacy.warn_once(f"Model({old}=...)", f"Model({new}=...)")
+        inputs = kwargs.pop("input", inputs)
         outputs = kwargs.pop("output", outputs)
         Layer.__init__(self, name=name or unique_name(self._default_name()), trainable=trainable, **kwargs)
         Trainer.__init__(self)

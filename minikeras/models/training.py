@@ -6,7 +6,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.tracer import getval
 
-from .. import backend
+from .. import backend, legacy
 from ..params import flatten_params, unflatten_like
 from . import data as D
 
@@ -139,8 +139,11 @@ class Trainer:
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
         from ..callbacks import CallbackList
-        epochs = kwargs.pop("nb_epoch", epochs)  # Keras 1 spelling
-        kwargs.pop("show_accuracy", None)
+        if "nb_epoch" in kwargs:
+            legacy.warn_once("fit(nb_epoch=...)", "epochs=...")
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs.pop("show_accuracy", None) is not None:
+            legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
         if kwargs:
             raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
         self._require_compiled("fit")

@@ -146,16 +146,11 @@ def test_bidirectional_with_its_own_backward_layer():
     close(model.predict(x, verbose=0), expected)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Bidirectional accepts a backward_layer that runs in the same "
-                                       "direction as the forward layer (Keras 3 raises ValueError)")
 def test_a_backward_layer_in_the_same_direction_is_refused():
     with pytest.raises(ValueError, match="go_backwards"):
         L.Bidirectional(L.LSTM(3), backward_layer=L.LSTM(3))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Bidirectional accepts a backward_layer whose return_sequences "
-                                       "differs from the forward layer's (Keras 3 raises ValueError); the merge "
-                                       "then fails deep inside numpy")
 def test_a_backward_layer_with_other_return_sequences_is_refused():
     with pytest.raises(ValueError, match="return_sequences"):
         L.Bidirectional(L.LSTM(3), backward_layer=L.LSTM(3, go_backwards=True, return_sequences=True))

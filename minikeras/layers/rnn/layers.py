@@ -14,7 +14,7 @@ class _CellLayer(RNN):
 
     def __init__(self, units=None, activity_regularizer=None, **kwargs):
         kind = type(self).__name__
-        kwargs = legacy.rename(dict(kwargs), legacy.KERAS1_RECURRENT_ARGS, kind)
+        kwargs = legacy.rename(dict(kwargs), legacy.KERAS1_RECURRENT_ARGS, kind, {"units": units})
         if kwargs.pop("forget_bias_init", None) is not None:
             legacy.warn_once(f"{kind}(forget_bias_init=...)", "unit_forget_bias=True (the default)")
         units = kwargs.pop("units", units)

@@ -18,6 +18,8 @@ class RNN(Layer):
         if consume_less is not None:
             legacy.warn_once("consume_less=...", "implementation=... (it only picks a computation strategy)")
         self._legacy_input_length = input_length
+        if input_length is not None:
+            legacy.warn_once(f"{type(self).__name__}(input_length=...)", "input_shape=(timesteps, features)")
         super().__init__(**kwargs)
         if isinstance(cell, (list, tuple)):
             cell = StackedRNNCells(cell)

@@ -260,8 +260,6 @@ def test_a_keras1_name_given_with_its_keras3_name_is_refused_for_other_names(fre
         L.GRU(3, init="zeros", kernel_initializer="ones")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: LSTM(units=3, output_dim=4) silently builds 4 units; _CellLayer "
-                                       "takes `units` as a named parameter, so legacy.rename never sees the clash")
 @pytest.mark.filterwarnings("ignore::minikeras.legacy.LegacyArgumentWarning")
 @pytest.mark.parametrize("call", ["keyword", "positional"])
 def test_output_dim_given_with_units_is_refused(call, fresh_legacy_warnings):
