@@ -82,9 +82,9 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
                  blocks[1] if blocks is not None else masked_out)
     gates, h_all, c_all, tanh_c = saved
     restore = _inverse(rows)
-    outputs = h_all[1:, restore]
+    outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
     if zero_output_for_mask and masked_out is not None:
-        outputs = np.where(masked_out, 0.0, outputs)
+        outputs = outputs * ~masked_out if isinstance(restore, slice) else np.multiply(outputs, ~masked_out, out=outputs)
     result = (outputs.transpose(1, 0, 2), h_all[-1, restore], c_all[-1, restore])
     if keep:
         remember(result, (saved, blocks, masked_out, x_steps))
@@ -102,8 +102,8 @@ def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
     timesteps, batch, gated = projected.shape
     units = gated // 4
     slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
-    gates = np.zeros_like(projected)     # rows a step skips stay zero: the backward pass then skips them too
-    tanh_c = np.zeros((timesteps, batch, units), dtype=projected.dtype)
+    gates = np.empty_like(projected)
+    tanh_c = np.empty((timesteps, batch, units), dtype=projected.dtype)
     h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
     c_all = np.empty_like(h_all)
     h_all[0], c_all[0] = h0, c0
@@ -111,6 +111,7 @@ def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
         h, c, h_next, c_next = h_all[s], c_all[s], h_all[s + 1], c_all[s + 1]
         if n < batch:
             h_next[n:], c_next[n:] = h[n:], c[n:]
+            gates[s, n:], tanh_c[s, n:] = 0.0, 0.0    # so the backward pass sees zero slopes for skipped rows
         if n == 0:
             continue
         z, c_new = gates[s, :n], c_next[:n]
@@ -183,12 +184,24 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
 
 
 def _slopes(gates, c_all, tanh_c):
-    """Everything the backward pass needs that does not depend on the recurrence, for all steps at once."""
-    units = tanh_c.shape[-1]
-    o, i, f, c_gate = gates[..., :units], gates[..., units:2 * units], gates[..., 2 * units:3 * units], gates[..., 3 * units:]
-    dh_to_dc = o * (1.0 - tanh_c * tanh_c)
-    dh_to_do = tanh_c * o * (1.0 - o)
-    dc_to_ifc = np.stack([c_gate * i * (1.0 - i), c_all[:-1] * f * (1.0 - f), i * (1.0 - c_gate * c_gate)], axis=2)
+    """Everything the backward pass needs that does not depend on the recurrence, for all steps at once:
+    dh_to_dc = o (1 - tanh(c)^2), dh_to_do = tanh(c) o (1 - o), and dc's factors for i, f, g:
+    g i (1 - i), c_prev f (1 - f), i (1 - g^2). Written in place: these arrays are the bulk of the work."""
+    timesteps, batch, units = tanh_c.shape
+    o, i, c_gate = gates[..., :units], gates[..., units:2 * units], gates[..., 3 * units:]
+    sigmoid_slope = 1.0 - gates[..., :3 * units]            # s (1 - s) for o, i, f at once
+    sigmoid_slope *= gates[..., :3 * units]
+    dh_to_dc = tanh_c * tanh_c
+    np.subtract(1.0, dh_to_dc, out=dh_to_dc)
+    dh_to_dc *= o
+    dh_to_do = np.multiply(tanh_c, sigmoid_slope[..., :units])
+    dc_to_ifc = np.empty((timesteps, batch, 3, units), dtype=gates.dtype)
+    np.multiply(c_gate, sigmoid_slope[..., units:2 * units], out=dc_to_ifc[:, :, 0])
+    np.multiply(c_all[:-1], sigmoid_slope[..., 2 * units:], out=dc_to_ifc[:, :, 1])
+    g_slope = dc_to_ifc[:, :, 2]
+    np.multiply(c_gate, c_gate, out=g_slope)
+    np.subtract(1.0, g_slope, out=g_slope)
+    g_slope *= i
     return dh_to_dc, dh_to_do, dc_to_ifc
 
 
@@ -198,11 +211,13 @@ def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
     dh_to_dc, dh_to_do, dc_to_ifc = slopes
     timesteps, batch, gated = gates.shape
     units = gated // 4
-    dz = np.zeros_like(gates)
+    dz = np.empty_like(gates)
     dz_blocks = dz.reshape(timesteps, batch, 4, units)
     for s in range(timesteps - 1, -1, -1):
         n = running[s]
         dh += d_out[s]
+        if n < batch:
+            dz[s, n:] = 0.0
         if n == 0:
             continue
         dh_run, dc_run = dh[:n], dc[:n]
