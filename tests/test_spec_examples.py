@@ -231,8 +231,11 @@ def test_echo_task_learns_to_repeat_its_input(capsys):
     result = model.predict(X, batch_size=1, verbose=0)
     assert "lstm" in capsys.readouterr().out.lower()
     assert len(history.history['loss']) == 1000
-    assert history.history['loss'][-1] < 0.01  # Keras ends near 0.001 from any seed; an untrained net is near 0.3
-    assert np.abs(result.reshape(length) - seq).max() < 0.15  # ~ 0.0 0.2 0.4 0.6 0.8
+    # issue 4's bar: within 0.1 of each value, mean squared error under 0.003. Over seeds 0-4 Keras 3 lands at
+    # mse 0.0004-0.0013 (max error 0.04-0.07) and minikeras at 0.0004-0.0008 (0.04-0.05); untrained is near 0.3
+    assert history.history['loss'][-1] < 0.003
+    assert np.mean((result.reshape(length) - seq) ** 2) < 0.003
+    assert np.abs(result.reshape(length) - seq).max() < 0.1  # ~ 0.0 0.2 0.4 0.6 0.8
 
 
 @keras1_spelling
