@@ -56,3 +56,34 @@ def object_from_config(config, kind, registry, custom_objects=None, string_defau
     if kwargs is None:
         return found(**(string_defaults or {}).get(name, {}))
     return found.from_config(dict(kwargs)) if hasattr(found, "from_config") else found(**kwargs)
+
+
+class Family:
+    """get / serialize / deserialize for one family of Keras objects (initializers, regularizers, constraints):
+    each takes None, a Keras name, a saved config dict, an instance of the family's class, or any callable."""
+
+    def __init__(self, kind, module, base_class, registry, expected, string_defaults=None):
+        self.kind, self.module, self.base_class = kind, module, base_class
+        self.registry, self.expected, self.string_defaults = registry, expected, string_defaults
+
+    def get(self, identifier):
+        if identifier is None:
+            return None
+        if isinstance(identifier, (str, dict)):
+            return self.deserialize(identifier)
+        if isinstance(identifier, type) and issubclass(identifier, self.base_class):
+            return identifier()
+        if callable(identifier):
+            return identifier
+        raise TypeError(f"A {self.kind} must be {self.expected}; got {identifier!r} of type "
+                        f"{type(identifier).__name__}.")
+
+    def serialize(self, instance):
+        if instance is None:
+            return None
+        if not isinstance(instance, self.base_class):
+            return function_config(instance)
+        return keras_object_config(self.module, type(instance).__name__, instance.get_config())
+
+    def deserialize(self, config, custom_objects=None):
+        return object_from_config(config, self.kind, self.registry, custom_objects, self.string_defaults)

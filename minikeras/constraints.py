@@ -5,7 +5,7 @@
 import numpy as np
 
 from . import backend, legacy
-from ._naming import function_config, keras_object_config, object_from_config
+from ._naming import Family
 
 
 class Constraint:
@@ -102,30 +102,21 @@ _BY_NAME.update({"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, 
                  "maxnorm": MaxNorm, "nonneg": NonNeg, "unitnorm": UnitNorm})
 
 
+_FAMILY = Family("constraint", "keras.constraints", Constraint, _BY_NAME,
+                 "a name such as 'max_norm', a config dict, a Constraint or a callable(w)")
+
+
 def get(identifier):
     """None -> None; a name ('max_norm', ...) -> an instance with Keras's defaults; a config dict -> the
     instance; an instance or any callable(w) -> itself."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"A constraint must be a name such as 'max_norm', a config dict, a Constraint or a "
-                    f"callable(w); got {identifier!r} of type {type(identifier).__name__}.")
+    return _FAMILY.get(identifier)
 
 
 def serialize(constraint):
     """The dict Keras 3 writes for a constraint ({'module', 'class_name', 'config', 'registered_name'})."""
-    if constraint is None:
-        return None
-    if not isinstance(constraint, Constraint):
-        return function_config(constraint)
-    return keras_object_config("keras.constraints", type(constraint).__name__, constraint.get_config())
+    return _FAMILY.serialize(constraint)
 
 
 def deserialize(config, custom_objects=None):
     """A name or a saved dict back to a constraint; `custom_objects` maps names to your own classes."""
-    return object_from_config(config, "constraint", _BY_NAME, custom_objects)
+    return _FAMILY.deserialize(config, custom_objects)

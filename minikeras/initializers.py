@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import backend
-from ._naming import function_config, keras_object_config, object_from_config
+from ._naming import Family
 
 # the standard deviation of a unit normal truncated to [-2, 2], which Keras divides out
 _TRUNCATED_STDDEV = 0.87962566103423978
@@ -278,30 +278,21 @@ glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNorm
 lecun_normal, lecun_uniform, orthogonal = LecunNormal, LecunUniform, Orthogonal
 
 
+_FAMILY = Family("initializer", "keras.initializers", Initializer, _BY_NAME,
+                 "a name such as 'glorot_uniform', a config dict, an Initializer or a callable(shape, dtype=None)")
+
+
 def get(identifier):
     """None -> None; a name ('glorot_uniform', Keras 1 'uniform', ...) or class -> a fresh instance;
     a config dict -> the instance it describes; an instance or any callable -> itself."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"An initializer must be a name such as 'glorot_uniform', a config dict, an Initializer or a "
-                    f"callable(shape, dtype=None); got {identifier!r} of type {type(identifier).__name__}.")
+    return _FAMILY.get(identifier)
 
 
 def serialize(initializer):
     """The dict Keras 3 writes for an initializer: {'module', 'class_name', 'config', 'registered_name'}."""
-    if initializer is None:
-        return None
-    if not isinstance(initializer, Initializer):
-        return function_config(initializer)
-    return keras_object_config("keras.initializers", type(initializer).__name__, initializer.get_config())
+    return _FAMILY.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
     """A name or a saved dict back to an initializer; `custom_objects` maps names to your own classes."""
-    return object_from_config(config, "initializer", _BY_NAME, custom_objects)
+    return _FAMILY.deserialize(config, custom_objects)

@@ -4,7 +4,7 @@ import math
 import autograd.numpy as anp
 
 from . import legacy
-from ._naming import function_config, keras_object_config, object_from_config
+from ._naming import Family
 
 
 def _factor(value, name, owner):
@@ -129,30 +129,21 @@ _BY_NAME.update({"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2, "orthogonal_re
 _STRING_DEFAULTS = {"l1_l2": {"l1": 0.01, "l2": 0.01}, "l1l2": {"l1": 0.01, "l2": 0.01}}
 
 
+_FAMILY = Family("regularizer", "keras.regularizers", Regularizer, _BY_NAME,
+                 "a name such as 'l2', a config dict, a Regularizer or a callable(x)", _STRING_DEFAULTS)
+
+
 def get(identifier):
     """None -> None; a name ('l1', 'l2', 'l1_l2') -> an instance with Keras's default factor;
     a config dict -> the instance; an instance or any callable(x) -> itself."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"A regularizer must be a name such as 'l2', a config dict, a Regularizer or a callable(x); "
-                    f"got {identifier!r} of type {type(identifier).__name__}.")
+    return _FAMILY.get(identifier)
 
 
 def serialize(regularizer):
     """The dict Keras 3 writes for a regularizer ({'module', 'class_name', 'config', 'registered_name'})."""
-    if regularizer is None:
-        return None
-    if not isinstance(regularizer, Regularizer):
-        return function_config(regularizer)
-    return keras_object_config("keras.regularizers", type(regularizer).__name__, regularizer.get_config())
+    return _FAMILY.serialize(regularizer)
 
 
 def deserialize(config, custom_objects=None):
     """A name or a saved dict back to a regularizer; `custom_objects` maps names to your own classes."""
-    return object_from_config(config, "regularizer", _BY_NAME, custom_objects, _STRING_DEFAULTS)
+    return _FAMILY.deserialize(config, custom_objects)

@@ -99,36 +99,29 @@ def _sigmoid_then_tanh_constants(units, dtype):
 
 def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
     """The loop when step s updates only its first running[s] rows; the rest carry h and c unchanged."""
-    timesteps, batch, gated = projected.shape
-    units = gated // 4
-    slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
-    gates = np.empty_like(projected)
-    tanh_c = np.empty((timesteps, batch, units), dtype=projected.dtype)
-    h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
-    c_all = np.empty_like(h_all)
-    h_all[0], c_all[0] = h0, c0
+    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0)
+    batch = projected.shape[1]
     for s, n in enumerate(running):
-        h, c, h_next, c_next = h_all[s], c_all[s], h_all[s + 1], c_all[s + 1]
         if n < batch:
-            h_next[n:], c_next[n:] = h[n:], c[n:]
+            h_all[s + 1, n:], c_all[s + 1, n:] = h_all[s, n:], c_all[s, n:]
             gates[s, n:], tanh_c[s, n:] = 0.0, 0.0    # so the backward pass sees zero slopes for skipped rows
-        if n == 0:
-            continue
-        z, c_new = gates[s, :n], c_next[:n]
-        np.dot(h[:n], recurrent_scaled, out=z)
-        z += projected[s, :n]
-        np.tanh(z, out=z)
-        z *= slope
-        z += offset
-        np.multiply(z[:, 2 * units:3 * units], c[:n], out=c_new)          # f * c_prev
-        c_new += z[:, units:2 * units] * z[:, 3 * units:]                  # + i * g
-        np.tanh(c_new, out=tanh_c[s, :n])
-        np.multiply(z[:, :units], tanh_c[s, :n], out=h_next[:n])           # o * tanh(c)
+        if n:
+            step(s, slice(0, n))
     return gates, h_all, c_all, tanh_c
 
 
 def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out):
     """The loop for any mask: every row computes, then masked rows get their previous h and c back."""
+    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0)
+    for s in range(projected.shape[0]):
+        step(s, slice(None))
+        np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
+        np.copyto(c_all[s + 1], c_all[s], where=masked_out[s])
+    return gates, h_all, c_all, tanh_c
+
+
+def _forward_buffers(projected, recurrent_scaled, h0, c0):
+    """The arrays a forward pass fills, and `step(s, rows)`: one LSTM step for those rows, in place."""
     timesteps, batch, gated = projected.shape
     units = gated // 4
     slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
@@ -137,20 +130,19 @@ def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out):
     h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
     c_all = np.empty_like(h_all)
     h_all[0], c_all[0] = h0, c0
-    for s in range(timesteps):
-        z, c_new = gates[s], c_all[s + 1]
-        np.dot(h_all[s], recurrent_scaled, out=z)
-        z += projected[s]
+
+    def step(s, rows):
+        z, c_prev, c_new, tanh_new = gates[s, rows], c_all[s, rows], c_all[s + 1, rows], tanh_c[s, rows]
+        np.dot(h_all[s, rows], recurrent_scaled, out=z)
+        z += projected[s, rows]
         np.tanh(z, out=z)
         z *= slope
-        z += offset
-        np.multiply(z[:, 2 * units:3 * units], c_all[s], out=c_new)
-        c_new += z[:, units:2 * units] * z[:, 3 * units:]
-        np.tanh(c_new, out=tanh_c[s])
-        np.multiply(z[:, :units], tanh_c[s], out=h_all[s + 1])
-        np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
-        np.copyto(c_new, c_all[s], where=masked_out[s])
-    return gates, h_all, c_all, tanh_c
+        z += offset                                                         # z is now (o, i, f, g)
+        np.multiply(z[:, 2 * units:3 * units], c_prev, out=c_new)          # c = f * c_prev
+        c_new += z[:, units:2 * units] * z[:, 3 * units:]                  #     + i * g
+        np.tanh(c_new, out=tanh_new)
+        np.multiply(z[:, :units], tanh_new, out=h_all[s + 1, rows])        # h = o * tanh(c)
+    return step, (gates, h_all, c_all, tanh_c)
 
 
 def _lstm_vjp_maker(argnums, result, args, kwargs):

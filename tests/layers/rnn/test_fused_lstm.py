@@ -38,6 +38,44 @@ def reference(x, kernel, recurrent, bias, h0, c0, mask, go_backwards, zero_outpu
 FLAGS = list(itertools.product([False, True], [False, True], [False, True]))
 
 
+def padding(kind):
+    """Masks of the two kernel loops: 'blocks' (pad_sequences-style, rows sorted so padding is skipped),
+    'mixed' (pre- and post-padding in one batch: the loop that restores masked rows), or none."""
+    mask = np.ones((BATCH, TIME), dtype=bool)
+    if kind == "blocks":
+        mask[0, 3:] = False
+        mask[2, 1:] = False      # lengths 3, 5, 1: a different row set runs at each step
+    elif kind == "mixed":
+        mask[0, 3:] = False
+        mask[1, :2] = False
+    return None if kind == "none" else mask
+
+
+@pytest.mark.parametrize("kind", ["blocks", "mixed"])
+@pytest.mark.parametrize("go_backwards,zero_output", list(itertools.product([False, True], [False, True])))
+def test_both_masked_loops_equal_reference(problem, kind, go_backwards, zero_output):
+    x, weights, _ = problem
+    mask = padding(kind)
+    fused = lstm_sequence(x, *weights, mask, go_backwards, zero_output)
+    readable = reference(x, *weights, mask, go_backwards, zero_output)
+    for a, b in zip(fused, readable):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+    def total(run):
+        return lambda *args: sum(anp.sum(anp.sin(out)) for out in run(*args, mask, go_backwards, zero_output))
+    for argnum in range(6):
+        np.testing.assert_allclose(grad(total(lstm_sequence), argnum)(x, *weights),
+                                   grad(total(reference), argnum)(x, *weights), rtol=1e-10, atol=1e-12)
+
+
+def test_padding_blocks_recognises_pad_sequences_masks_only():
+    from minikeras.layers.rnn.fused_lstm import padding_blocks
+    order, running = padding_blocks(padding("blocks"), False, BATCH, TIME)
+    assert list(order) == [1, 0, 2] and running == [3, 2, 2, 1, 1]
+    assert padding_blocks(padding("blocks"), True, BATCH, TIME)[1] == [1, 1, 2, 2, 3]
+    assert padding_blocks(padding("mixed"), False, BATCH, TIME) is None
+
+
 @pytest.mark.parametrize("masked,go_backwards,zero_output", FLAGS)
 def test_fused_values_equal_reference(problem, masked, go_backwards, zero_output):
     x, weights, mask = problem
