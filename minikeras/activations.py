@@ -56,6 +56,7 @@ defvjp(sigmoid, lambda ans, x: lambda g: g * ans * (1.0 - ans))
 
 @primitive
 def tanh(x):
+    """Hyperbolic tangent, squashing x into (-1, 1)."""
     return np.tanh(x)
 
 
@@ -64,6 +65,7 @@ defvjp(tanh, lambda ans, x: lambda g: g * (1.0 - ans * ans))
 
 # ---- the Keras 3 activations ---------------------------------------------------------------------------
 def linear(x):
+    """The identity: x unchanged (what activation=None means)."""
     return x
 
 
@@ -84,14 +86,17 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def relu6(x):
+    """relu capped at 6: min(max(x, 0), 6)."""
     return anp.clip(x, 0.0, 6.0)
 
 
 def leaky_relu(x, negative_slope=0.2):
+    """x for x >= 0, negative_slope * x below (default slope 0.2, as in Keras 3)."""
     return anp.where(x >= 0, x, negative_slope * x)
 
 
 def elu(x, alpha=1.0):
+    """Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) below."""
     # expm1 sees only non-positive values, so large inputs cannot overflow in the branch not taken
     return anp.where(x > 0, x, alpha * anp.expm1(anp.where(x > 0, 0.0, x)))
 
@@ -101,10 +106,12 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(x):
+    """Scaled elu with fixed constants (scale about 1.0507, alpha about 1.6733), for self-normalizing networks."""
     return _SELU_SCALE * elu(x, _SELU_ALPHA)
 
 
 def celu(x, alpha=1.0):
+    """Continuously differentiable elu: x for x > 0, alpha * (exp(x / alpha) - 1) below."""
     return anp.where(x > 0, x, 0.0) + alpha * anp.expm1(anp.where(x > 0, 0.0, x) / alpha)
 
 
@@ -122,6 +129,7 @@ def hard_sigmoid(x):
 
 
 def hard_silu(x):
+    """x * hard_sigmoid(x): a cheap, piecewise-linear silu (also called hard_swish)."""
     return x * hard_sigmoid(x)
 
 
@@ -129,6 +137,7 @@ hard_swish = hard_silu
 
 
 def silu(x):
+    """x * sigmoid(x), also called swish."""
     return x * sigmoid(x)
 
 
@@ -136,36 +145,44 @@ swish = silu
 
 
 def hard_tanh(x):
+    """x clipped to [-1, 1]."""
     return anp.where(x > 1.0, 1.0, anp.where(x < -1.0, -1.0, x))
 
 
 def softplus(x):
+    """log(1 + exp(x)): a smooth relu, computed without overflow."""
     return anp.logaddexp(x, 0.0)
 
 
 def softsign(x):
+    """x / (|x| + 1), a gentler squashing into (-1, 1) than tanh."""
     return x / (anp.abs(x) + 1.0)
 
 
 def log_sigmoid(x):
+    """log(sigmoid(x)), computed without overflow."""
     return -softplus(-x)
 
 
 def exponential(x):
+    """exp(x)."""
     return anp.exp(x)
 
 
 def mish(x):
+    """x * tanh(softplus(x))."""
     return x * tanh(softplus(x))
 
 
 def softmax(x, axis=-1):
+    """exp(x) normalized to sum to 1 along `axis`: scores become probabilities."""
     # the shift by the max is constant for the gradient, so it is taken from the plain values
     unnormalized = anp.exp(x - np.max(getval(x), axis=axis, keepdims=True))
     return unnormalized / anp.sum(unnormalized, axis=axis, keepdims=True)
 
 
 def log_softmax(x, axis=-1):
+    """log(softmax(x)) along `axis`, computed stably."""
     shifted = x - np.max(getval(x), axis=axis, keepdims=True)
     return shifted - anp.log(anp.sum(anp.exp(shifted), axis=axis, keepdims=True))
 
@@ -181,31 +198,38 @@ def glu(x, axis=-1):
 
 
 def tanh_shrink(x):
+    """x - tanh(x)."""
     return x - tanh(x)
 
 
 def soft_shrink(x, threshold=0.5):
+    """0 for |x| <= threshold, else x moved `threshold` towards 0."""
     return anp.where(x > threshold, x - threshold, anp.where(x < -threshold, x + threshold, 0.0))
 
 
 def hard_shrink(x, threshold=0.5):
+    """0 for |x| <= threshold, else x unchanged."""
     return anp.where(anp.abs(x) > threshold, x, 0.0)
 
 
 def threshold(x, threshold, default_value):
+    """x where x > threshold, else `default_value`."""
     return anp.where(x > threshold, x, default_value)
 
 
 def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2: a smooth relu made of a square root."""
     return (x + anp.sqrt(x * x + b)) / 2.0
 
 
 def sparse_plus(x):
+    """0 for x <= -1, x for x >= 1, and (x + 1)**2 / 4 between: a smooth relu."""
     middle = (x + 1.0) ** 2 / 4.0
     return anp.where(x <= -1.0, 0.0, anp.where(x >= 1.0, x, middle))
 
 
 def sparse_sigmoid(x):
+    """0 for x <= -1, 1 for x >= 1, and (x + 1) / 2 between."""
     return anp.where(x <= -1.0, 0.0, anp.where(x >= 1.0, 1.0, 0.5 * (x + 1.0)))
 
 

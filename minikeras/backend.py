@@ -14,6 +14,7 @@ def floatx():
 
 
 def set_floatx(value):
+    """Set the default float dtype of new weights and computations: 'float16', 'float32' (the default) or 'float64'."""
     global _floatx
     if value not in _FLOAT_TYPES:
         raise ValueError(f"set_floatx: expected one of {_FLOAT_TYPES}, got {value!r}.")
@@ -32,6 +33,7 @@ def set_seed(seed):
 
 
 def global_rng():
+    """The shared numpy Generator behind initialisation, dropout and shuffling (reseeded by set_seed)."""
     return _rng
 
 

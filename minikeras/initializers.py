@@ -43,16 +43,22 @@ def _shape(shape):
 
 
 class Zeros(Initializer):
+    """All zeros ("zeros"): the usual start for biases."""
+
     def __call__(self, shape, dtype=None, rng=None):
         return np.zeros(_shape(shape), dtype=_dtype(dtype))
 
 
 class Ones(Initializer):
+    """All ones ("ones")."""
+
     def __call__(self, shape, dtype=None, rng=None):
         return np.ones(_shape(shape), dtype=_dtype(dtype))
 
 
 class Constant(Initializer):
+    """Every entry equal to `value` (default 0.0)."""
+
     def __init__(self, value=0.0):
         self.value = value
 
@@ -107,6 +113,11 @@ def _truncated_normal(rng, shape, stddev):
 
 
 class RandomNormal(RandomInitializer):
+    """Draws from a normal distribution with `mean` (0.0) and `stddev` (0.05); "random_normal", or "normal".
+
+    With an integer `seed` every call gives the same values; without one, utils.set_random_seed makes runs repeat.
+    """
+
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -135,6 +146,11 @@ class TruncatedNormal(RandomInitializer):
 
 
 class RandomUniform(RandomInitializer):
+    """Draws uniformly from [minval, maxval) (default -0.05, 0.05); "random_uniform", or "uniform".
+
+    With an integer `seed` every call gives the same values; without one, utils.set_random_seed makes runs repeat.
+    """
+
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval

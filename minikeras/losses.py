@@ -72,21 +72,25 @@ def _l2_normalize(x, axis):
 
 # ---- regression losses -------------------------------------------------------------------------------------
 def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)**2) over the last axis: one value per sample ('mse')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return anp.mean((y_true - y_pred) ** 2, axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|) over the last axis: one value per sample ('mae')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return anp.mean(anp.abs(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean(|(y_true - y_pred) / y_true|) over the last axis, |y_true| kept at least epsilon ('mape')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return 100.0 * anp.mean(anp.abs((y_true - y_pred) / np.maximum(np.abs(y_true), backend.epsilon())), axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
+    """mean((log(1 + y_pred) - log(1 + y_true))**2) over the last axis, values below epsilon raised to it ('msle')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     eps = backend.epsilon()
     return anp.mean((anp.log(anp.maximum(y_pred, eps) + 1.0) - np.log(np.maximum(y_true, eps) + 1.0)) ** 2, axis=-1)
@@ -116,6 +120,11 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 # ---- probabilistic losses ----------------------------------------------------------------------------------
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """-(y log p + (1 - y) log(1 - p)) averaged over `axis`, for 0/1 labels y and probabilities p.
+
+    from_logits=True takes raw scores (the sigmoid is applied inside, stably); label_smoothing moves the
+    labels towards 0.5. Probabilities are clipped to [epsilon, 1 - epsilon].
+    """
     y_true, y_pred = _as_pair(y_true, y_pred)
     _require_same_shape(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
@@ -186,6 +195,7 @@ def _sparse_crossentropy_and_mask(y_true, y_pred, from_logits, ignore_class, axi
 
 
 def kl_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1] ('kld')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     eps = backend.epsilon()
     y_true = np.clip(y_true, eps, 1.0)
@@ -193,6 +203,7 @@ def kl_divergence(y_true, y_pred):
 
 
 def poisson(y_true, y_pred):
+    """mean(y_pred - y_true * log(y_pred + epsilon)) over the last axis, for count data."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return anp.mean(y_pred - y_true * anp.log(y_pred + backend.epsilon()), axis=-1)
 
@@ -204,11 +215,13 @@ def _as_plus_minus_one(y_true):
 
 
 def hinge(y_true, y_pred):
+    """mean(max(0, 1 - y_true * y_pred)) over the last axis; labels all in {0, 1} are read as -1/1."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return anp.mean(anp.maximum(1.0 - _as_plus_minus_one(y_true) * y_pred, 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
+    """mean(max(0, 1 - y_true * y_pred)**2) over the last axis; labels all in {0, 1} are read as -1/1."""
     y_true, y_pred = _as_pair(y_true, y_pred)
     return anp.mean(anp.maximum(1.0 - _as_plus_minus_one(y_true) * y_pred, 0.0) ** 2, axis=-1)
 
@@ -226,6 +239,7 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def standardize_reduction(reduction, owner="Loss"):
+    """The reduction name checked; Keras 2's 'auto' becomes 'sum_over_batch_size', with a warning."""
     if reduction == "auto":
         legacy.warn_once("reduction='auto'", "reduction='sum_over_batch_size'")
         return "sum_over_batch_size"
@@ -268,6 +282,9 @@ def mask_to_weights(sample_weight, mask, dtype, reduction, owner="Loss"):
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """The (already weighted) values reduced to one loss: 'sum'; 'sum_over_batch_size' or 'mean' divide by the
+    number of values; 'mean_with_sample_weight' by the sum of the weights; 'none' or None return them as they are.
+    """
     if reduction in (None, "none") or anp.shape(values) in ((), (0,)):
         return values
     total = anp.sum(values)
@@ -362,25 +379,42 @@ def _wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
     return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
 
 
-MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
-MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
+                                  doc="The mean of the squared errors (y_true - y_pred)**2: the usual regression loss.")
+MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+                                   doc="The mean of the absolute errors |y_true - y_pred|: less swayed by outliers.")
 MeanAbsolutePercentageError = _wrapper_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
-                                             "mean_absolute_percentage_error")
+                                             "mean_absolute_percentage_error",
+                                             doc="The mean absolute error as a percentage of |y_true|.")
 MeanSquaredLogarithmicError = _wrapper_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
-                                             "mean_squared_logarithmic_error")
-CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)])
-Huber = _wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)])
-LogCosh = _wrapper_class("LogCosh", log_cosh, "log_cosh")
-Hinge = _wrapper_class("Hinge", hinge, "hinge")
-SquaredHinge = _wrapper_class("SquaredHinge", squared_hinge, "squared_hinge")
-CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
-KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence")
-Poisson = _wrapper_class("Poisson", poisson, "poisson")
+                                             "mean_squared_logarithmic_error",
+                                             doc="The mean squared error between log(1 + y_true) and log(1 + y_pred).")
+CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
+                                  doc="Minus the cosine between y_true and y_pred along `axis` (-1), averaged.")
+Huber = _wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)],
+                       doc="Squared error for errors up to `delta` (1.0), linear beyond: robust to outliers.")
+LogCosh = _wrapper_class("LogCosh", log_cosh, "log_cosh",
+                         doc="The mean of log(cosh(error)): like the squared error when small, linear when large.")
+Hinge = _wrapper_class("Hinge", hinge, "hinge",
+                       doc="The mean of max(0, 1 - y_true * y_pred), for -1/1 (or 0/1) labels and raw scores.")
+SquaredHinge = _wrapper_class("SquaredHinge", squared_hinge, "squared_hinge",
+                              doc="The mean of max(0, 1 - y_true * y_pred)**2, for -1/1 (or 0/1) labels.")
+CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge",
+                                  doc="max(0, 1 + best wrong score - true class score), averaged; y_true is one-hot.")
+KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence",
+                              doc="The Kullback-Leibler divergence of the distribution y_pred from y_true, averaged.")
+Poisson = _wrapper_class("Poisson", poisson, "poisson",
+                         doc="The Poisson loss mean(y_pred - y_true * log(y_pred)), for predicting counts.")
 BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
-                                    [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
+                                    [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)],
+                                    doc="Crossentropy for 0/1 labels against probabilities; from_logits=True takes "
+                                        "raw scores, label_smoothing (0.0) pulls the labels towards 0.5.")
 CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
                                          "categorical_crossentropy",
-                                         [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
+                                         [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)],
+                                         doc="Crossentropy for one-hot labels against class probabilities; "
+                                             "from_logits=True takes raw scores, label_smoothing (0.0) spreads "
+                                             "part of each label over all classes.")
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):

@@ -67,6 +67,7 @@ def _in_top_k(labels, scores, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the one-hot label's class is among the `k` highest scores (ties count in its favour)."""
     y_pred = np.asarray(y_pred)
     labels = np.argmax(np.asarray(y_true), axis=-1)
     matches = _in_top_k(labels.reshape(-1), y_pred.reshape(-1, y_pred.shape[-1]), k)
@@ -147,6 +148,8 @@ def per_sample_values(values, sample_weight=None, values_mask=None, reduce=np.me
 
 
 class Sum(Metric):
+    """The (weighted) sum of everything passed to update_state since the last reset."""
+
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.reset_state()
@@ -207,7 +210,7 @@ def _snake_case_name(fn):
     return getattr(fn, "name", None) or snake_case(getattr(fn, "__name__", type(fn).__name__))
 
 
-def _metric_class(class_name, fn, default_name, arguments=()):
+def _metric_class(class_name, fn, default_name, arguments=(), doc=None):
     """A metric class like Keras's: `class_name(name=default_name, dtype=None, *arguments)` over `fn`."""
     def __init__(self, name=default_name, dtype=None, **kwargs):
         options = dict(arguments)
@@ -220,37 +223,59 @@ def _metric_class(class_name, fn, default_name, arguments=()):
         for key, value in options.items():
             setattr(self, key, value)
 
-    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": fn.__doc__})
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
 
 
-Accuracy = _metric_class("Accuracy", accuracy, "accuracy")
-BinaryAccuracy = _metric_class("BinaryAccuracy", binary_accuracy, "binary_accuracy", [("threshold", 0.5)])
-CategoricalAccuracy = _metric_class("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy")
+Accuracy = _metric_class("Accuracy", accuracy, "accuracy",
+                         doc="The fraction of predictions exactly equal to their labels.")
+BinaryAccuracy = _metric_class("BinaryAccuracy", binary_accuracy, "binary_accuracy", [("threshold", 0.5)],
+                               doc="The fraction of 0/1 labels matched by (y_pred > threshold); threshold 0.5.")
+CategoricalAccuracy = _metric_class("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy",
+                                    doc="The fraction of samples whose highest score is at their one-hot label.")
 SparseCategoricalAccuracy = _metric_class("SparseCategoricalAccuracy", sparse_categorical_accuracy,
-                                          "sparse_categorical_accuracy")
+                                          "sparse_categorical_accuracy",
+                                          doc="The fraction of samples whose highest score is at their integer label.")
 TopKCategoricalAccuracy = _metric_class("TopKCategoricalAccuracy", top_k_categorical_accuracy,
-                                        "top_k_categorical_accuracy", [("k", 5)])
+                                        "top_k_categorical_accuracy", [("k", 5)],
+                                        doc="The fraction of samples whose one-hot label is among the `k` (5) "
+                                            "highest scores.")
 SparseTopKCategoricalAccuracy = _metric_class("SparseTopKCategoricalAccuracy", sparse_top_k_categorical_accuracy,
                                               "sparse_top_k_categorical_accuracy",
-                                              [("k", 5), ("from_sorted_ids", False)])
-MeanSquaredError = _metric_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
-MeanAbsoluteError = _metric_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+                                              [("k", 5), ("from_sorted_ids", False)],
+                                              doc="The fraction of samples whose integer label is among the `k` (5) "
+                                                  "highest scores.")
+MeanSquaredError = _metric_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
+                                 doc="The running mean of the squared errors (y_true - y_pred)**2.")
+MeanAbsoluteError = _metric_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+                                  doc="The running mean of the absolute errors |y_true - y_pred|.")
 MeanAbsolutePercentageError = _metric_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
-                                            "mean_absolute_percentage_error")
+                                            "mean_absolute_percentage_error",
+                                            doc="The running mean absolute error as a percentage of |y_true|.")
 MeanSquaredLogarithmicError = _metric_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
-                                            "mean_squared_logarithmic_error")
-CosineSimilarity = _metric_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)])
-LogCoshError = _metric_class("LogCoshError", log_cosh, "logcosh")
-Hinge = _metric_class("Hinge", hinge, "hinge")
-SquaredHinge = _metric_class("SquaredHinge", squared_hinge, "squared_hinge")
-CategoricalHinge = _metric_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
-KLDivergence = _metric_class("KLDivergence", kl_divergence, "kl_divergence")
-Poisson = _metric_class("Poisson", poisson, "poisson")
+                                            "mean_squared_logarithmic_error",
+                                            doc="The running mean squared error between log(1 + y_true) and "
+                                                "log(1 + y_pred).")
+CosineSimilarity = _metric_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
+                                 doc="The running mean cosine between y_true and y_pred along `axis` (-1).")
+LogCoshError = _metric_class("LogCoshError", log_cosh, "logcosh",
+                             doc="The running mean of log(cosh(y_pred - y_true)).")
+Hinge = _metric_class("Hinge", hinge, "hinge", doc="The running mean of the hinge loss max(0, 1 - y_true * y_pred).")
+SquaredHinge = _metric_class("SquaredHinge", squared_hinge, "squared_hinge",
+                             doc="The running mean of the squared hinge loss max(0, 1 - y_true * y_pred)**2.")
+CategoricalHinge = _metric_class("CategoricalHinge", categorical_hinge, "categorical_hinge",
+                                 doc="The running mean of the categorical hinge loss, for one-hot labels.")
+KLDivergence = _metric_class("KLDivergence", kl_divergence, "kl_divergence",
+                             doc="The running mean Kullback-Leibler divergence of y_pred from y_true.")
+Poisson = _metric_class("Poisson", poisson, "poisson",
+                        doc="The running mean of the Poisson loss y_pred - y_true * log(y_pred).")
 BinaryCrossentropy = _metric_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
-                                   [("from_logits", False), ("label_smoothing", 0.0)])
+                                   [("from_logits", False), ("label_smoothing", 0.0)],
+                                   doc="The running mean binary crossentropy (from_logits=False, label_smoothing=0.0).")
 CategoricalCrossentropy = _metric_class("CategoricalCrossentropy", categorical_crossentropy,
                                         "categorical_crossentropy",
-                                        [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)])
+                                        [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)],
+                                        doc="The running mean categorical crossentropy, for one-hot labels "
+                                            "(from_logits=False, label_smoothing=0.0, axis=-1).")
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):

@@ -43,6 +43,11 @@ class Layer:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(unknown)}; see the layer's documentation for the accepted ones.")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}: name must be a string, got {name!r}.")
+        if name and "/" in name:
+            raise ValueError(f"{type(self).__name__}: name must not contain '/' (it separates weight paths in "
+                             f"saved files), got {name!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable = bool(trainable)
         self.dtype = dtype if isinstance(dtype, str) else None
@@ -59,12 +64,18 @@ class Layer:
         return {}
 
     def call(self, params, x, mask=None, training=False, rng=None):
+        """The layer's output for `x`, computed from `params` alone (pure: the layer is not changed).
+
+        `training` switches dropout and the like on; `rng` is the numpy Generator they draw from.
+        """
         raise NotImplementedError(f"{type(self).__name__} has no call()")
 
     def compute_mask(self, x, mask=None):
+        """The mask this layer passes on: the incoming one if it supports masking, else None."""
         return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
+        """The output shape (batch axis included) for `input_shape`, without computing anything; the same by default."""
         return input_shape
 
     def weight_regularizers(self):
@@ -78,6 +89,7 @@ class Layer:
     activity_regularizer = None
 
     def regularization_loss(self, params):
+        """The sum of the weight regularizers' penalties on `params` (0.0 without any); training adds it to the loss."""
         total = 0.0
         for weight_name, regularizer in self.weight_regularizers().items():
             if regularizer is not None and weight_name in params:
@@ -85,12 +97,14 @@ class Layer:
         return total
 
     def apply_constraints(self, params):
+        """`params` with each weight's constraint applied (others unchanged), as done after every optimizer step."""
         constraints = {k: c for k, c in self.weight_constraints().items() if c is not None and k in params}
         if not constraints:
             return params
         return {k: (constraints[k](v) if k in constraints else v) for k, v in params.items()}
 
     def get_config(self):
+        """The layer's constructor arguments as Keras 3's config dict (no weights); from_config(config) rebuilds it."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype or backend.floatx()}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
@@ -98,6 +112,7 @@ class Layer:
 
     @classmethod
     def from_config(cls, config):
+        """A new layer, with fresh weights, from a dict get_config() returned."""
         config = dict(config)
         config.pop("dtype", None) if isinstance(config.get("dtype"), dict) else None
         return cls(**config)
@@ -128,6 +143,7 @@ class Layer:
 
     def _call_eagerly(self, inputs, training=False, mask=None, **kwargs):
         inputs = _as_arrays(inputs)
+        _check_numeric(self, inputs)
         self.ensure_built(_batchless_shape(inputs))
         rng = backend.new_rng() if training else None
         return self.call(self.params, inputs, mask=mask, training=bool(training), rng=rng, **kwargs)
@@ -156,9 +172,11 @@ class Layer:
                              f"{built_shape} (last axis {built_shape[-1]}) but got shape {input_shape}.")
 
     def get_weights(self):
+        """The layer's weights as a list of numpy arrays (copies), in Keras's order (kernel before bias)."""
         return [np.array(w) for w in flatten_params(self.params or {})]
 
     def set_weights(self, weights):
+        """Replace the weights from a list like get_weights() returns; the count and shapes are checked first."""
         self.params = unflatten_like(self.params, self.checked_weights(weights))
 
     def checked_weights(self, weights):
@@ -176,29 +194,34 @@ class Layer:
             if value.shape != old.shape:
                 raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') has shape {old.shape}; "
                                  f"the value given has shape {value.shape}.")
-            checked.append(value.astype(old.dtype))
+            checked.append(_cast_weight(self, path, value, old.dtype))
         return checked
 
     @property
     def weights(self):
+        """get_weights(): copies, not variables (unlike Keras), so change weights through set_weights."""
         return self.get_weights()
 
     @property
     def trainable_weights(self):
+        """The weights training updates: all of them, or none when `trainable` is False."""
         return self.get_weights() if self.trainable else []
 
     @property
     def non_trainable_weights(self):
+        """The weights training leaves alone: all of them when `trainable` is False, else none."""
         return [] if self.trainable else self.get_weights()
 
     @property
     def losses(self):
+        """The current regularization penalty as a one-element list of floats ([] when there is none)."""
         if not self.params:
             return []
         value = self.regularization_loss(self.params)
         return [] if isinstance(value, float) and value == 0.0 else [float(value)]
 
     def count_params(self):
+        """The number of weight values in the layer; ValueError if it is not built yet."""
         if not self.built:
             raise ValueError(f"Layer '{self.name}' is not built yet, so it has no weights to count: "
                              f"call it on an input (or give it an input_shape) first.")
@@ -206,10 +229,12 @@ class Layer:
 
     @property
     def input_shape(self):
+        """The shape of the input the layer was first called on (batch axis included)."""
         return self._node_shape("input_shapes")
 
     @property
     def output_shape(self):
+        """The shape of the output of the layer's first call (batch axis included)."""
         return self._node_shape("output_shapes")
 
     def _node_shape(self, which):
@@ -221,10 +246,12 @@ class Layer:
 
     @property
     def input(self):
+        """The symbolic tensor the layer was first called on (a list if several)."""
         return self._node_tensors("input_tensors")
 
     @property
     def output(self):
+        """The symbolic tensor the layer's first call returned (a list if several)."""
         return self._node_tensors("output_tensors")
 
     def _node_tensors(self, which):
@@ -255,6 +282,29 @@ def _as_arrays(inputs):
     if array.dtype.kind == "f" and array.dtype != np.dtype(backend.floatx()):
         array = array.astype(backend.floatx())
     return array
+
+
+def _check_numeric(layer, inputs):
+    """Strings, objects or complex numbers would fail deep inside numpy; say so in the layer's words."""
+    for array in inputs if isinstance(inputs, list) else [inputs]:
+        if isinstance(array, list):
+            _check_numeric(layer, array)
+        elif array.dtype.kind not in "biuf":
+            raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes arrays of real numbers, "
+                            f"got dtype {array.dtype}.")
+
+
+def _cast_weight(layer, path, value, dtype):
+    """`value` as `dtype`, refusing what a cast would silently change: text, complex parts, overflow to inf."""
+    if value.dtype.kind not in "biufO":
+        raise TypeError(f"Layer '{layer.name}' weight '{path}' must hold real numbers, got dtype {value.dtype}.")
+    try:
+        cast, wide = value.astype(dtype), value.astype(np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Layer '{layer.name}' weight '{path}' must hold real numbers ({error}).") from None
+    if not np.array_equal(np.isfinite(cast), np.isfinite(wide)):
+        raise ValueError(f"Layer '{layer.name}' weight '{path}' holds values too large for {dtype}.")
+    return cast
 
 
 def _batchless_shape(inputs):

@@ -85,6 +85,8 @@ class Dense(Layer):
 
 
 class Activation(Layer):
+    """Applies an activation function, given by name ("relu", "softmax") or as a function, to every value."""
+
     supports_masking = True
 
     def __init__(self, activation, **kwargs):
@@ -155,6 +157,11 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
+    """Gives each sample the shape `target_shape` (batch axis not included), keeping its number of values.
+
+    One entry of `target_shape` may be -1: it is worked out from the others.
+    """
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(int(d) for d in target_shape)

@@ -8,6 +8,13 @@ from .core import _positive_int
 
 
 class Embedding(Layer):
+    """Turns integer indices 0..input_dim-1 into learned vectors: (batch, n) -> (batch, n, output_dim).
+
+    `embeddings_initializer` defaults to "uniform". With mask_zero=True index 0 is padding: a mask marks it for
+    the layers after (count it in input_dim). An index out of range raises ValueError. Keras 1/2's
+    `input_length` still works, with a warning, as the input shape.
+    """
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, activity_regularizer=None,
                  **kwargs):
@@ -43,12 +50,14 @@ class Embedding(Layer):
     def _checked_indices(self, x):
         x = np.asarray(x)
         if x.dtype.kind == "f":
-            if np.any(x != np.round(x)):
+            if not np.all(np.isfinite(x)) or np.any(x != np.round(x)):
                 raise TypeError(f"Layer '{self.name}' (Embedding) takes integer indices, got floats that are not "
                                 f"whole numbers (dtype {x.dtype}).")
             x = x.astype("int64")
         elif x.dtype.kind not in "iub":
             raise TypeError(f"Layer '{self.name}' (Embedding) takes integer indices, got dtype {x.dtype}.")
+        elif x.dtype.kind == "b":
+            x = x.astype("int64")   # as indices 0/1 (Keras casts to int); numpy would read bools as a row mask
         if x.size and (x.min() < 0 or x.max() >= self.input_dim):
             bad = int(x.min()) if x.min() < 0 else int(x.max())
             raise ValueError(f"Layer '{self.name}' (Embedding) got index {bad}, but valid indices are "

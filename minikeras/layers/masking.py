@@ -5,6 +5,12 @@ from .base import Layer
 
 
 class Masking(Layer):
+    """Marks as padding every time step whose features all equal `mask_value` (default 0.0).
+
+    Layers after it that read masks (RNNs, for one) skip those steps, and so do the loss and metrics when the mask
+    reaches the output. The masked steps themselves come out as zeros, as in Keras.
+    """
+
     supports_masking = True
 
     def __init__(self, mask_value=0.0, **kwargs):

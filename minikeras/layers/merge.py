@@ -52,10 +52,14 @@ class _Merge(Layer):
 
 
 class Add(_Merge):
+    """Sums a list of tensors of the same shape, element by element (size-1 axes broadcast): Add()([a, b])."""
+
     combine = staticmethod(lambda a, b: a + b)
 
 
 class Subtract(_Merge):
+    """First tensor minus second, element by element; takes exactly two inputs."""
+
     combine = staticmethod(lambda a, b: a - b)
 
     def _check_inputs(self, shapes):
@@ -65,23 +69,33 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
+    """Multiplies a list of tensors of the same shape, element by element."""
+
     combine = staticmethod(lambda a, b: a * b)
 
 
 class Maximum(_Merge):
+    """The element-wise maximum of a list of tensors of the same shape."""
+
     combine = staticmethod(anp.maximum)
 
 
 class Minimum(_Merge):
+    """The element-wise minimum of a list of tensors of the same shape."""
+
     combine = staticmethod(anp.minimum)
 
 
 class Average(_Merge):
+    """The element-wise mean of a list of tensors of the same shape."""
+
     def call(self, params, x, mask=None, training=False, rng=None):
         return functools.reduce(lambda a, b: a + b, x) / len(x)
 
 
 class Concatenate(_Merge):
+    """Joins a list of tensors along `axis` (default -1, the features); all their other axes must match."""
+
     min_inputs = 1
 
     def __init__(self, axis=-1, **kwargs):

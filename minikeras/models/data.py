@@ -157,3 +157,100 @@ def split_validation(arrays_by_group, fraction, num_samples):
     train = {k: take(v, slice(0, split_at)) for k, v in arrays_by_group.items()}
     valid = {k: take(v, slice(split_at, None)) for k, v in arrays_by_group.items()}
     return train, valid
+
+
+# ---- the options and side data of fit/evaluate, checked before any weight changes -------------------------------
+def is_whole_number(value):
+    """An int (numpy ints too) that is not a bool: True as a batch size or epoch count is a mistake, not 1."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def is_real_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_fit_options(model_name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size):
+    counts = {"epochs": (epochs, 0), "initial_epoch": (initial_epoch, 0), "validation_freq": (validation_freq, 1),
+              "validation_batch_size": (validation_batch_size, 1)}
+    for what, (value, least) in counts.items():
+        if value is None and what == "validation_batch_size":
+            continue
+        if not is_whole_number(value) or value < least:
+            kind = "a positive integer" if least else "a whole number >= 0"
+            raise ValueError(f"Model '{model_name}'.fit(): {what} must be {kind}, got {value!r}.")
+    if not is_real_number(validation_split) or not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"Model '{model_name}'.fit(): validation_split must be a number in [0, 1) (the fraction of "
+                         f"the samples held out), got {validation_split!r}.")
+
+
+def sample_weight_arrays(sample_weight, num_outputs, model_name):
+    """`sample_weight` as given, except that a plain list of numbers for a one-output model becomes one array (not
+    one weight per output); every weight must hold real numbers."""
+    if sample_weight is None:
+        return None
+    several = isinstance(sample_weight, (list, tuple))
+    if several and num_outputs == 1 and not (len(sample_weight) == 1 and np.ndim(sample_weight[0]) >= 1):
+        sample_weight, several = _numeric_array(sample_weight, "sample_weight", model_name), False
+    if several and len(sample_weight) != num_outputs:
+        raise ValueError(f"Model '{model_name}' has {num_outputs} outputs, but sample_weight is a list of "
+                         f"{len(sample_weight)} entries (give one array per output, or one array for all).")
+    if several:
+        return [None if w is None else _numeric_array(w, "sample_weight", model_name) for w in sample_weight]
+    return _numeric_array(sample_weight, "sample_weight", model_name)
+
+
+def _numeric_array(value, what, model_name):
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"Model '{model_name}': {what} is not rectangular (lists of different lengths).") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"Model '{model_name}': {what} must hold real numbers, got dtype {array.dtype}.")
+    if array.ndim == 0:
+        raise ValueError(f"Model '{model_name}': {what} must have one value per sample, got the single number "
+                         f"{array.item()!r}.")
+    return array
+
+
+def check_class_weight(class_weight, model_name):
+    """class_weight is {class index: weight}, as in Keras; anything else would be silently ignored or crash later."""
+    if class_weight is None:
+        return
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"Model '{model_name}': class_weight must be a dict {{class index: weight}}, "
+                        f"got {type(class_weight).__name__}.")
+    for label, weight in class_weight.items():
+        if not is_whole_number(label):
+            raise TypeError(f"Model '{model_name}': class_weight keys must be integer class indices, got {label!r}.")
+        if not is_real_number(weight) or not np.isfinite(weight):
+            raise ValueError(f"Model '{model_name}': class_weight[{label}] must be a finite number, got {weight!r}.")
+
+
+def check_embedding_indices(arrays, tensors, layers):
+    """Indices out of range for an Embedding fed straight from an input are refused before training starts:
+    found mid-epoch, the batches before would already have changed the weights."""
+    by_id = {t.id: a for a, t in zip(arrays, tensors)}
+    for layer in layers:
+        check = getattr(layer, "_checked_indices", None)
+        for node in getattr(layer, "_inbound_nodes", []) if check else []:
+            if node.input_tensors and node.input_tensors[0].id in by_id:
+                check(by_id[node.input_tensors[0].id])
+
+
+# ---- compile() arguments ------------------------------------------------------------------------------------------
+def checked_loss_weight(weight, model_name):
+    if weight is None:
+        return 1.0
+    if not is_real_number(weight) or not np.isfinite(weight):
+        raise ValueError(f"Model '{model_name}'.compile(): loss_weights must be finite numbers, got {weight!r}.")
+    return float(weight)
+
+
+def checked_metric_specs(specs_per_output, model_name):
+    """Each metric is a name, a function or a Metric object; None or a number would only fail at the first fit."""
+    for specs in specs_per_output:
+        for spec in specs:
+            if not (isinstance(spec, str) or callable(spec) or hasattr(spec, "update_state")):
+                raise TypeError(f"Model '{model_name}'.compile(): each metric must be a name (e.g. 'accuracy'), a "
+                                f"function or a Metric object, got {spec!r}.")
+    return specs_per_output

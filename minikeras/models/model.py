@@ -71,6 +71,7 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self):
+        """The model's layers in graph order, its InputLayers first (a new list each time)."""
         return list(getattr(self, "_layers", []))
 
     @property
@@ -78,6 +79,7 @@ class Model(Trainer, Layer):
         return [layer for layer in self.layers if not isinstance(layer, InputLayer)]
 
     def get_layer(self, name=None, index=None):
+        """The layer called `name`, or the one at position `index` in `model.layers`; ValueError if there is none."""
         if index is not None:
             if not -len(self.layers) <= index < len(self.layers):
                 raise ValueError(f"Model '{self.name}' has {len(self.layers)} layers; index {index} is out of range.")
@@ -90,6 +92,10 @@ class Model(Trainer, Layer):
     # ---- params and state: assembled from the layers, which hold the current values --------------
     @property
     def params(self):
+        """The weights as a dict {layer name: {weight name: array}}: what `apply` takes; None before the model is built.
+
+        Assigning a dict replaces the weights of the layers it names and leaves the others as they are.
+        """
         if not self.built:
             return None
         return {layer.name: layer.params for layer in self.weighted_layers if layer.params}
@@ -131,9 +137,11 @@ class Model(Trainer, Layer):
         return [layer for layer in self.weighted_layers if getattr(layer, "stateful", False)]
 
     def get_states(self):
+        """The current state of every stateful layer, as {layer name: state}; {} when none is stateful."""
         return {layer.name: layer.get_state() for layer in self._stateful_layers()}
 
     def set_states(self, states):
+        """Give each stateful layer its entry of `states` (as get_states returns it); a missing entry means zeros."""
         for layer in self._stateful_layers():
             layer.set_state(states.get(layer.name))
 
@@ -280,9 +288,13 @@ class Model(Trainer, Layer):
         return result
 
     def get_weights(self):
+        """Every weight as a list of numpy arrays (copies), layer by layer, in the order set_weights takes them."""
         return [np.array(w) for w in flatten_params(self.params or {})]
 
     def set_weights(self, weights):
+        """Replace every weight from a list like get_weights() returns; all shapes are checked first, so an error
+        changes nothing.
+        """
         weights = list(weights)
         current = flatten_params(self.params or {})
         if len(weights) != len(current):
@@ -300,54 +312,74 @@ class Model(Trainer, Layer):
 
     @property
     def trainable_weights(self):
+        """The weights training updates, layer by layer (copies); none when the model is not trainable."""
         return [w for layer in self.weighted_layers if self.trainable for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self):
+        """The weights of frozen layers (trainable=False), or all of them when the model itself is frozen."""
         if not self.trainable:
             return self.get_weights()
         return [w for layer in self.weighted_layers for w in layer.non_trainable_weights]
 
     @property
     def losses(self):
+        """The current total regularization penalty of the layers as a one-element list ([] when there is none)."""
         params = self.params or {}
         value = self.regularization_loss(params)
         return [] if isinstance(value, float) and value == 0.0 else [float(value)]
 
     def count_params(self):
+        """The number of weight values in the model (trainable or not)."""
         return int(sum(np.size(w) for w in flatten_params(self.params or {})))
 
     @property
     def input_shape(self):
+        """The shape of the model's input (batch axis included); a list for several inputs."""
         return self._shape_of(self.inputs)
 
     @property
     def output_shape(self):
+        """The shape of the model's output (batch axis included); a list for several outputs."""
         shapes = [t.shape for t in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def input(self):
+        """The model's symbolic input tensor (a list if several)."""
         return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
 
     @property
     def output(self):
+        """The model's symbolic output tensor (a list if several)."""
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
     def summary(self, line_length=None, positions=None, print_fn=None, show_masks=False, **kwargs):
+        """Print the layers, their output shapes and parameter counts as Keras 3 does (and, for Functional models,
+        what each layer is connected to).
+
+        `print_fn` receives the text instead of print. minikeras extra: show_masks=True marks the layers that receive
+        a mask. `line_length` and `positions` are ignored.
+        """
         from .summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn, show_masks=show_masks)
 
     def get_config(self):
+        """The architecture (layers and connections, no weights) as Keras 3's config dict."""
         from ..saving.serialization import functional_config
         return functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """A new model, with fresh weights, from the dict get_config() returned.
+
+        `custom_objects` maps the names of your own layer classes or functions in the config to them.
+        """
         from ..saving.serialization import functional_from_config
         return functional_from_config(config, custom_objects)
 
     def to_json(self, **kwargs):
+        """The architecture as a JSON string (Keras 3's format), for model_from_json; kwargs go to json.dumps."""
         from ..saving.serialization import model_to_json
         return model_to_json(self, **kwargs)
 
@@ -361,10 +393,18 @@ class Model(Trainer, Layer):
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer, **kwargs)
 
     def save_weights(self, filepath, overwrite=True):
+        """Write the weights to `filepath`: a `.weights.h5` name gives Keras 3's file (optimizer state included), a
+        plain `.h5` name Keras 2's layout. The write is atomic.
+        """
         from ..saving import save_weights
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False):
+        """Read weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; every shape is checked before any is set.
+
+        `by_name` and `skip_mismatch` (match layers by name, skip the ones that do not fit) apply to Keras 2 `.h5`
+        files only.
+        """
         from ..saving import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
 
@@ -401,6 +441,7 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer):
+        """Append a layer to the chain (an Input only first); the model builds once the input shape is known."""
         if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
             layer = layer.node.layer
         if isinstance(layer, InputLayer):
@@ -424,6 +465,7 @@ class Sequential(Model):
         self._set_graph(self._input_tensor, layer(self.outputs[0]))
 
     def pop(self):
+        """Remove the last layer and return it."""
         if not self._chain:
             raise ValueError(f"Sequential '{self.name}' has no layers to pop.")
         layer = self._chain.pop()
@@ -447,6 +489,7 @@ class Sequential(Model):
         self._connect()
 
     def build(self, input_shape=None, rng=None):
+        """Build the model for `input_shape` (batch axis included, e.g. (None, 10)) if it is not built yet."""
         if not self.built:
             if input_shape is None:
                 raise ValueError(f"Sequential '{self.name}'.build() needs an input shape.")
@@ -462,6 +505,7 @@ class Sequential(Model):
         return list(self._chain)
 
     def get_config(self):
+        """The list of layer configs, as Keras 3's Sequential config dict (no weights)."""
         from ..saving.serialization import sequential_config
         return sequential_config(self)
 

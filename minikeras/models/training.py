@@ -33,19 +33,28 @@ class Trainer:
 
     # ---- compile --------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None, **kwargs):
+        """Choose the optimizer, loss and metrics; a model must be compiled before fit, evaluate or train_on_batch.
+
+        `optimizer` (default "rmsprop") and `loss` take names ("adam", "mse") or objects. `loss`, `loss_weights` and
+        `metrics` may be one value for every output, a list (one per output) or a dict keyed by output layer name.
+        As in Keras 3, sample weights reach only the `weighted_metrics`. The model must know its input shape.
+        Keras's run_eagerly, jit_compile, steps_per_execution and the like are accepted and ignored.
+        """
         from .. import optimizers, losses
         unknown = [k for k in kwargs if k not in _KERAS_COMPILE_ARGS_IGNORED]
         if unknown:
             raise TypeError(f"Model '{self.name}'.compile() got unexpected argument(s) {unknown}.")
         self._require_built("compile")
-        self.optimizer = optimizers.get(optimizer)
+        # everything is resolved and checked before anything is assigned: a failed compile changes nothing
         names = [t.node.layer.name for t in self.outputs]
-        self.loss = loss
-        self._losses = [losses.get(l) for l in _per_output(loss, names, "loss", self.name, required=True)]
-        self._loss_weights = [1.0 if w is None else float(w)
-                              for w in _per_output(loss_weights, names, "loss_weights", self.name)]
-        self._metric_specs = _metrics_per_output(metrics, names, self.name)
-        self._weighted_metric_specs = _metrics_per_output(weighted_metrics, names, self.name)
+        new_optimizer = optimizers.get(optimizer)
+        new_losses = [losses.get(l) for l in _per_output(loss, names, "loss", self.name, required=True)]
+        new_loss_weights = [D.checked_loss_weight(w, self.name)
+                            for w in _per_output(loss_weights, names, "loss_weights", self.name)]
+        new_metric_specs = D.checked_metric_specs(_metrics_per_output(metrics, names, self.name), self.name)
+        new_weighted = D.checked_metric_specs(_metrics_per_output(weighted_metrics, names, self.name), self.name)
+        self.optimizer, self.loss, self._losses, self._loss_weights = new_optimizer, loss, new_losses, new_loss_weights
+        self._metric_specs, self._weighted_metric_specs = new_metric_specs, new_weighted
         self._optimizer_state = None
         self.compiled = True
         self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics, "loss_weights": loss_weights,
@@ -138,6 +147,13 @@ class Trainer:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
+        """Train on numpy data for `epochs` passes; returns the History (also `model.history`) of per-epoch logs.
+
+        x, y: arrays (lists/dicts of them for several inputs/outputs), in batches of `batch_size` (default 32),
+        reshuffled each epoch unless shuffle=False. `validation_split` holds out the last fraction of the samples
+        unless `validation_data=(x_val, y_val)` is given. verbose=0 is silent. Arrays only: no generators or datasets.
+        A loss that turns inf/nan stops training with a warning, keeping the last finite weights.
+        """
         from ..callbacks import CallbackList
         if "nb_epoch" in kwargs:
             legacy.warn_once("fit(nb_epoch=...)", "epochs=...")
@@ -146,6 +162,7 @@ class Trainer:
             legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
         if kwargs:
             raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
+        D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size)
         self._require_compiled("fit")
         arrays = self._prepare(x, y, sample_weight, class_weight, "fit")
         if validation_data is None and validation_split:
@@ -209,6 +226,11 @@ class Trainer:
     @_blas_limited
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
+        """The loss (and compiled metrics) on x, y, in batches of `batch_size` (default 32), without training.
+
+        Returns the loss alone when there are no metrics, else [loss, metric, ...]; return_dict=True gives
+        {"loss": ..., name: ...}. Unlike Keras, nothing is printed and `verbose`, `steps`, `callbacks` are ignored.
+        """
         self._require_compiled("evaluate")
         arrays = self._prepare(x, y, sample_weight, None, "evaluate")
         logs = self._evaluate_arrays(arrays, self._batch_size_for(batch_size, len(arrays["x"][0]), "evaluate"))
@@ -232,6 +254,11 @@ class Trainer:
 
     @_blas_limited
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """The model's outputs for x, computed in batches of `batch_size` (default 32) with dropout off.
+
+        Returns one array, or a list/dict shaped like the model's outputs. Stateful layers carry their state
+        from batch to batch, as in Keras. Nothing is printed; `verbose`, `steps` and `callbacks` are ignored.
+        """
         xs = self._prepare_inputs(x, "predict")
         batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
         params, state, pieces = self.params, self.get_states(), []
@@ -243,10 +270,16 @@ class Trainer:
         return self._structure_outputs(outputs)
 
     def predict_on_batch(self, x):
+        """predict() with all of x as one batch."""
         return self.predict(x, batch_size=len(self._prepare_inputs(x, "predict")[0]))
 
     @_blas_limited
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False, reset_metrics=True):
+        """One optimizer step on x, y as a single batch; returns its loss (or [loss, metric, ...], or a dict).
+
+        The metrics cover this batch only (minikeras does not accumulate them across calls, whatever
+        `reset_metrics` says). A non-finite loss raises ValueError and leaves the weights unchanged.
+        """
         self._require_compiled("train")
         arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
         self._batch_size_for(None, len(arrays["x"][0]), "train_on_batch")
@@ -266,8 +299,8 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        return self.evaluate(x, y, batch_size=len(np.asarray(x if not isinstance(x, (list, dict)) else
-                                                              next(iter(x.values() if isinstance(x, dict) else x)))),
+        """evaluate() with all of x as one batch: the loss (and metrics) without training."""
+        return self.evaluate(x, y, batch_size=len(self._prepare_inputs(x, "test_on_batch")[0]) or None,
                              sample_weight=sample_weight, return_dict=return_dict)
 
     # ---- data preparation -----------------------------------------------------------------------
@@ -285,10 +318,13 @@ class Trainer:
         if y is None:
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
         ys = D.to_array_list(y, self.outputs, "targets", self.name)
+        D.check_class_weight(class_weight, self.name)
+        sample_weight = D.sample_weight_arrays(sample_weight, len(self.outputs), self.name)
         sws = _sample_weights(sample_weight, class_weight, ys, self.name)
         D.check_same_length({"x": xs, "y": ys, "sample_weight": sws}, self.name)
         D.check_finite({"x": xs, "y": ys, "sample_weight": sws}, self.name)
         D.check_targets(ys, self.outputs, self._losses, self.name)
+        D.check_embedding_indices(xs, self.inputs, self.layers)
         return {"x": xs, "y": ys, "sample_weight": sws}
 
     def _prepare_validation(self, validation_data):
@@ -301,7 +337,7 @@ class Trainer:
                              validation_data[2] if len(validation_data) == 3 else None, None, "validation")
 
     def _batch_size_for(self, batch_size, num_samples, what):
-        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        if batch_size is not None and (not D.is_whole_number(batch_size) or batch_size < 1):
             raise ValueError(f"Model '{self.name}'.{what}(): batch_size must be a positive integer, got {batch_size!r}.")
         if num_samples == 0:
             raise ValueError(f"Model '{self.name}'.{what}(): got 0 samples.")

@@ -22,8 +22,10 @@ def get(identifier):
 
 
 def serialize(optimizer):
+    """The optimizer's class and settings as the dict Keras 3 saves (no slot values)."""
     return keras_object_config("keras.optimizers", type(optimizer).__name__, optimizer.get_config())
 
 
 def deserialize(config, custom_objects=None):
+    """A new optimizer from a name or a dict that serialize() wrote."""
     return object_from_config(config, "optimizer", _BY_NAME, custom_objects)

@@ -5,6 +5,11 @@ from .base import Optimizer
 
 
 class Adagrad(Optimizer):
+    """Scales each weight's step by the root of the sum of all its squared gradients, so steps shrink over time.
+
+    Keras 3 defaults: learning_rate 0.001, initial_accumulator_value 0.1, epsilon 1e-7.
+    """
+
     slot_names = ("accumulator",)
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
@@ -24,6 +29,11 @@ class Adagrad(Optimizer):
 
 
 class Adadelta(Optimizer):
+    """Adagrad with running averages of squared gradients and of squared steps, so steps do not shrink to zero.
+
+    Keras 3 defaults: learning_rate 0.001, rho (the averages' decay) 0.95, epsilon 1e-7.
+    """
+
     slot_names = ("accumulated_grad", "accumulated_delta_var")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):

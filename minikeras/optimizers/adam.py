@@ -7,6 +7,12 @@ from .base import Optimizer
 
 
 class Adam(Optimizer):
+    """Adam: steps along a running mean of the gradients, divided by the root of a running mean of their squares.
+
+    Keras 3 defaults: learning_rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7; amsgrad=True uses the largest
+    second moment seen so far.
+    """
+
     slot_names = ("momentum", "velocity")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):

@@ -17,6 +17,13 @@ _SHELL_ARGS = ("learning_rate", "weight_decay", "clipnorm", "clipvalue", "global
 
 
 class Optimizer:
+    """The base of every optimizer: learning rate, gradient clipping, weight decay, and the pure init/update pair.
+
+    Arguments every optimizer takes: `learning_rate` (a number or a schedule), `weight_decay`, and at most one of
+    `clipnorm`, `clipvalue`, `global_clipnorm`. Keras 1/2's `lr=` and `decay=` work, with a warning. minikeras
+    raises on `use_ema` and `gradient_accumulation_steps`, which it does not support.
+    """
+
     slot_names = ()
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,

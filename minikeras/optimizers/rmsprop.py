@@ -5,6 +5,11 @@ from .base import Optimizer
 
 
 class RMSprop(Optimizer):
+    """Divides each step by a running root-mean-square of recent gradients (learning_rate 0.001, rho 0.9).
+
+    `momentum` (0.0) adds momentum to the scaled step; centered=True divides by an estimate of the variance instead.
+    """
+
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), bool(centered)

@@ -5,6 +5,11 @@ from .._naming import object_from_config, keras_object_config
 
 
 class LearningRateSchedule:
+    """The base of learning-rate schedules: called with the step count, returns the learning rate.
+
+    Pass one as an optimizer's `learning_rate`; a subclass implements `__call__(step)` and `get_config()`.
+    """
+
     def __call__(self, step):
         raise NotImplementedError
 
@@ -92,8 +97,10 @@ _BY_NAME = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, Pi
 
 
 def serialize(schedule):
+    """The schedule's class and settings as the dict Keras 3 saves."""
     return keras_object_config("keras.optimizers.schedules", type(schedule).__name__, schedule.get_config())
 
 
 def deserialize(config, custom_objects=None):
+    """A schedule from a dict that serialize() wrote."""
     return object_from_config(config, "learning rate schedule", _BY_NAME, custom_objects)

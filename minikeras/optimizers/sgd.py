@@ -3,6 +3,11 @@ from .base import Optimizer
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent: each weight moves by -learning_rate * gradient (default rate 0.01).
+
+    `momentum` (0.0) keeps a velocity that accumulates past steps; nesterov=True uses Nesterov's look-ahead form.
+    """
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         if not 0.0 <= momentum <= 1.0:

@@ -167,6 +167,7 @@ def _trainable(model):
 
 
 def assign_optimizer_state(model, state):
+    """Give a compiled model the optimizer state read from a file (slots and step count); None changes nothing."""
     if state is None:
         return
     model._optimizer_state = state

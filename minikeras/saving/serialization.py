@@ -156,6 +156,7 @@ def model_to_json(model, **json_kwargs):
 
 
 def model_from_json(json_string, custom_objects=None):
+    """A new model, with fresh weights, from the JSON that model.to_json() wrote (here or in Keras 3)."""
     try:
         entry = json.loads(json_string)
     except (TypeError, json.JSONDecodeError) as error:
@@ -179,8 +180,13 @@ def _json_default(value):
 
 # Keras 3 helpers under their Keras names
 def serialize_keras_object(obj):
+    """Keras 3's {"module", "class_name", "config", ...} dict for a layer or model."""
     return serialize_layer(obj)
 
 
 def deserialize_keras_object(entry, custom_objects=None, safe_mode=True):
+    """The layer or model that serialize_keras_object's dict describes.
+
+    A Lambda whose function is stored as bytecode loads only with safe_mode=False (trust the source first).
+    """
     return deserialize_layer(entry, custom_objects, safe_mode)

@@ -19,5 +19,6 @@ def set_random_seed(seed):
 
 
 def plot_model(model, to_file="model.png", **kwargs):
+    """Raises ImportError: minikeras draws no graphs (that needs graphviz); model.summary() prints the same facts."""
     raise ImportError("plot_model needs graphviz, which minikeras does not use; model.summary() prints the same "
                       "layers, shapes and connections as text.")

@@ -92,6 +92,8 @@ class RNNCellBase(Layer):
 
 
 class SimpleRNNCell(RNNCellBase):
+    """One step of SimpleRNN, h_t = activation(x_t W + h_{t-1} U + b) (activation "tanh" by default); use it in RNN."""
+
     def __init__(self, units=None, activation="tanh", **kwargs):
         legacy.rename(kwargs, legacy.KERAS1_RECURRENT_ARGS, "SimpleRNNCell")
         kwargs.setdefault("units", units)

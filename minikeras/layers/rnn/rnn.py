@@ -10,6 +10,14 @@ _STRATEGY_ARGS = ("unroll", "implementation", "consume_less")
 
 
 class RNN(Layer):
+    """Runs a recurrent cell over the time axis of (batch, timesteps, features) inputs; a list of cells is stacked.
+
+    return_sequences=False gives only the last output; return_state=True adds the final states to the outputs;
+    go_backwards reads the sequence in reverse; stateful=True carries the states from batch to batch (fixed
+    batch size). `unroll` is accepted and has no effect. A custom cell implements minikeras's
+    `step(params, x_t, states)`, not Keras's `call(inputs, states)`.
+    """
+
     supports_masking = True
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
