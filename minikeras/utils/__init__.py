@@ -5,6 +5,7 @@ from .data import to_categorical, pad_sequences, normalize
 from .progbar import Progbar
 from .plotting import plot_history
 from .masks import layer_masks, show_masks
+from .model_drawing import plot_model, model_to_dot
 
 
 def set_random_seed(seed):
@@ -16,9 +17,3 @@ def set_random_seed(seed):
     random.seed(seed)
     np.random.seed(seed)  # as Keras does: tutorials draw their toy data from numpy's global generator
     _set_seed(seed)
-
-
-def plot_model(model, to_file="model.png", **kwargs):
-    """Raises ImportError: minikeras draws no graphs (that needs graphviz); model.summary() prints the same facts."""
-    raise ImportError("plot_model needs graphviz, which minikeras does not use; model.summary() prints the same "
-                      "layers, shapes and connections as text.")
