@@ -183,6 +183,9 @@ class Layer:
         """`weights` as arrays of this layer's weight dtypes, after checking their count and shapes (nothing is
         assigned, so a model can check every layer before changing any)."""
         current = flatten_params(self.params or {})
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"Layer '{self.name}'.set_weights() takes a list of arrays (as get_weights() returns), "
+                            f"got {type(weights).__name__}.")
         weights = list(weights)
         if len(weights) != len(current):
             raise ValueError(f"Layer '{self.name}' expects a list of {len(current)} weight arrays "
@@ -190,7 +193,11 @@ class Layer:
         checked = []
         names = weight_paths(self.params or {})
         for i, (old, value, path) in enumerate(zip(current, weights, names)):
-            value = np.asarray(value)
+            try:
+                value = np.asarray(value)
+            except ValueError:
+                raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') is not rectangular (nested lists of "
+                                 f"different lengths); expected shape {old.shape}.") from None
             if value.shape != old.shape:
                 raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') has shape {old.shape}; "
                                  f"the value given has shape {value.shape}.")

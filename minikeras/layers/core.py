@@ -164,7 +164,9 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(int(d) for d in target_shape)
+        self.target_shape = _int_tuple("Reshape", "target_shape", target_shape)
+        if any(d < 1 and d != -1 for d in self.target_shape):
+            raise ValueError(f"Reshape: target_shape holds sizes >= 1 (and at most one -1), got {self.target_shape}.")
         if sum(d == -1 for d in self.target_shape) > 1:
             raise ValueError(f"Reshape: at most one axis of target_shape may be -1, got {self.target_shape}.")
 
@@ -226,7 +228,7 @@ class Permute(Layer):
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
-        self.dims = tuple(int(d) for d in dims)
+        self.dims = _int_tuple("Permute", "dims", dims)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {self.dims}.")
 
@@ -289,6 +291,14 @@ def _probe_output_shape(layer, input_shape):
         raise ValueError(f"Layer '{layer.name}' (Lambda): could not infer the output shape by calling the function "
                          f"on zeros of shape {input_shape} ({type(error).__name__}: {error}). Pass output_shape=...")
     return (None,) + tuple(np.shape(out)[1:])
+
+
+def _int_tuple(layer_type, what, value):
+    """A tuple of whole numbers; a string, a float (int() would truncate it) or a bool is a mistake."""
+    if not isinstance(value, (list, tuple)) or not all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)) for d in value):
+        raise TypeError(f"{layer_type}: {what} must be a tuple of integers, got {value!r}.")
+    return tuple(int(d) for d in value)
 
 
 def _check_same_shape(layer, input_shape):

@@ -41,6 +41,13 @@ class _Merge(Layer):
                 result[axis] = b if a in (None, 1) else a
         return tuple(result)
 
+    def _call_eagerly(self, inputs, *args, **kwargs):
+        sizes = [len(x) for x in inputs if np.ndim(x)] if isinstance(inputs, (list, tuple)) else []
+        if len(set(sizes)) > 1:
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) needs the same number of samples in every "
+                             f"input, got {sizes}.")
+        return super()._call_eagerly(inputs, *args, **kwargs)
+
     def compute_mask(self, x, mask=None):
         if mask is None:
             return None
@@ -100,10 +107,11 @@ class Concatenate(_Merge):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        self.axis = int(axis)
+        self.axis = _whole_number(axis, "Concatenate", "axis")
 
     def compute_output_shape(self, shapes):
         rank = len(shapes[0])
+        _check_axis(self, self.axis, shapes[0])
         axis = self.axis % rank
         for shape in shapes:
             others = [(d, e) for i, (d, e) in enumerate(zip(shape, shapes[0])) if i != axis]
@@ -126,10 +134,15 @@ class Dot(_Merge):
 
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
-        self.axes = tuple(axes) if isinstance(axes, (list, tuple)) else (int(axes), int(axes))
+        axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes, axes)
+        if len(axes) != 2:
+            raise ValueError(f"Dot: axes must be one axis or a pair (one per input), got {axes!r}.")
+        self.axes = tuple(_whole_number(a, "Dot", "axes") for a in axes)
         self.normalize = bool(normalize)
 
     def _axes_for(self, shapes):
+        for axis, shape in zip(self.axes, shapes):
+            _check_axis(self, axis, shape)
         return [axis % len(shape) for axis, shape in zip(self.axes, shapes)]
 
     def compute_output_shape(self, shapes):
@@ -161,6 +174,18 @@ class Dot(_Merge):
 
     def get_config(self):
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
+
+
+def _whole_number(value, layer_type, what):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{layer_type}: {what} must be an integer axis, got {value!r}.")
+    return int(value)
+
+
+def _check_axis(layer, axis, shape):
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): axis {axis} is out of range for inputs of "
+                         f"shape {shape} (rank {len(shape)}).")
 
 
 def _functional(layer_class):

@@ -51,10 +51,14 @@ def _as_typed_array(value, tensor, what, model_name):
         raise ValueError(f"Model '{model_name}': the {what} for '{tensor.name}' is a single number; "
                          f"expected a batch of shape {tensor.shape}.")
     wants_int = np.dtype(tensor.dtype).kind in "iu"
-    if wants_int and array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+    if wants_int and array.dtype.kind in "fiu" and array.size:
+        if array.dtype.kind == "f" and (not np.all(np.isfinite(array)) or np.any(array != np.round(array))):
             raise TypeError(f"Model '{model_name}': the {what} for '{tensor.name}' hold integer indices "
                             f"(dtype {tensor.dtype}) but got non-integer floats.")
+        limits = np.iinfo(np.dtype(tensor.dtype))
+        if array.min() < limits.min or array.max() > limits.max:
+            raise ValueError(f"Model '{model_name}': the {what} for '{tensor.name}' hold values from {array.min()} "
+                             f"to {array.max()}, outside the range of {tensor.dtype} (the input's dtype).")
         return array.astype(tensor.dtype)
     if not wants_int and array.dtype != np.dtype(backend.floatx()) and array.dtype.kind in "biuf":
         return _cast_without_overflow(array, what, tensor, model_name)
@@ -110,10 +114,30 @@ def check_targets(y_arrays, outputs, losses, model_name):
     for array, tensor, loss in zip(y_arrays, outputs, losses):
         out = tensor.shape
         if _target_fits(array.shape, out, loss):
+            _check_class_labels(array, tensor, loss, model_name)
             continue
         raise ValueError(f"Model '{model_name}': the target for output '{tensor.name}' has shape {array.shape}, "
                          f"but the output has shape {out}. They must match (except the batch axis)"
                          f"{_sparse_hint(array.shape, out, loss)}.")
+
+
+def _check_class_labels(labels, tensor, loss, model_name):
+    """Integer labels for a sparse crossentropy must name a class: an out-of-range label would silently add 0 to
+    the loss (Keras's rule inside the loss), so training would quietly ignore those samples."""
+    from ..losses import crossentropy_kind
+    classes = tensor.shape[-1]
+    name = getattr(loss, "name", "") or type(loss).__name__
+    sparse = "sparse" in name.lower() or (name == "crossentropy" and classes is not None
+                                          and crossentropy_kind(labels.shape, tensor.shape) == "sparse")
+    if not sparse or classes is None or labels.size == 0:
+        return
+    ignored = getattr(loss, "fn_kwargs", {}).get("ignore_class")
+    checked = labels if ignored is None else labels[labels != ignored]
+    bad = ~np.isin(checked, np.arange(classes))
+    if np.any(bad):
+        raise ValueError(f"Model '{model_name}': the target for output '{tensor.name}' holds the label "
+                         f"{checked[bad].ravel()[0].item()!r}, but a sparse crossentropy over {classes} classes "
+                         f"needs whole numbers 0..{classes - 1}.")
 
 
 def _target_fits(shape, out, loss):
@@ -169,7 +193,8 @@ def is_real_number(value):
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-def check_fit_options(model_name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size):
+def check_fit_options(model_name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size,
+                      callbacks=None):
     counts = {"epochs": (epochs, 0), "initial_epoch": (initial_epoch, 0), "validation_freq": (validation_freq, 1),
               "validation_batch_size": (validation_batch_size, 1)}
     for what, (value, least) in counts.items():
@@ -178,9 +203,12 @@ def check_fit_options(model_name, epochs, initial_epoch, validation_split, valid
         if not is_whole_number(value) or value < least:
             kind = "a positive integer" if least else "a whole number >= 0"
             raise ValueError(f"Model '{model_name}'.fit(): {what} must be {kind}, got {value!r}.")
-    if not is_real_number(validation_split) or not 0.0 <= validation_split < 1.0:
+    if validation_split is not None and (not is_real_number(validation_split) or not 0.0 <= validation_split < 1.0):
         raise ValueError(f"Model '{model_name}'.fit(): validation_split must be a number in [0, 1) (the fraction of "
                          f"the samples held out), got {validation_split!r}.")
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"Model '{model_name}'.fit(): callbacks must be a list of Callback objects, "
+                        f"got {callbacks!r}.")
 
 
 def sample_weight_arrays(sample_weight, num_outputs, model_name):

@@ -79,9 +79,11 @@ class InputLayer(Layer):
                 raise ValueError("Input: give `shape` (without the batch axis), e.g. Input(shape=(10, 16)).")
             if isinstance(shape, int):
                 shape = (shape,)
+            if not isinstance(shape, (list, tuple)):
+                raise TypeError(f"Input: shape must be a tuple of integers (without the batch axis), got {shape!r}.")
             batch_shape = (batch_size,) + tuple(shape)
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
-        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.batch_shape = _checked_batch_shape(batch_shape)
         self.input_dtype = _dtype_name(dtype or backend.floatx())
         node = Node(self, [], False, {}, [self.batch_shape], [self.input_dtype])
         self.output_tensor = node.output_tensors[0]
@@ -98,7 +100,26 @@ class InputLayer(Layer):
 
 
 def _dtype_name(dtype):
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        kind = None
+    if kind not in ("b", "i", "u", "f"):
+        raise TypeError(f"Input: dtype must be a float, int or bool type (e.g. 'float32', 'int32'), got {dtype!r}.")
     return np.dtype(dtype).name
+
+
+def _checked_batch_shape(batch_shape):
+    """The batch axis and every other axis: a whole number (>= 1 for the batch, >= 0 otherwise) or None."""
+    if isinstance(batch_shape, (str, bytes)) or not isinstance(batch_shape, (list, tuple)):
+        raise TypeError(f"Input: shape must be a tuple of integers (None where unknown), got {batch_shape!r}.")
+    for axis, size in enumerate(batch_shape):
+        whole = isinstance(size, (int, np.integer)) and not isinstance(size, (bool, np.bool_))
+        if size is not None and (not whole or size < (1 if axis == 0 else 0)):
+            what = "batch_size" if axis == 0 else "shape"
+            raise ValueError(f"Input: {what} must hold whole numbers{' >= 1' if axis == 0 else ' >= 0'} or None, "
+                             f"got {size!r} in batch shape {tuple(batch_shape)}.")
+    return tuple(None if d is None else int(d) for d in batch_shape)
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None, tensor=None,

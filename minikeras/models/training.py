@@ -162,7 +162,8 @@ class Trainer:
             legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
         if kwargs:
             raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
-        D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size)
+        D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size,
+                            callbacks)
         self._require_compiled("fit")
         arrays = self._prepare(x, y, sample_weight, class_weight, "fit")
         if validation_data is None and validation_split:
@@ -170,6 +171,8 @@ class Trainer:
         else:
             valid = self._prepare_validation(validation_data)
         batch_size = self._batch_size_for(batch_size, len(arrays["x"][0]), "fit")
+        if valid is not None:   # checked now: found after the first epoch, that epoch's updates would stand
+            self._batch_size_for(validation_batch_size or batch_size, len(valid["x"][0]), "fit")
         verbose = 1 if verbose == "auto" else verbose
         num_samples = len(arrays["x"][0])
         steps = -(-num_samples // batch_size)

@@ -12,7 +12,7 @@ def _tagger():
     h = K.layers.Embedding(10, 4, mask_zero=True)(words)
     forward = K.layers.LSTM(3, return_sequences=True)(h)
     backward = K.layers.LSTM(3, return_sequences=True, go_backwards=True)(h)
-    merged = K.layers.Concatenate()([forward, backward])
+    merged = K.layers.Concatenate(name="merge_directions")([forward, backward])
     return K.Model(words, K.layers.TimeDistributed(K.layers.Dense(2))(merged))
 
 
@@ -20,7 +20,7 @@ def test_dot_text_has_one_box_per_layer_and_an_arrow_per_connection():
     source = model_to_dot(_tagger(), show_shapes=True)
     assert source.count("[label=") == 6
     assert source.count("->") == 6          # embedding feeds two LSTMs, both feed the concatenation
-    assert "(None, 6, 4)" in source and "concatenate: Concatenate" in source
+    assert "(None, 6, 4)" in source and "merge_directions: Concatenate" in source
 
 
 def test_writes_dot_text_without_graphviz(tmp_path, monkeypatch):
