@@ -17,6 +17,7 @@ _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compil
 def _blas_limited(method):
     @functools.wraps(method)
     def limited(*args, **kwargs):
+        backend.tune_allocator_once()
         with backend.blas_threads_limited():
             return method(*args, **kwargs)
     return limited
