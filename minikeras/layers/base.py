@@ -37,6 +37,9 @@ class Layer:
     """Base of every layer. Subclasses override the pure methods; the rest is the Keras face."""
 
     supports_masking = False
+    # True when the layer computes each position of the leading axes on its own, with the same weights
+    # (Dense on the last axis): TimeDistributed can then call it on the whole sequence at once
+    same_at_every_position = False
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, batch_input_shape=None,
                  batch_shape=None, input_dim=None, batch_size=None, weights=None, **unknown):

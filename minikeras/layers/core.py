@@ -22,6 +22,7 @@ class Dense(Layer):
     """`activation(x @ kernel + bias)` on the last axis of an input of any rank, one kernel shared."""
 
     supports_masking = True
+    same_at_every_position = True
 
     def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -88,6 +89,7 @@ class Activation(Layer):
     """Applies an activation function, given by name ("relu", "softmax") or as a function, to every value."""
 
     supports_masking = True
+    same_at_every_position = True
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)

@@ -55,6 +55,9 @@ class TimeDistributed(Wrapper):
         return {self.layer.name: self.layer.params}
 
     def call(self, params, x, mask=None, training=False, rng=None):
+        if self.layer.same_at_every_position:
+            # Dense, Activation: already one computation per position of the leading axes; no reshapes needed
+            return self.layer.call(params[self.layer.name], x, mask=mask, training=training, rng=rng)
         batch, timesteps = x.shape[0], x.shape[1]
         frames = anp.reshape(x, (batch * timesteps,) + tuple(x.shape[2:]))
         inner_mask = None if mask is None or not self.layer.supports_masking else anp.reshape(mask, (-1,))
