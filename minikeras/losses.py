@@ -74,7 +74,8 @@ def _l2_normalize(x, axis):
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred)**2) over the last axis: one value per sample ('mse')."""
     y_true, y_pred = _as_pair(y_true, y_pred)
-    return anp.mean((y_true - y_pred) ** 2, axis=-1)
+    error = y_true - y_pred
+    return anp.mean(error * error, axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):

@@ -105,13 +105,11 @@ class Trainer:
     def _total_loss(self, params, x, ys, sample_weights, training, rng, state):
         activity = [] if training else None
         outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity)
-        total = 0.0
-        for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
-                                                  sample_weights):
-            total = total + weight * loss(y, out, sample_weight=sw, mask=mask)
-        for penalty in activity or ():
-            total = total + penalty
-        return total, outputs, masks, new_state
+        terms = [loss(y, out, sample_weight=sw, mask=mask) * weight if weight != 1.0 else
+                 loss(y, out, sample_weight=sw, mask=mask)
+                 for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
+                                                           sample_weights)]
+        return _sum_terms(terms + list(activity or ())), outputs, masks, new_state
 
     def _train_step(self, x, ys, sample_weights, state):
         """One optimizer step on one batch. Returns (loss, outputs, output masks, new state); on a
@@ -126,7 +124,7 @@ class Trainer:
             params = {**frozen, **unflatten_like(trainable, trainable_leaves)}
             data_loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state)
             captured.update(outputs=outputs, masks=masks, state=new_state)
-            return data_loss + self.regularization_loss(params)
+            return _sum_terms([data_loss, self.regularization_loss(params)])
 
         loss_value, grads = value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
         loss_value = float(loss_value)
@@ -364,6 +362,16 @@ class Trainer:
         if not self.stateful:
             return None
         return self.inputs[0].shape[0]
+
+
+def _sum_terms(terms):
+    """The sum of the loss terms, skipping exact zeros (no penalty): each skipped add is one node less to
+    differentiate in every training step."""
+    terms = [t for t in terms if not (isinstance(t, (int, float)) and t == 0.0)]
+    total = terms[0] if terms else 0.0
+    for term in terms[1:]:
+        total = total + term
+    return total
 
 
 class _LossTracker:
