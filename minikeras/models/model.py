@@ -1,8 +1,9 @@
 """Model and Sequential: one graph engine, two front doors. `apply` is the pure function; the rest is the Keras face."""
 import numpy as np
+from autograd.tracer import getval
 
 from .. import backend, legacy
-from ..layers.base import Layer, unique_name, _as_arrays
+from ..layers.base import Layer, unique_name, _as_arrays, weight_paths
 from ..params import flatten_params, unflatten_like
 from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
 from .training import Trainer
@@ -104,9 +105,37 @@ class Model(Trainer, Layer):
     def params(self, value):
         if value is None:
             return
+        self._check_params(value, "params", require_every_layer=False)
         for layer in self.weighted_layers:
             if layer.name in value:
                 layer.params = value[layer.name]
+
+    def _check_params(self, params, what, require_every_layer=True):
+        """A clear error when `params` does not have this model's layout: a dict {layer: {weight: array}} whose
+        weights have the shapes the layers were built with."""
+        params = getval(params)          # under autograd.grad the dict itself is traced
+        if not isinstance(params, dict):
+            raise TypeError(f"Model '{self.name}': {what} must be a dict {{layer name: {{weight name: array}}}} "
+                            f"like model.params, got {type(params).__name__}.")
+        expected = self.params or {}
+        unknown = [name for name in params if name not in expected]
+        if unknown:
+            raise ValueError(f"Model '{self.name}': {what} names {unknown}, which are not layers with weights here "
+                             f"({sorted(expected)}).")
+        for name, layer_params in expected.items():
+            if name not in params:
+                if require_every_layer:
+                    raise ValueError(f"Model '{self.name}': {what} has no weights for layer '{name}'.")
+                continue
+            given = params[name]
+            if not isinstance(given, dict):
+                raise TypeError(f"Model '{self.name}': {what}['{name}'] must be a dict of weights, got "
+                                f"{type(given).__name__}.")
+            want = dict(zip(weight_paths(layer_params), (np.shape(w) for w in flatten_params(layer_params))))
+            got = dict(zip(weight_paths(given), (np.shape(w) for w in flatten_params(given))))
+            if want != got:
+                raise ValueError(f"Model '{self.name}': {what}['{name}'] has weights {got}; layer '{name}' has "
+                                 f"{want}.")
 
     def build(self, input_shape, rng):
         return self.params
@@ -166,6 +195,7 @@ class Model(Trainer, Layer):
         `state=None` starts every stateful layer from zeros. `masks` (a dict) collects, when given,
         the mask arriving at and leaving each layer.
         """
+        self._check_params(params, "apply(params=...)")
         outputs, _, new_state = self.forward(params, inputs, training, rng, state, masks)
         result = self._structure_outputs(outputs)
         return (result, new_state) if return_state else result
@@ -295,6 +325,9 @@ class Model(Trainer, Layer):
         """Replace every weight from a list like get_weights() returns; all shapes are checked first, so an error
         changes nothing.
         """
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(f"Model '{self.name}'.set_weights expects a list of arrays like get_weights() returns, "
+                            f"got {type(weights).__name__}.")
         weights = list(weights)
         current = flatten_params(self.params or {})
         if len(weights) != len(current):
