@@ -29,7 +29,13 @@ def load_legacy_h5(filepath, custom_objects=None, compile=True, safe_mode=True):
         if "model_config" not in f.attrs:
             raise ValueError(f"'{filepath}' is an HDF5 file without a model config: it holds weights only. Build the "
                              f"model in code, then call load_weights('{filepath}').")
-        config = json.loads(_text(f.attrs["model_config"]))
+        try:
+            config = json.loads(_text(f.attrs["model_config"]))
+        except ValueError as error:
+            raise ValueError(f"'{filepath}': its model_config is not valid JSON ({error}).") from None
+        if not isinstance(config, dict) or not isinstance(config.get("config"), (dict, list)):
+            raise ValueError(f"'{filepath}': its model_config is not a Keras model config (expected a dict with "
+                             f"'class_name' and 'config').")
         version = _text(f.attrs.get("keras_version", "unknown"))
         _keras2_defaults(config)
         try:

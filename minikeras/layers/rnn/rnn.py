@@ -2,7 +2,7 @@
 import numpy as np
 
 from ... import backend, legacy
-from ..base import Layer, _as_arrays, _batchless_shape
+from ..base import Layer, _as_arrays, _batchless_shape, _check_numeric
 from .cells import StackedRNNCells
 from .scan import scan
 
@@ -174,6 +174,10 @@ class RNN(Layer):
 
     def _call_eagerly(self, inputs, training=False, mask=None, initial_state=None):
         inputs = _as_arrays(inputs)
+        _check_numeric(self, inputs)
+        if np.ndim(inputs) == 3 and np.shape(inputs)[1] == 0:
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) got a sequence of 0 time steps "
+                             f"(input shape {np.shape(inputs)}); it needs at least one.")
         self.ensure_built(_batchless_shape(inputs) if not self.stateful else (len(inputs),) + inputs.shape[1:])
         rng = backend.new_rng() if training else None
         state = self._state if self.stateful else None
