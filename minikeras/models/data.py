@@ -116,9 +116,11 @@ def check_targets(y_arrays, outputs, losses, model_name):
         if _target_fits(array.shape, out, loss):
             _check_class_labels(array, tensor, loss, model_name)
             continue
+        from .graph import shape_chain
         raise ValueError(f"Model '{model_name}': the target for output '{tensor.name}' has shape {array.shape}, "
                          f"but the output has shape {out}. They must match (except the batch axis)"
-                         f"{_sparse_hint(array.shape, out, loss)}.")
+                         f"{_sparse_hint(array.shape, out, loss)}.\nThe shapes from the input to that output:\n"
+                         f"{shape_chain([tensor])}")
 
 
 def _check_class_labels(labels, tensor, loss, model_name):
@@ -152,6 +154,9 @@ def _target_fits(shape, out, loss):
 
 
 def _sparse_hint(shape, out, loss):
+    name = str(getattr(loss, "name", "") or getattr(loss, "__name__", "") or loss).lower()
+    if "crossentropy" not in name:
+        return ""
     if len(shape) == len(out) - 1 or (shape and shape[-1] == 1 and out[-1] not in (1, None)):
         return "; integer class labels need loss='sparse_categorical_crossentropy', or one-hot them with " \
                "minikeras.utils.to_categorical"

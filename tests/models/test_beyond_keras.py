@@ -115,3 +115,15 @@ def test_summary_marks_the_layers_that_receive_a_mask():
     _tagger().summary(print_fn=lines.append, show_masks=True)
     text = "\n".join(lines)
     assert "mask" in text.lower()
+
+
+def test_a_target_shape_error_at_fit_time_shows_the_chain_of_shapes():
+    model = K.Sequential([K.Input((5, 2)), K.layers.LSTM(3, return_sequences=True),
+                          K.layers.TimeDistributed(K.layers.Dense(1))])
+    model.compile("adam", "mse")
+    with pytest.raises(ValueError) as error:
+        model.fit(np.ones((4, 5, 2)), np.ones((4, 1)), verbose=0)
+    message = str(error.value)
+    assert "(4, 1)" in message and "(None, 5, 1)" in message
+    assert "(LSTM) -> (None, 5, 3)" in message and "(TimeDistributed) -> (None, 5, 1)" in message
+    assert "sparse" not in message      # the crossentropy hint is for crossentropy losses only
