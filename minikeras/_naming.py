@@ -58,6 +58,21 @@ def object_from_config(config, kind, registry, custom_objects=None, string_defau
     return found.from_config(dict(kwargs)) if hasattr(found, "from_config") else found(**kwargs)
 
 
+class ConfigObject:
+    """Shared by initializers, regularizers and constraints: rebuilt from get_config(), shown as a call."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
 class Family:
     """get / serialize / deserialize for one family of Keras objects (initializers, regularizers, constraints):
     each takes None, a Keras name, a saved config dict, an instance of the family's class, or any callable."""

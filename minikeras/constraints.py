@@ -5,25 +5,14 @@
 import numpy as np
 
 from . import backend, legacy
-from ._naming import Family
+from ._naming import ConfigObject, Family
 
 
-class Constraint:
+class Constraint(ConfigObject):
     """Base class: subclasses implement `__call__(w) -> projected w` and `get_config()`."""
 
     def __call__(self, w):
         return w
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _norms(w, axis):

@@ -10,28 +10,17 @@ import math
 import numpy as np
 
 from . import backend
-from ._naming import Family
+from ._naming import ConfigObject, Family
 
 # the standard deviation of a unit normal truncated to [-2, 2], which Keras divides out
 _TRUNCATED_STDDEV = 0.87962566103423978
 
 
-class Initializer:
+class Initializer(ConfigObject):
     """Base class: subclasses implement `__call__(shape, dtype=None, rng=None)` and `get_config()`."""
 
     def __call__(self, shape, dtype=None, rng=None):
         raise NotImplementedError(f"{type(self).__name__} does not implement __call__(shape, dtype, rng)")
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _dtype(dtype):

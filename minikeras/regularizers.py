@@ -4,7 +4,7 @@ import math
 import autograd.numpy as anp
 
 from . import legacy
-from ._naming import Family
+from ._naming import ConfigObject, Family
 
 
 def _factor(value, name, owner):
@@ -14,7 +14,7 @@ def _factor(value, name, owner):
     return float(value)
 
 
-class Regularizer:
+class Regularizer(ConfigObject):
     """Base class: subclasses implement `__call__(x) -> scalar` and `get_config()`."""
 
     def __call__(self, x):
@@ -22,14 +22,6 @@ class Regularizer:
 
     def get_config(self):
         raise NotImplementedError(f"{type(self).__name__} does not implement get_config()")
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _keras1_factor(value, l, owner, keras3_name):
