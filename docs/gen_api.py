@@ -20,7 +20,7 @@ MODEL_METHODS = ("compile", "fit", "evaluate", "predict", "train_on_batch", "tes
                  "apply", "forward", "summary", "get_layer", "get_weights", "set_weights", "count_params",
                  "reset_states", "get_states", "set_states", "with_batch_size", "save", "save_weights",
                  "load_weights", "to_json", "get_config")
-INTERNAL = {"Family", "Layer", "Wrapper", "InputLayer", "Optimizer", "LearningRateSchedule", "Loss", "LossFunctionWrapper",
+INTERNAL = {"ConfigObject", "Family", "Layer", "Wrapper", "InputLayer", "Optimizer", "LearningRateSchedule", "Loss", "LossFunctionWrapper",
             "CrossentropyByShape", "Metric", "MeanMetricWrapper", "Callback", "CallbackList", "Progbar",
             "RandomInitializer", "Initializer", "Regularizer", "Constraint"}
 
