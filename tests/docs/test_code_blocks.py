@@ -76,7 +76,10 @@ def _unmet(directives):
 PAGES = sorted(p for p in DOCS.rglob("*.md")) if DOCS.exists() else []
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+RUN_PAGES = PAGES + [ROOT / "README.md"]     # the README's example runs too
+
+
+@pytest.mark.parametrize("page", RUN_PAGES, ids=[str(p.relative_to(ROOT)) for p in RUN_PAGES])
 def test_python_blocks_run(page, tmp_path, monkeypatch):
     pytest.importorskip("minikeras")
     monkeypatch.chdir(tmp_path)  # pages that save files write them here
