@@ -106,6 +106,10 @@ class Model(Trainer, Layer):
         if value is None:
             return
         self._check_params(value, "params", require_every_layer=False)
+        self._assign_params(value)
+
+    def _assign_params(self, value):
+        """Hand each layer its part of `value`, unchecked: for params this model made itself (a training step)."""
         for layer in self.weighted_layers:
             if layer.name in value:
                 layer.params = value[layer.name]

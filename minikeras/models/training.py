@@ -137,7 +137,7 @@ class Trainer:
         new_leaves = [np.asarray(new, dtype=old.dtype) for new, old in zip(flatten_params(new_trainable), leaves)]
         if not all(np.all(np.isfinite(leaf)) for leaf in new_leaves):
             return float("inf"), None, None, None     # the update overflowed: keep the last finite weights
-        self.params = self.apply_constraints(unflatten_like(trainable, new_leaves))
+        self._assign_params(self.apply_constraints(unflatten_like(trainable, new_leaves)))
         return (loss_value, [getval(o) for o in captured["outputs"]], [getval(m) for m in captured["masks"]],
                 _unbox_state(captured["state"]))
 
