@@ -16,29 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from dotted_names import requirement_met, resolve
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 LEAD_PAGES = {"performance.md", "architecture.md"}  # written by the lead; the nav may list them before they exist
 
 _FENCE = re.compile(r"^```(\w*)\s*$")
 _DIRECTIVE = re.compile(r"^<!--\s*(skip|requires:\s*([\w.]+))\s*-->\s*$")
-
-
-def requirement_met(dotted):
-    """True when `dotted` names an importable module, or an attribute reachable from one."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for attribute in parts[cut:]:
-                obj = getattr(obj, attribute)
-        except AttributeError:
-            return False
-        return True
-    return False
 
 
 def code_blocks(text):
@@ -174,7 +159,7 @@ def test_api_reference_lists_every_public_name(module_name):
     import inspect
     module = importlib.import_module(module_name)
     documented = _api_names()
-    documented_objects = {id(_resolve(n)) for n in documented if requirement_met(n)}
+    documented_objects = {id(resolve(n)) for n in documented if requirement_met(n)}
     missing = []
     for name in dir(module):
         obj = getattr(module, name)
@@ -190,14 +175,3 @@ _INTERNAL_CLASSES = {"LossFunctionWrapper", "CrossentropyByShape", "MeanMetricWr
                      "Metric", "Callback", "Optimizer", "Progbar"}
 
 
-def _resolve(dotted):
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attribute in parts[cut:]:
-            obj = getattr(obj, attribute)
-        return obj
-    raise ImportError(dotted)

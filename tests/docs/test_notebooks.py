@@ -1,30 +1,14 @@
 """Every notebook in notebooks/ runs from top to bottom (with nbclient, when it and ipykernel are installed)."""
-import importlib
 import json
 import os
 from pathlib import Path
 
 import pytest
 
+from dotted_names import requirement_met
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-def requirement_met(dotted):
-    """True when `dotted` names an importable module, or an attribute reachable from one."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        try:
-            for attribute in parts[cut:]:
-                obj = getattr(obj, attribute)
-        except AttributeError:
-            return False
-        return True
-    return False
 
 
 def _requirements(path):
