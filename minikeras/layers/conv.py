@@ -14,6 +14,7 @@ from autograd.extend import primitive, defvjp, defjvp
 
 from .. import activations, initializers, regularizers, constraints, legacy
 from .base import Layer, unique_name
+from .core import set_kernel_and_bias_options
 
 DATA_FORMATS = ("channels_last", "channels_first")
 KERAS1_DIM_ORDERING = {"tf": "channels_last", "th": "channels_first", "default": "channels_last"}
@@ -249,15 +250,9 @@ class _Conv(Layer):
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"{owner}: strides > 1 together with dilation_rate > 1 is not supported (nor in Keras), "
                              f"got strides={self.strides}, dilation_rate={self.dilation_rate}.")
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_and_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                                    kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+                                    bias_constraint)
 
     def _axes_names(self):
         spatial = self.spatial_names

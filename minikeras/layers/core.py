@@ -18,6 +18,21 @@ def _positive_int(layer_type, what, value):
     return int(value)
 
 
+def set_kernel_and_bias_options(layer, activation, use_bias, kernel_initializer, bias_initializer,
+                                kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+                                bias_constraint):
+    """The options every kernel-and-bias layer (Dense, Conv) resolves the same way, from names or objects."""
+    layer.activation = activations.get(activation)
+    layer.use_bias = bool(use_bias)
+    layer.kernel_initializer = initializers.get(kernel_initializer)
+    layer.bias_initializer = initializers.get(bias_initializer)
+    layer.kernel_regularizer = regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = regularizers.get(bias_regularizer)
+    layer.activity_regularizer = regularizers.get(activity_regularizer)
+    layer.kernel_constraint = constraints.get(kernel_constraint)
+    layer.bias_constraint = constraints.get(bias_constraint)
+
+
 class Dense(Layer):
     """`activation(x @ kernel + bias)` on the last axis of an input of any rank, one kernel shared."""
 
@@ -39,15 +54,9 @@ class Dense(Layer):
         use_bias = given.pop("use_bias", use_bias)
         super().__init__(**given)
         self.units = _positive_int("Dense", "units", units)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_kernel_and_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
+                                    kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+                                    bias_constraint)
 
     def build(self, input_shape, rng):
         _check_rank(self, input_shape, 2)

@@ -3,7 +3,18 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.test_util import check_grads
 
+import minikeras as K
 from minikeras.params import flatten_params, unflatten_like
+
+L = K.layers
+BATCH, TIME, FEATURES, UNITS = 2, 4, 3, 2
+# the recurrent layers every gradient test runs through, by name
+RECURRENT = {
+    "simple_rnn": lambda **kw: L.SimpleRNN(UNITS, **kw),
+    "gru": lambda **kw: L.GRU(UNITS, **kw),
+    "gru_reset_before": lambda **kw: L.GRU(UNITS, reset_after=False, **kw),
+    "lstm": lambda **kw: L.LSTM(UNITS, **kw),
+}
 
 
 def random_params(model, seed=0, scale=0.5):

@@ -6,17 +6,11 @@ import pytest
 
 import minikeras as K
 from minikeras.params import flatten_params
-from gradient_harness import check_input_grads, check_param_grads, model_objective, random_params
+from gradient_harness import (BATCH, FEATURES, RECURRENT, TIME, UNITS, check_input_grads, check_param_grads,
+                              model_objective, random_params)
 
 L = K.layers
-BATCH, TIME, FEATURES, UNITS = 2, 4, 3, 2
 
-RECURRENT = {
-    "simple_rnn": lambda **kw: L.SimpleRNN(UNITS, **kw),
-    "gru": lambda **kw: L.GRU(UNITS, **kw),
-    "gru_reset_before": lambda **kw: L.GRU(UNITS, reset_after=False, **kw),
-    "lstm": lambda **kw: L.LSTM(UNITS, **kw),
-}
 N_STATES = {"simple_rnn": 1, "gru": 1, "gru_reset_before": 1, "lstm": 2}
 IMPLEMENTATIONS = {"fused": {}, "readable": {"implementation": 1}}
 # how the sequence arrives: floats unmasked, token ids through Embedding(mask_zero), floats through Masking
@@ -47,7 +41,6 @@ def check_model(model, x, training=False, state=None, float_input=True):
     check_param_grads(objective, params, x)
     if float_input:
         check_input_grads(objective, params, x)
-
 
 FLAGS = list(itertools.product(RECURRENT, [False, True], [False, True], MASKS, IMPLEMENTATIONS))
 
@@ -101,7 +94,6 @@ def test_return_state_gradients(kind, return_sequences, mask_source):
     model = K.Model(inputs, outputs)
     check_model(model, x, float_input=mask_source == "none")
 
-
 DROPOUTS = {"dropout": {"dropout": 0.4}, "recurrent_dropout": {"recurrent_dropout": 0.4},
             "both": {"dropout": 0.3, "recurrent_dropout": 0.3}}
 
@@ -118,7 +110,6 @@ def test_dropout_gradients_with_a_fixed_rng(kind, dropout, implementation):
     assert objective(params, x) == objective(params, x), "a fixed rng must make the training pass repeatable"
     assert objective(params, x) != model_objective(model, x)(params, x), "training=True must apply dropout"
     check_param_grads(objective, params, x)
-
 
 REGULARIZED = {
     "kernel_l2": {"kernel_regularizer": "l2"},

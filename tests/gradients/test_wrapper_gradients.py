@@ -7,16 +7,10 @@ import pytest
 from autograd.extend import defvjp, primitive
 
 import minikeras as K
-from gradient_harness import check_input_grads, check_param_grads, model_objective, random_params
+from gradient_harness import (BATCH, FEATURES, RECURRENT, TIME, UNITS, check_input_grads, check_param_grads,
+                              model_objective, random_params)
 
 L = K.layers
-BATCH, TIME, FEATURES, UNITS = 2, 4, 3, 2
-RECURRENT = {
-    "simple_rnn": lambda **kw: L.SimpleRNN(UNITS, **kw),
-    "gru": lambda **kw: L.GRU(UNITS, **kw),
-    "gru_reset_before": lambda **kw: L.GRU(UNITS, reset_after=False, **kw),
-    "lstm": lambda **kw: L.LSTM(UNITS, **kw),
-}
 MERGE_MODES = ["concat", "sum", "mul", "ave", None]
 
 
@@ -90,7 +84,6 @@ def test_time_distributed_dense_gradients(activation, masked):
         check_model(model, padded_tokens(), float_input=False)
     else:
         check_model(K.Sequential([K.Input((TIME, FEATURES)), dense]), floats(BATCH, TIME, FEATURES))
-
 
 CONVS = {
     "valid": lambda: L.Conv2D(2, (2, 2)),
