@@ -49,10 +49,10 @@ class _Merge(Layer):
         return super()._call_eagerly(inputs, *args, **kwargs)
 
     def compute_mask(self, x, mask=None):
-        if mask is None:
+        # Keras 3: a step is kept when any input keeps it, and only when every input carries a mask
+        if mask is None or any(m is None for m in mask):
             return None
-        masks = [m for m in mask if m is not None]
-        return functools.reduce(np.logical_and, masks) if masks else None
+        return functools.reduce(np.logical_or, [np.asarray(m, dtype=bool) for m in mask])
 
     def call(self, params, x, mask=None, training=False, rng=None):
         return functools.reduce(self.combine, x)
@@ -76,19 +76,48 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
-    """Multiplies a list of tensors of the same shape, element by element."""
+    """Multiplies a list of tensors of the same shape, element by element.
+
+    A masked step of one input counts as 1 (it leaves the product to the others), as in Keras 3; when every input
+    is masked, the steps no input keeps come out as 0.
+    """
 
     combine = staticmethod(lambda a, b: a * b)
 
+    def call(self, params, x, mask=None, training=False, rng=None):
+        masks = _feature_masks(x, mask)
+        factors = [v if m is None else anp.where(m, v, 1.0) for v, m in zip(x, masks)]
+        product = functools.reduce(self.combine, factors)
+        if all(m is not None for m in masks):
+            product = anp.where(functools.reduce(np.logical_or, masks), product, 0.0)
+        return product
 
-class Maximum(_Merge):
-    """The element-wise maximum of a list of tensors of the same shape."""
+
+class _ExtremumMerge(_Merge):
+    """Maximum and Minimum: a masked step of one input takes the other inputs' values there (Keras 3)."""
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        masks = _feature_masks(x, mask)
+        result, result_mask = x[0], masks[0]
+        for value, value_mask in zip(x[1:], masks[1:]):
+            if value_mask is not None:
+                value = anp.where(value_mask, value, result)
+            if result_mask is not None:
+                result = anp.where(result_mask, result, value)
+            both = value_mask is not None and result_mask is not None
+            result_mask = np.logical_or(result_mask, value_mask) if both else None
+            result = self.combine(result, value)
+        return result
+
+
+class Maximum(_ExtremumMerge):
+    """The element-wise maximum of a list of tensors of the same shape (masked steps do not take part)."""
 
     combine = staticmethod(anp.maximum)
 
 
-class Minimum(_Merge):
-    """The element-wise minimum of a list of tensors of the same shape."""
+class Minimum(_ExtremumMerge):
+    """The element-wise minimum of a list of tensors of the same shape (masked steps do not take part)."""
 
     combine = staticmethod(anp.minimum)
 
@@ -124,6 +153,13 @@ class Concatenate(_Merge):
 
     def call(self, params, x, mask=None, training=False, rng=None):
         return anp.concatenate(x, axis=self.axis)
+
+    def compute_mask(self, x, mask=None):
+        # Keras 3: the masks joined like the inputs (an unmasked input keeps everything), then any over features
+        if mask is None or all(m is None for m in mask):
+            return None
+        full = [np.ones(np.shape(v), dtype=bool) if m is None else _spread_mask(m, v) for v, m in zip(x, mask)]
+        return np.any(np.concatenate(full, axis=self.axis), axis=-1)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
@@ -174,6 +210,17 @@ class Dot(_Merge):
 
     def get_config(self):
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
+
+
+def _feature_masks(inputs, masks):
+    """Each input's (batch, steps) mask spread over its feature axis, or None for an unmasked input."""
+    masks = masks if masks is not None else [None] * len(inputs)
+    return [None if m is None else _spread_mask(m, v) for v, m in zip(inputs, masks)]
+
+
+def _spread_mask(mask, value):
+    mask = np.asarray(mask, dtype=bool)
+    return np.broadcast_to(mask[..., None] if mask.ndim < np.ndim(value) else mask, np.shape(value))
 
 
 def _whole_number(value, layer_type, what):

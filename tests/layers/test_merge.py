@@ -93,10 +93,11 @@ def test_merge_gradients_agree_with_finite_differences():
         backend.set_floatx(saved)
 
 
-def test_masks_combine_with_and():
+def test_masks_combine_with_or_and_need_every_input_masked():
+    # Keras 3: a step survives when any input keeps it; an unmasked input means no output mask
     first, second = np.array([[1, 1, 0]], bool), np.array([[1, 0, 0]], bool)
-    np.testing.assert_array_equal(layers.Add().compute_mask([A, B], [first, second]), [[1, 0, 0]])
-    assert layers.Add().compute_mask([A, B], [first, None]) is first
+    np.testing.assert_array_equal(layers.Add().compute_mask([A, B], [first, second]), [[1, 1, 0]])
+    assert layers.Add().compute_mask([A, B], [first, None]) is None
     assert layers.Add().compute_mask([A, B], None) is None
 
 
