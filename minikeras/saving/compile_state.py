@@ -1,26 +1,12 @@
 """The compiled state that travels with a model: compile_config (loss, metrics, optimizer) and the optimizer's
 variables under `optimizer/vars` in Keras 3's order, so training resumes where it stopped.
 
-Keras 3 stores `iteration`, `learning_rate`, then the slots. Slots of one group are interleaved per
-variable (Adam: kernel momentum, kernel velocity, bias momentum, ...); later groups follow as blocks
-(RMSprop: every velocity, then every momentum). The groups below were read off real Keras 3 files
-(tests/fixtures/saving/facts.json).
+The order of those variables is Keras 3's (minikeras/optimizers/variables.py says which it is).
 """
 import numpy as np
 
-from ..params import flatten_params, unflatten_like
-
-_SLOT_GROUPS = {
-    "Adam": [["momentum", "velocity"], ["velocity_hat"]],
-    "AdamW": [["momentum", "velocity"], ["velocity_hat"]],
-    "Nadam": [["momentum", "velocity"]],
-    "Adamax": [["m", "u"]],
-    "Adadelta": [["accumulated_grad", "accumulated_delta_var"]],
-    "Adagrad": [["accumulator"]],
-    "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
-    "SGD": [["momentum"]],
-}
-_GLOBALS_AFTER_SLOTS = {"Nadam": ["u_product"]}
+from ..optimizers.variables import flat_variables, state_from_flat
+from ..params import flatten_params
 
 
 # ---- compile_config ---------------------------------------------------------------------------------------
@@ -85,56 +71,14 @@ def _deserialize(value, module_name, custom_objects):
 
 
 # ---- optimizer variables -------------------------------------------------------------------------------
-def _slot_order(optimizer, slot_names):
-    groups = _SLOT_GROUPS.get(type(optimizer).__name__, [list(slot_names)])
-    ordered = [[s for s in group if s in slot_names] for group in groups]
-    ordered = [g for g in ordered if g]
-    missing = [s for s in slot_names if not any(s in g for g in ordered)]
-    return ordered + ([missing] if missing else [])
-
-
 def optimizer_variables(optimizer, state):
     """The flat list Keras 3 stores in optimizer/vars: iteration, learning_rate, slots, globals."""
-    values = [np.asarray(state["iterations"], dtype="int32"),
-              np.asarray(optimizer.current_learning_rate(state["iterations"]), dtype="float32")]
-    slot_leaves = {name: flatten_params(tree) for name, tree in state["slots"].items()}
-    count = len(next(iter(slot_leaves.values()))) if slot_leaves else 0
-    for group in _slot_order(optimizer, list(slot_leaves)):
-        for i in range(count):
-            values.extend(np.asarray(slot_leaves[name][i]) for name in group)
-    for name in _GLOBALS_AFTER_SLOTS.get(type(optimizer).__name__, []):
-        if name in state:
-            values.append(np.asarray(state[name], dtype="float32"))
-    return values
+    return flat_variables(optimizer, state)
 
 
 def state_from_variables(optimizer, template, values, source):
     """An optimizer state shaped like `template` (optimizer.init of the trainable params) from Keras's flat list."""
-    slot_names = list(template["slots"])
-    expected = optimizer_variables(optimizer, template)
-    if len(values) != len(expected):
-        raise ValueError(f"'{source}': the optimizer ({type(optimizer).__name__}) has {len(expected)} variables for "
-                         f"this model, the file holds {len(values)} under 'optimizer/vars'.")
-    for i, (want, got) in enumerate(zip(expected, values)):
-        if np.shape(want) != np.shape(got):
-            raise ValueError(f"'{source}': optimizer variable {i} has shape {np.shape(got)} in the file, "
-                             f"the model needs {np.shape(want)}.")
-    leaves = {name: [None] * len(flatten_params(template["slots"][name])) for name in slot_names}
-    position = 2
-    for group in _slot_order(optimizer, slot_names):
-        for i in range(len(leaves[group[0]])):
-            for name in group:
-                like = flatten_params(template["slots"][name])[i]
-                leaves[name][i] = np.asarray(values[position]).astype(np.asarray(like).dtype)
-                position += 1
-    state = dict(template)
-    state["iterations"] = int(values[0])
-    state["slots"] = {name: unflatten_like(template["slots"][name], leaves[name]) for name in slot_names}
-    for name in _GLOBALS_AFTER_SLOTS.get(type(optimizer).__name__, []):
-        if name in template:
-            state[name] = float(values[position])
-            position += 1
-    return state
+    return state_from_flat(optimizer, template, values, f"'{source}' (optimizer/vars)")
 
 
 def write_optimizer(h5file, model):

@@ -83,7 +83,7 @@ def test_default_config_matches_keras(class_name):
     assert set(ours) == set(keras_config)
     for key, value in keras_config.items():
         if key == "name":  # Keras numbers each new optimizer's name (sgd_11); the base name is what matters
-            assert ours[key] == re.sub(r"_\d+$", "", value)
+            assert re.sub(r"_\d+$", "", ours[key]) == re.sub(r"_\d+$", "", value)
         elif isinstance(value, float):
             assert ours[key] == pytest.approx(value, rel=1e-6), key
         else:
@@ -127,7 +127,8 @@ def test_serialize_matches_keras_layout():
 def test_get_by_name(name, cls):
     found = optimizers.get(name)
     assert type(found).__name__ == cls
-    assert found.get_config() == getattr(optimizers, cls)().get_config()
+    expected = getattr(optimizers, cls)().get_config()
+    assert {**found.get_config(), "name": None} == {**expected, "name": None}
 
 
 def test_get_returns_an_optimizer_instance_unchanged():
