@@ -9,9 +9,9 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     # saving needs h5py: imported on first use, so `import minikeras` stays quick
-    if name == "saving":
+    if name in ("saving", "preprocessing", "datasets"):
         import importlib
-        return importlib.import_module(".saving", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'minikeras' has no attribute {name!r}")
 __all__ = ["Model", "Sequential", "Input", "InputLayer", "layers", "models", "backend", "activations",
            "initializers", "regularizers", "constraints", "losses", "metrics", "optimizers", "callbacks", "utils", "saving"]
