@@ -587,7 +587,9 @@ def _flat_tensors(structure, what, model_name):
     if isinstance(structure, dict):
         tensors = list(structure.values())
     elif isinstance(structure, (list, tuple)):
-        tensors = list(structure)
+        # nested lists, as RNN([cell1, cell2], return_state=True) returns, flatten as in Keras's model.outputs
+        tensors = [t for item in structure
+                   for t in (_flat_tensors(item, what, model_name) if isinstance(item, (list, tuple)) else [item])]
     else:
         tensors = [structure]
     for t in tensors:

@@ -83,6 +83,12 @@ class RNN(Layer):
             return [output_mask] + [None] * len(_flat_sizes(self.cell.state_size))
         return output_mask
 
+    def __call__(self, inputs, *args, **kwargs):
+        result = super().__call__(inputs, *args, **kwargs)
+        if self.return_state and isinstance(self.cell, StackedRNNCells):
+            return _states_by_cell(result, self.cell)
+        return result
+
     # ---- the pure forward pass ----------------------------------------------------------------------
     def call(self, params, x, mask=None, training=False, rng=None, initial_state=None):
         output, _ = self.call_with_state(params, x, None, mask=mask, training=training, rng=rng,
@@ -125,7 +131,9 @@ class RNN(Layer):
         states = list(given) if isinstance(given, (list, tuple)) else [given]
         expected = len(_flat_sizes(self.cell.state_size))
         if isinstance(self.cell, StackedRNNCells):
-            return states if len(states) == len(self.cell.cells) else _nest_states(states, self.cell)
+            if len(states) == len(self.cell.cells):   # one entry per cell, as return_state gives them back
+                return [list(s) if isinstance(s, (list, tuple)) else [s] for s in states]
+            return _nest_states(states, self.cell)
         if len(states) != expected:
             raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) has {expected} state tensor(s), "
                              f"but initial_state has {len(states)}.")
@@ -218,6 +226,21 @@ def _flat_states(states):
     for s in states:
         flat.extend(_flat_states(s) if isinstance(s, (list, tuple)) else [s])
     return flat
+
+
+def _states_by_cell(flat_result, stacked):
+    """[output, h1, c1, h2] as Keras 3 returns it for stacked cells: [output, [h1, c1], h2], one entry per cell.
+
+    The pure core and the graph keep the flat list (one tensor per node output); only what a user's call
+    returns is regrouped, so `out, lstm_states, gru_state = RNN([LSTMCell(3), GRUCell(2)], ...)(x)` unpacks.
+    """
+    grouped, position = [flat_result[0]], 1
+    for cell in stacked.cells:
+        count = len(_flat_sizes(cell.state_size))
+        states = list(flat_result[position:position + count])
+        grouped.append(states if count > 1 else states[0])   # Keras: a GRU/SimpleRNN cell's one state, bare
+        position += count
+    return grouped
 
 
 def _nest_states(flat, stacked):

@@ -303,12 +303,36 @@ def test_stacked_cells_with_initial_state_and_return_state():
     assert np.abs(np.asarray(layer(x, initial_state=seeds)[0]) - np.asarray(layer(x)[0])).max() > 1e-4
 
 
-@pytest.mark.xfail(strict=True, reason="bug: RNN([cells], return_state=True) flattens the states to "
-                                       "[output, h1, c1, h2]; Keras 3 returns (output, [h1, c1], h2), one entry "
-                                       "per cell, so `out, lstm_states, gru_state = RNN(...)(x)` fails")
+def _structure(value):
+    """Shapes in the nesting a call returned: lists stay lists, tensors become their shapes."""
+    if isinstance(value, (list, tuple)):
+        return [_structure(v) for v in value]
+    return tuple(value.shape)
+
+
 def test_stacked_cells_return_one_state_entry_per_cell_like_keras():
-    outputs = L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)(K.Input((5, 4)))
-    assert len(outputs) == 3 and len(outputs[1]) == 2
+    # Keras 3.15, symbolic: (out (None, 2), [h1 (None, 3), c1 (None, 3)], h2 (None, 2))
+    symbolic = L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)(K.Input((5, 4)))
+    assert _structure(symbolic) == [(None, 2), [(None, 3), (None, 3)], (None, 2)]
+    eager = L.RNN([L.GRUCell(2), L.SimpleRNNCell(3)], return_state=True)(floats(2, 5, 4))
+    assert _structure(eager) == [(2, 3), (2, 2), (2, 3)]
+
+
+def test_stacked_cell_states_go_back_in_as_initial_state_nested_or_flat():
+    layer = L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)
+    x = floats(2, 5, 4)
+    output, (h1, c1), h2 = layer(x)
+    nested = layer(x, initial_state=[[h1, c1], h2])
+    flat = layer(x, initial_state=[h1, c1, h2])
+    np.testing.assert_allclose(np.asarray(nested[0]), np.asarray(flat[0]))
+    assert np.abs(np.asarray(nested[0]) - np.asarray(output)).max() > 1e-4
+
+
+def test_model_of_nested_stacked_states_has_the_flat_outputs_keras_lists():
+    inputs = K.Input((5, 4))
+    model = K.Model(inputs, L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)(inputs))
+    assert [t.shape for t in model.outputs] == [(None, 2), (None, 3), (None, 3), (None, 2)]
+    assert [p.shape for p in model.predict(floats(2, 5, 4), verbose=0)] == [(2, 2), (2, 3), (2, 3), (2, 2)]
 
 
 def _flatten(items):
