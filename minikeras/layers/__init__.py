@@ -15,3 +15,10 @@ from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooli
                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
                       AvgPool1D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D)
 from . import convolutional, pooling
+
+from .normalization import BatchNormalization, LayerNormalization
+from .regularization import (SpatialDropout1D, SpatialDropout2D, GaussianNoise, GaussianDropout, AlphaDropout,
+                             ActivityRegularization)
+from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity
+from .reshaping import ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D
+from . import normalization, noise, advanced_activations
