@@ -22,3 +22,8 @@ from .regularization import (SpatialDropout1D, SpatialDropout2D, GaussianNoise, 
 from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity
 from .reshaping import ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D
 from . import normalization, noise, advanced_activations
+
+from .attention import Attention, AdditiveAttention
+from .multi_head_attention import MultiHeadAttention
+from .rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D
+from . import convolutional_recurrent

@@ -15,7 +15,7 @@ def scan(step, inputs, initial_states, output_of, mask=None, go_backwards=False,
     for t in order:
         output, new_states = step(inputs[:, t], states)
         if mask is not None:
-            keep = mask[:, t][:, None]
+            keep = mask[:, t].reshape((-1,) + (1,) * (anp.ndim(output) - 1))   # ConvLSTM's outputs are frames
             previous = anp.zeros_like(output) if zero_output_for_mask else output_of(states)
             output = anp.where(keep, output, previous)
             new_states = _where_nested(keep, new_states, states)
