@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import activations, initializers, regularizers, constraints, backend, legacy
 from .base import Layer
+from .lambda_functions import function_config
 
 
 def _check_rank(layer, input_shape, min_rank, what="inputs"):
@@ -260,12 +261,20 @@ class Permute(Layer):
 
 
 class Lambda(Layer):
-    """Wraps a function of the input. Use autograd.numpy inside it so gradients flow."""
+    """Wraps a function of the input. Use autograd.numpy inside it so gradients flow.
+
+    Its config stores the function as Keras 3 does: a named function by name (give it back through
+    custom_objects when loading), a Python lambda as bytecode with the values it closes over, which only loads with
+    safe_mode=False.
+    """
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):
             raise TypeError(f"Lambda: function must be callable, got {type(function).__name__}.")
+        if arguments is not None and not isinstance(arguments, dict):
+            raise TypeError(f"Lambda: arguments must be a dict of keyword arguments for the function, "
+                            f"got {type(arguments).__name__}.")
         self.function = function
         self._output_shape = output_shape
         self.mask = mask
@@ -287,8 +296,21 @@ class Lambda(Layer):
         return _probe_output_shape(self, input_shape)
 
     def get_config(self):
-        return {**super().get_config(), "function": getattr(self.function, "__name__", "lambda"),
-                "output_shape": self._output_shape, "arguments": self.arguments}
+        config = {**super().get_config(), "function": function_config(self.function)}
+        if self._output_shape is not None:
+            config["output_shape"] = (function_config(self._output_shape) if callable(self._output_shape)
+                                      else list(self._output_shape))
+        if self.mask is not None:
+            config["mask"] = function_config(self.mask) if callable(self.mask) else self.mask
+        config["arguments"] = self.arguments
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """A Lambda from its config. A function stored as bytecode is rebuilt only with safe_mode=False (None, the
+        default, is safe); a named function comes from `custom_objects`."""
+        from .serialization import layer_from_config
+        return layer_from_config(cls, config, custom_objects, safe_mode is not False)
 
 
 def _probe_output_shape(layer, input_shape):

@@ -6,6 +6,7 @@ from autograd.extend import primitive, defvjp
 
 from .base import Layer, _as_arrays
 from .rnn.rnn import RNN, _flat_sizes
+from .serialization import serialize_layer, layer_from_config
 
 
 class Wrapper(Layer):
@@ -36,6 +37,12 @@ class Wrapper(Layer):
 
     def regularization_loss(self, params):
         return sum(child.regularization_loss(params[child.name]) for child in self.children())
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new wrapper, with fresh weights, from the dict get_config() returned (the inner layers' entries read
+        back first; `custom_objects` names your own layer classes)."""
+        return layer_from_config(cls, config, custom_objects)
 
     def apply_constraints(self, params):
         return {child.name: child.apply_constraints(params[child.name]) for child in self.children()}
@@ -75,7 +82,6 @@ class TimeDistributed(Wrapper):
             self.layer.check_input_shape((None,) + tuple(input_shape[2:]))
 
     def get_config(self):
-        from ..saving.serialization import serialize_layer
         return {**super().get_config(), "layer": serialize_layer(self.layer)}
 
 
@@ -209,11 +215,9 @@ class Bidirectional(Wrapper):
         return output
 
     def get_config(self):
-        from ..saving.serialization import serialize_layer
-        config = {**super().get_config(), "layer": serialize_layer(self.layer), "merge_mode": self.merge_mode}
-        if self.backward_layer.name != "backward_" + self.layer.name:
-            config["backward_layer"] = serialize_layer(self.backward_layer)
-        return config
+        # Keras 3 records both directions, the forward copy as "layer"
+        return {**super().get_config(), "merge_mode": self.merge_mode, "layer": serialize_layer(self.forward_layer),
+                "backward_layer": serialize_layer(self.backward_layer)}
 
 
 def _renamed_copy(layer, name, go_backwards):
