@@ -16,13 +16,19 @@ from .loss import (Loss, LossFunctionWrapper, MeanSquaredError, MeanAbsoluteErro
                    MeanSquaredLogarithmicError, CosineSimilarity, Huber, LogCosh, Hinge, SquaredHinge,
                    CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
                    SparseCategoricalCrossentropy, CrossentropyByShape, crossentropy_kind)
+from .focal import (binary_focal_crossentropy, categorical_focal_crossentropy, categorical_generalized_cross_entropy,
+                    BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy)
+from .overlap import dice, tversky, Dice, Tversky
+from .circle import circle, Circle
+from .ctc import ctc, CTC
 
 
 # ---- lookup ------------------------------------------------------------------------------------------------
 _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, huber, log_cosh, hinge, squared_hinge, categorical_hinge, kl_divergence, poisson,
-    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy)}
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, binary_focal_crossentropy,
+    categorical_focal_crossentropy, categorical_generalized_cross_entropy, dice, tversky, circle, ctc)}
 _ALIASES = {"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error,
             "MAE": mean_absolute_error, "mape": mean_absolute_percentage_error,
             "MAPE": mean_absolute_percentage_error, "msle": mean_squared_logarithmic_error,
@@ -32,7 +38,9 @@ _ALIASES = {"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_ab
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
     CosineSimilarity, Huber, LogCosh, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
-    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, LossFunctionWrapper)}
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, LossFunctionWrapper,
+    BinaryFocalCrossentropy, CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy, Dice, Tversky, Circle,
+    CTC)}
 _BY_NAME = {**_FUNCTIONS, **_ALIASES, **_CLASSES, "crossentropy": CrossentropyByShape, "ce": CrossentropyByShape}
 
 mse = MSE = mean_squared_error

@@ -67,7 +67,7 @@ class LossFunctionWrapper(Loss):
         return {**super().get_config(), **self.fn_kwargs}
 
 
-def _wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
+def wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
     """A Loss class like Keras's: `class_name(*arguments, reduction=..., name=default_name)` wrapping `fn`."""
     def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
         options = dict(arguments)
@@ -82,37 +82,37 @@ def _wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
     return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
 
 
-MeanSquaredError = _wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
+MeanSquaredError = wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
                                   doc="The mean of the squared errors (y_true - y_pred)**2: the usual regression loss.")
-MeanAbsoluteError = _wrapper_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
+MeanAbsoluteError = wrapper_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error",
                                    doc="The mean of the absolute errors |y_true - y_pred|: less swayed by outliers.")
-MeanAbsolutePercentageError = _wrapper_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+MeanAbsolutePercentageError = wrapper_class("MeanAbsolutePercentageError", mean_absolute_percentage_error,
                                              "mean_absolute_percentage_error",
                                              doc="The mean absolute error as a percentage of |y_true|.")
-MeanSquaredLogarithmicError = _wrapper_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+MeanSquaredLogarithmicError = wrapper_class("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
                                              "mean_squared_logarithmic_error",
                                              doc="The mean squared error between log(1 + y_true) and log(1 + y_pred).")
-CosineSimilarity = _wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
+CosineSimilarity = wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
                                   doc="Minus the cosine between y_true and y_pred along `axis` (-1), averaged.")
-Huber = _wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)],
+Huber = wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)],
                        doc="Squared error for errors up to `delta` (1.0), linear beyond: robust to outliers.")
-LogCosh = _wrapper_class("LogCosh", log_cosh, "log_cosh",
+LogCosh = wrapper_class("LogCosh", log_cosh, "log_cosh",
                          doc="The mean of log(cosh(error)): like the squared error when small, linear when large.")
-Hinge = _wrapper_class("Hinge", hinge, "hinge",
+Hinge = wrapper_class("Hinge", hinge, "hinge",
                        doc="The mean of max(0, 1 - y_true * y_pred), for -1/1 (or 0/1) labels and raw scores.")
-SquaredHinge = _wrapper_class("SquaredHinge", squared_hinge, "squared_hinge",
+SquaredHinge = wrapper_class("SquaredHinge", squared_hinge, "squared_hinge",
                               doc="The mean of max(0, 1 - y_true * y_pred)**2, for -1/1 (or 0/1) labels.")
-CategoricalHinge = _wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge",
+CategoricalHinge = wrapper_class("CategoricalHinge", categorical_hinge, "categorical_hinge",
                                   doc="max(0, 1 + best wrong score - true class score), averaged; y_true is one-hot.")
-KLDivergence = _wrapper_class("KLDivergence", kl_divergence, "kl_divergence",
+KLDivergence = wrapper_class("KLDivergence", kl_divergence, "kl_divergence",
                               doc="The Kullback-Leibler divergence of the distribution y_pred from y_true, averaged.")
-Poisson = _wrapper_class("Poisson", poisson, "poisson",
+Poisson = wrapper_class("Poisson", poisson, "poisson",
                          doc="The Poisson loss mean(y_pred - y_true * log(y_pred)), for predicting counts.")
-BinaryCrossentropy = _wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+BinaryCrossentropy = wrapper_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
                                     [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)],
                                     doc="Crossentropy for 0/1 labels against probabilities; from_logits=True takes "
                                         "raw scores, label_smoothing (0.0) pulls the labels towards 0.5.")
-CategoricalCrossentropy = _wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
+CategoricalCrossentropy = wrapper_class("CategoricalCrossentropy", categorical_crossentropy,
                                          "categorical_crossentropy",
                                          [("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)],
                                          doc="Crossentropy for one-hot labels against class probabilities; "

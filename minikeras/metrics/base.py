@@ -1,0 +1,141 @@
+"""The Metric base class, Sum, Mean and MeanMetricWrapper: running (weighted) means accumulated as Keras 3 does."""
+import numpy as np
+
+from .. import losses
+from .._naming import snake_case
+
+_squeeze_or_expand = losses.squeeze_or_expand_to_same_rank
+
+
+class Metric:
+    """Base class: update_state accumulates, result() reads, reset_state() starts over."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or snake_case(type(self).__name__)
+        self.dtype = dtype or "float32"
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state")
+
+    def result(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement result")
+
+    def reset_state(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
+
+    def reset_states(self):
+        """The Keras 1/2 spelling of reset_state()."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _reduce_trailing(values, first_axis, reduce=np.mean):
+    return reduce(values, axis=tuple(range(first_axis, values.ndim))) if values.ndim > first_axis else values
+
+
+def per_sample_values(values, sample_weight=None, values_mask=None, reduce=np.mean):
+    """Keras's reduction of metric values to one (weighted) value per sample, and the per-sample weights:
+    values beyond the weights' axes are reduced first (so a (batch,) weight weighs a sample's mean), and
+    weights beyond the batch axis are averaged."""
+    values = np.asarray(values, dtype=np.float64)
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        sample_weight = losses.mask_to_weights(sample_weight, values_mask, np.float64, "sum", "Metric")
+        values, sample_weight = _squeeze_or_expand(values, sample_weight)
+        values = _reduce_trailing(values, sample_weight.ndim, reduce)
+        sample_weight = np.broadcast_to(sample_weight, values.shape)
+        values = values * sample_weight
+        sample_weight = _reduce_trailing(sample_weight, 1, reduce)
+    return _reduce_trailing(values, 1, reduce), sample_weight
+
+
+class Sum(Metric):
+    """The (weighted) sum of everything passed to update_state since the last reset."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = per_sample_values(values, sample_weight, reduce=np.sum)
+        self.total += float(np.sum(values))
+
+    def reset_state(self):
+        self.total = 0.0
+
+    def result(self):
+        return self.total
+
+
+class Mean(Metric):
+    """The weighted mean of everything passed to update_state since the last reset."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.reset_state()
+
+    def update_state(self, values, sample_weight=None, values_mask=None):
+        values, sample_weight = per_sample_values(values, sample_weight, values_mask)
+        self.total += float(np.sum(values))
+        if sample_weight is not None:
+            self.count += float(np.sum(sample_weight))
+        else:
+            self.count += values.shape[0] if values.ndim >= 1 else 1
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0.0
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of `fn(y_true, y_pred, **kwargs)`: how every metric function becomes a metric."""
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or _snake_case_name(fn), dtype=dtype)
+        self.fn, self.fn_kwargs = fn, kwargs
+
+    def values_and_mask(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self.fn_kwargs), None
+
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
+        values, values_mask = self.values_and_mask(np.asarray(y_true), np.asarray(y_pred))
+        sample_weight = losses.mask_to_weights(sample_weight, mask, np.float64, "sum", f"Metric '{self.name}'")
+        super().update_state(values, sample_weight, values_mask)
+
+    def get_config(self):
+        return {**super().get_config(), **self.fn_kwargs}
+
+
+def _snake_case_name(fn):
+    return getattr(fn, "name", None) or snake_case(getattr(fn, "__name__", type(fn).__name__))
+
+
+def _metric_class(class_name, fn, default_name, arguments=(), doc=None):
+    """A metric class like Keras's: `class_name(name=default_name, dtype=None, *arguments)` over `fn`."""
+    def __init__(self, name=default_name, dtype=None, **kwargs):
+        options = dict(arguments)
+        unknown = [k for k in kwargs if k not in options]
+        if unknown:
+            raise TypeError(f"{class_name}() got unexpected argument(s) {unknown}; "
+                            f"it takes {['name', 'dtype'] + list(options)}.")
+        options.update(kwargs)
+        MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **options)
+        for key, value in options.items():
+            setattr(self, key, value)
+
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
