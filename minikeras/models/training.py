@@ -1,29 +1,20 @@
-"""compile / fit / evaluate / predict: the stateful Keras face over the pure `apply` and the optimizer update."""
-import functools
-import warnings
-
+"""compile, the training step and data preparation: the stateful Keras face over the pure `apply` and the optimizer
+update (the fit/evaluate/predict loops are in training_loops.py)."""
 import numpy as np
 from autograd import value_and_grad
 from autograd.tracer import getval
 
-from .. import backend, legacy
-from ..params import flatten_params, unflatten_like
+from .. import backend
+from ..params import flatten_params, unflatten_like, merge_like
 from . import data as D
+from .keras2_methods import Keras2Methods
+from .training_loops import UPDATE_OVERFLOWED, TrainingLoops
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
                                "sample_weight_mode", "target_tensors", "experimental_run_tf_function")
 
 
-def _blas_limited(method):
-    @functools.wraps(method)
-    def limited(*args, **kwargs):
-        backend.tune_allocator_once()
-        with backend.blas_threads_limited():
-            return method(*args, **kwargs)
-    return limited
-
-
-class Trainer:
+class Trainer(TrainingLoops, Keras2Methods):
     """Mixed into Model: training state (optimizer slots, compiled losses) and the Keras training methods."""
 
     def __init__(self):
@@ -91,9 +82,17 @@ class Trainer:
 
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):
+        """(the weights the optimizer updates, the others): per layer, and per weight where a layer has both."""
         params = self.params
-        trainable = {n: p for n, p in params.items() if self.trainable and self._layer_by_name(n).trainable}
-        frozen = {n: p for n, p in params.items() if n not in trainable}
+        if self._keras_style:
+            return self.split_trainable(params, self.trainable)
+        trainable, frozen = {}, {}
+        for name, layer_params in params.items():
+            layer_trainable, layer_frozen = self._layer_by_name(name).split_trainable(layer_params, self.trainable)
+            if layer_trainable:
+                trainable[name] = layer_trainable
+            if layer_frozen:
+                frozen[name] = layer_frozen
         return trainable, frozen
 
     def _layer_by_name(self, name):
@@ -102,9 +101,12 @@ class Trainer:
             self._layers_by_name = layers = {layer.name: layer for layer in self.layers}
         return layers[name]
 
-    def _total_loss(self, params, x, ys, sample_weights, training, rng, state):
+    def _total_loss(self, params, x, ys, sample_weights, training, rng, state, updates=None):
         activity = [] if training else None
-        outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity)
+        added = []
+        outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity, updates=updates,
+                                                 losses=added)
+        activity = (activity or []) + added
         terms = [loss(y, out, sample_weight=sw, mask=mask) * weight if weight != 1.0 else
                  loss(y, out, sample_weight=sw, mask=mask)
                  for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
@@ -114,15 +116,20 @@ class Trainer:
     def _train_step(self, x, ys, sample_weights, state):
         """One optimizer step on one batch. Returns (loss, outputs, output masks, new state); on a
         non-finite loss the weights are left untouched and outputs is None."""
+        current = self.params
         trainable, frozen = self._split_params()
         leaves = flatten_params(trainable)
         captured = {}
         rng = backend.LazyRng()
 
+        updates = {}
+
         def objective(*trainable_leaves):
             # the gradient is taken with respect to a flat tuple of arrays: cheaper to trace than nested dicts
-            params = {**frozen, **unflatten_like(trainable, trainable_leaves)}
-            data_loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state)
+            params = merge_like(current, frozen, unflatten_like(trainable, trainable_leaves)) if frozen else \
+                unflatten_like(trainable, trainable_leaves)
+            data_loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state,
+                                                                    updates)
             captured.update(outputs=outputs, masks=masks, state=new_state)
             return _sum_terms([data_loss, self.regularization_loss(params)])
 
@@ -136,174 +143,12 @@ class Trainer:
         new_trainable, self._optimizer_state = self.optimizer.update(trainable, grads, self._optimizer_state)
         new_leaves = [np.asarray(new, dtype=old.dtype) for new, old in zip(flatten_params(new_trainable), leaves)]
         if not all(np.all(np.isfinite(leaf)) for leaf in new_leaves):
-            return float("inf"), None, None, None     # the update overflowed: keep the last finite weights
-        self._assign_params(self.apply_constraints(unflatten_like(trainable, new_leaves)))
+            return UPDATE_OVERFLOWED, None, None, None     # the update overflowed: keep the last finite weights
+        new_trainable = self.apply_constraints(unflatten_like(trainable, new_leaves))
+        new_params = merge_like(current, frozen, new_trainable) if frozen else new_trainable
+        self._assign_params(merge_like(new_params, _unbox_state(updates)) if updates else new_params)
         return (loss_value, [getval(o) for o in captured["outputs"]], [getval(m) for m in captured["masks"]],
                 _unbox_state(captured["state"]))
-
-    # ---- fit ------------------------------------------------------------------------------------
-    @_blas_limited
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
-            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
-        """Train on numpy data for `epochs` passes; returns the History (also `model.history`) of per-epoch logs.
-
-        x, y: arrays (lists/dicts of them for several inputs/outputs), in batches of `batch_size` (default 32),
-        reshuffled each epoch unless shuffle=False. `validation_split` holds out the last fraction of the samples
-        unless `validation_data=(x_val, y_val)` is given. verbose=0 is silent. Arrays only: no generators or datasets.
-        A loss that turns inf/nan stops training with a warning, keeping the last finite weights.
-        """
-        from ..callbacks import CallbackList
-        if "nb_epoch" in kwargs:
-            legacy.warn_once("fit(nb_epoch=...)", "epochs=...")
-            epochs = kwargs.pop("nb_epoch")
-        if kwargs.pop("show_accuracy", None) is not None:
-            legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
-        if kwargs:
-            raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
-        D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size,
-                            callbacks)
-        self._require_compiled("fit")
-        arrays = self._prepare(x, y, sample_weight, class_weight, "fit")
-        if validation_data is None and validation_split:
-            arrays, valid = D.split_validation(arrays, validation_split, len(arrays["x"][0]))
-        else:
-            valid = self._prepare_validation(validation_data)
-        batch_size = self._batch_size_for(batch_size, len(arrays["x"][0]), "fit")
-        if valid is not None:   # checked now: found after the first epoch, that epoch's updates would stand
-            self._batch_size_for(validation_batch_size or batch_size, len(valid["x"][0]), "fit")
-        verbose = 1 if verbose == "auto" else verbose
-        num_samples = len(arrays["x"][0])
-        steps = -(-num_samples // batch_size)
-        metrics = self._make_metrics(arrays["y"])
-        self.stop_training = False
-        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=epochs, steps=steps)
-        callback_list.on_train_begin()
-        logs = {}
-        for epoch in range(initial_epoch, epochs):
-            callback_list.on_epoch_begin(epoch)
-            logs = self._fit_epoch(arrays, batch_size, shuffle, metrics, callback_list, epoch)
-            if logs is None:
-                break
-            if valid is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(valid, validation_batch_size or batch_size)
-                logs.update({"val_" + k: v for k, v in val_logs.items()})
-            callback_list.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
-        callback_list.on_train_end(logs)
-        return self.history
-
-    def _fit_epoch(self, arrays, batch_size, shuffle, metrics, callback_list, epoch):
-        tracker = _LossTracker()
-        for metric in _flat(metrics):
-            metric.reset_state()
-        state = self.get_states()
-        logs = {}
-        num_samples = len(arrays["x"][0])
-        for step, index in enumerate(D.batch_slices(num_samples, batch_size, shuffle, backend.global_rng())):
-            callback_list.on_train_batch_begin(step)
-            x, ys, sws = D.take(arrays["x"], index), D.take(arrays["y"], index), _take_weights(arrays, index)
-            loss_value, outputs, masks, state = self._train_step(x, ys, sws, state)
-            if outputs is None:
-                self._stop_on_nonfinite(loss_value, epoch, step)
-                return None
-            self.set_states(state)
-            tracker.update(loss_value, len(ys[0]))
-            _update_metrics(metrics, ys, outputs, masks, sws)
-            logs = _logs(tracker, metrics, self.outputs)
-            callback_list.on_train_batch_end(step, logs)
-            if self.stop_training:
-                break
-        return logs
-
-    def _stop_on_nonfinite(self, loss_value, epoch, step):
-        self.stop_training = True
-        warnings.warn(f"Model '{self.name}': the loss became {loss_value} at epoch {epoch + 1}, batch {step + 1}. "
-                      f"Training stopped; that step was not applied, so the weights are the last finite ones. "
-                      f"Try a smaller learning rate, or check the data and the loss.", RuntimeWarning, stacklevel=3)
-
-    # ---- evaluate / predict -----------------------------------------------------------------------
-    @_blas_limited
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False, **kwargs):
-        """The loss (and compiled metrics) on x, y, in batches of `batch_size` (default 32), without training.
-
-        Returns the loss alone when there are no metrics, else [loss, metric, ...]; return_dict=True gives
-        {"loss": ..., name: ...}. Unlike Keras, nothing is printed and `verbose`, `steps`, `callbacks` are ignored.
-        """
-        self._require_compiled("evaluate")
-        arrays = self._prepare(x, y, sample_weight, None, "evaluate")
-        logs = self._evaluate_arrays(arrays, self._batch_size_for(batch_size, len(arrays["x"][0]), "evaluate"))
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
-    def _evaluate_arrays(self, arrays, batch_size):
-        metrics = self._make_metrics(arrays["y"])
-        tracker = _LossTracker()
-        state = self.get_states()
-        for index in D.batch_slices(len(arrays["x"][0]), batch_size, False, None):
-            x, ys, sws = D.take(arrays["x"], index), D.take(arrays["y"], index), _take_weights(arrays, index)
-            params = self.params
-            data_loss, outputs, masks, state = self._total_loss(params, x, ys, sws, False, None, state)
-            tracker.update(float(data_loss + self.regularization_loss(params)), len(ys[0]))
-            _update_metrics(metrics, ys, outputs, masks, sws)
-        self.set_states(state)
-        return _logs(tracker, metrics, self.outputs)
-
-    @_blas_limited
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """The model's outputs for x, computed in batches of `batch_size` (default 32) with dropout off.
-
-        Returns one array, or a list/dict shaped like the model's outputs. Stateful layers carry their state
-        from batch to batch, as in Keras. Nothing is printed; `verbose`, `steps` and `callbacks` are ignored.
-        """
-        xs = self._prepare_inputs(x, "predict")
-        batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
-        params, state, pieces = self.params, self.get_states(), []
-        for index in D.batch_slices(len(xs[0]), batch_size, False, None):
-            outputs, _, state = self.forward(params, D.take(xs, index), False, None, state)
-            pieces.append(outputs)
-        self.set_states(state)
-        outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(self.outputs))]
-        return self._structure_outputs(outputs)
-
-    def predict_on_batch(self, x):
-        """predict() with all of x as one batch."""
-        return self.predict(x, batch_size=len(self._prepare_inputs(x, "predict")[0]))
-
-    @_blas_limited
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False, reset_metrics=True):
-        """One optimizer step on x, y as a single batch; returns its loss (or [loss, metric, ...], or a dict).
-
-        The metrics cover this batch only (minikeras does not accumulate them across calls, whatever
-        `reset_metrics` says). A non-finite loss raises ValueError and leaves the weights unchanged.
-        """
-        self._require_compiled("train")
-        arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
-        self._batch_size_for(None, len(arrays["x"][0]), "train_on_batch")
-        metrics = self._make_metrics(arrays["y"])
-        loss_value, outputs, masks, state = self._train_step(arrays["x"], arrays["y"], _take_weights(arrays, slice(None)),
-                                                             self.get_states())
-        if outputs is None:
-            raise ValueError(f"Model '{self.name}': the loss is {loss_value} for this batch; the step was not applied.")
-        self.set_states(state)
-        tracker = _LossTracker()
-        tracker.update(loss_value, len(arrays["y"][0]))
-        _update_metrics(metrics, arrays["y"], outputs, masks, _take_weights(arrays, slice(None)))
-        logs = _logs(tracker, metrics, self.outputs)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """evaluate() with all of x as one batch: the loss (and metrics) without training."""
-        return self.evaluate(x, y, batch_size=len(self._prepare_inputs(x, "test_on_batch")[0]) or None,
-                             sample_weight=sample_weight, return_dict=return_dict)
 
     # ---- data preparation -----------------------------------------------------------------------
     def _prepare_inputs(self, x, what):
@@ -374,24 +219,6 @@ def _sum_terms(terms):
     return total
 
 
-class _LossTracker:
-    """The running mean of the loss over an epoch, weighted by batch size (as Keras reports it)."""
-
-    def __init__(self):
-        self.total, self.count = 0.0, 0
-
-    def update(self, value, batch_size):
-        self.total += value * batch_size
-        self.count += batch_size
-
-    def result(self):
-        return self.total / max(self.count, 1)
-
-
-def _flat(nested):
-    return [m for group in nested for m in group]
-
-
 class _CompiledMetric:
     """A metric as compile() set it up: whether it takes the sample weights, and the name it logs under."""
 
@@ -408,29 +235,6 @@ class _CompiledMetric:
 
     def reset_state(self):
         self.metric.reset_state()
-
-
-def _update_metrics(metrics, ys, outputs, masks, sample_weights):
-    for group, y, out, mask, sw in zip(metrics, ys, outputs, masks, sample_weights):
-        for metric in group:
-            metric.update_state(y, out, sample_weight=sw, mask=mask)
-
-
-def _logs(tracker, metrics, outputs):
-    logs = {"loss": tracker.result()}
-    several = len(outputs) > 1
-    for group, tensor in zip(metrics, outputs):
-        for metric in group:
-            name = f"{tensor.node.layer.name}_{metric.name}" if several else metric.name
-            logs[name] = float(metric.result())
-    return logs
-
-
-def _take_weights(arrays, index):
-    sws = arrays.get("sample_weight")
-    if sws is None:
-        return [None] * len(arrays["y"])
-    return [None if w is None else w[index] for w in sws]
 
 
 def _sample_weights(sample_weight, class_weight, ys, model_name):

@@ -3,6 +3,7 @@ plot_history and the mask viewers layer_masks / show_masks."""
 from ..backend import set_seed as _set_seed
 from .data import to_categorical, pad_sequences, normalize
 from .progbar import Progbar
+from .py_dataset import PyDataset, Sequence
 from .plotting import plot_history
 from .masks import layer_masks, show_masks
 from .model_drawing import plot_model, model_to_dot

@@ -21,8 +21,11 @@ def format_time_per_step(seconds):
     return f"{seconds * 1e6:.0f}us/step"
 
 
-def format_value(value):
-    return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.4e}"
+def format_value(value, verbose=1):
+    """Keras's rule: 4 decimals, or scientific notation for small values (0 included; with verbose=2, Keras
+    compares the signed value, so negative values are scientific there)."""
+    large = abs(value) > 1e-3 if verbose != 2 else value > 1e-3
+    return f"{value:.4f}" if large else f"{value:.4e}"
 
 
 class Progbar:
@@ -31,6 +34,8 @@ class Progbar:
     In a terminal or notebook the line is redrawn as steps finish (at most every `interval` seconds);
     elsewhere (logs, CI) only the finished line is printed, so logs stay one line an epoch.
     verbose=2 prints only the finished line, in Keras's `32/32 - 0s - 3ms/step - loss: ...` form.
+    `target=None` means the number of steps is not known yet (a generator): the line reads `7/Unknown` until
+    the finishing update, which takes the steps seen as the target; `update(None, ...)` means "the steps seen".
     """
 
     def __init__(self, target, width=_BAR_WIDTH, verbose=1, interval=0.05, stream=None, unit_name="step"):
@@ -40,26 +45,34 @@ class Progbar:
         self.dynamic = _interactive(self.stream)
         self._start = time.perf_counter()
         self._last_draw = 0.0
+        self._seen = 0
 
     def update(self, current, values=None, finalize=None):
-        finished = (current >= self.target) if finalize is None else finalize
+        current = self._seen if current is None else current
+        self._seen = current
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        if finalize and self.target is None:
+            self.target = current
         now = time.perf_counter()
-        if not finished and (self.verbose != 1 or not self.dynamic or now - self._last_draw < self.interval):
+        if not finalize and (self.verbose != 1 or not self.dynamic or now - self._last_draw < self.interval):
             return
         self._last_draw = now
-        line = self._line(current, now - self._start, values or {}, finished)
+        line = self._line(current, now - self._start, values or {}, finalize)
         if self.verbose == 1 and self.dynamic:
-            self.stream.write("\r" + line + ("\n" if finished else ""))
-        elif finished:
+            self.stream.write("\r" + line + ("\n" if finalize else ""))
+        elif finalize:
             self.stream.write(line + "\n")
         self.stream.flush()
 
     def _line(self, current, elapsed, values, finished):
-        digits = len(str(self.target))
         per_step = elapsed / max(current, 1)
-        metrics = "".join(f" - {name}: {format_value(value)}" for name, value in values.items())
+        metrics = "".join(f" - {name}: {format_value(value, self.verbose)}" for name, value in values.items())
+        if self.target is None:
+            return f"{current:>7}/Unknown {elapsed:.0f}s {format_time_per_step(per_step)}{metrics}"
+        digits = len(str(self.target))
         if self.verbose == 2:
-            return f"{current}/{self.target} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
+            return f"{current:>{digits}}/{self.target} - {elapsed:.0f}s - {format_time_per_step(per_step)}{metrics}"
         filled = int(self.width * current / max(self.target, 1))
         bar = "━" * filled + " " * (self.width - filled)
         shown = elapsed if finished else per_step * (self.target - current)

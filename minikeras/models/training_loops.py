@@ -1,0 +1,364 @@
+"""fit / evaluate / predict and the *_on_batch methods: the loops that feed batches (from arrays or streamed from a
+generator or PyDataset) to the training step, and the logs, metrics and progress they report."""
+import functools
+import warnings
+
+import numpy as np
+
+from .. import backend, legacy
+from ..utils.progbar import Progbar
+from . import data as D
+from . import streaming as S
+
+
+class _UpdateOverflowed(float):
+    """The loss a training step reports when its loss was finite but the update made a weight inf or nan: still
+    inf as a number, but told apart from an infinite loss so the warning can say what happened."""
+
+
+UPDATE_OVERFLOWED = _UpdateOverflowed("inf")
+
+
+def _blas_limited(method):
+    @functools.wraps(method)
+    def limited(*args, **kwargs):
+        backend.tune_allocator_once()
+        with backend.blas_threads_limited():
+            return method(*args, **kwargs)
+    return limited
+
+
+class TrainingLoops:
+    """Mixed into Trainer: the Keras methods that run the model over data, batch by batch."""
+
+    # ---- fit ------------------------------------------------------------------------------------
+    @_blas_limited
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1, **kwargs):
+        """Train for `epochs` passes over the data; returns the History (also `model.history`) of per-epoch logs.
+
+        x, y: numpy arrays (lists/dicts of them for several inputs/outputs), in batches of `batch_size` (default
+        32), reshuffled each epoch unless shuffle=False; `validation_split` holds out the last fraction of the
+        samples unless `validation_data=(x_val, y_val)` is given.
+
+        x may instead stream its batches: a Python generator or iterator, or a `minikeras.utils.PyDataset` (Keras
+        2's `Sequence`) yielding `(x, y)` or `(x, y, sample_weight)`. Then y, sample_weight and validation_split
+        must not be given, `batch_size` is ignored (the batches have their own size, as in Keras 3), and each
+        batch is read, checked and trained on before the next is read. An epoch is `steps_per_epoch` batches; by
+        default len(PyDataset), or until a generator runs out. A generator that runs out before
+        `steps_per_epoch * epochs` batches warns (Keras 3's message) and training stops there. A PyDataset is
+        visited in a new order each epoch when shuffle=True (Keras 3); shuffle is ignored for generators.
+        validation_data may stream too, `validation_steps` batches at a time.
+
+        verbose: 0 silent, 1 (or "auto") a progress bar, 2 one line an epoch. A loss or update that turns inf/nan
+        stops training with a warning, keeping the last finite weights.
+        """
+        from ..callbacks import CallbackList
+        if "nb_epoch" in kwargs:
+            legacy.warn_once("fit(nb_epoch=...)", "epochs=...")
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs.pop("show_accuracy", None) is not None:
+            legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
+        if kwargs:
+            raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
+        D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size,
+                            callbacks)
+        S.check_steps(steps_per_epoch, "steps_per_epoch", self.name, "fit")
+        S.check_steps(validation_steps, "validation_steps", self.name, "fit")
+        self._require_compiled("fit")
+        train, valid = self._fit_sources(x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch,
+                                         validation_split, validation_data, validation_steps, validation_batch_size)
+        verbose = 1 if verbose == "auto" else verbose
+        self.stop_training, self._on_batch_totals = False, None
+        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                     verbose=verbose, epochs=epochs, steps=train.steps)
+        callback_list.on_train_begin()
+        train.begin()
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            epoch_logs = self._fit_epoch(train, callback_list, epoch)
+            if train.ran_out or (train.exhausted and epoch + 1 < epochs):
+                S.warn_ran_out()
+            if epoch_logs is None:
+                break
+            logs = epoch_logs
+            if valid is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._run_evaluation(valid, callback_list.callbacks, verbose=0)
+                if val_logs is None:     # a spent validation generator: Keras's warning, and no val_ logs
+                    S.warn_ran_out()
+                logs.update({"val_" + k: v for k, v in (val_logs or {}).items()})
+            callback_list.on_epoch_end(epoch, logs)
+            if self.stop_training or train.exhausted:
+                break
+        callback_list.on_train_end(logs)
+        return self.history
+
+    def _fit_sources(self, x, y, sample_weight, class_weight, batch_size, shuffle, steps_per_epoch, validation_split,
+                     validation_data, validation_steps, validation_batch_size):
+        """The training and validation batch sources, every argument checked before any weight changes."""
+        valid_arrays = None
+        if S.is_stream(x):
+            S.check_stream_arguments(x, self.name, "fit", y, sample_weight, class_weight, validation_split)
+            if isinstance(x, S.PyDataset) and steps_per_epoch is None and x.num_batches is None:
+                raise ValueError(f"Model '{self.name}'.fit(): the PyDataset is endless (num_batches is None), so "
+                                 f"fit needs steps_per_epoch (how many batches make an epoch).")
+            train = self._stream_source(x, steps_per_epoch, "fit", shuffle=shuffle, class_weight=class_weight)
+        else:
+            arrays = self._prepare(x, y, sample_weight, class_weight, "fit")
+            if validation_data is None and validation_split:
+                arrays, valid_arrays = D.split_validation(arrays, validation_split, len(arrays["x"][0]))
+            batch_size = self._batch_size_for(batch_size, len(arrays["x"][0]), "fit")
+            train = S.ArrayBatches(arrays, batch_size, shuffle)
+        if validation_data is not None and S.is_stream(validation_data):
+            return train, self._stream_source(validation_data, validation_steps, "fit")
+        if valid_arrays is None:
+            valid_arrays = self._prepare_validation(validation_data)
+        if valid_arrays is None:
+            return train, None
+        # checked now: found after the first epoch, that epoch's updates would stand
+        valid_batch_size = self._batch_size_for(validation_batch_size or batch_size, len(valid_arrays["x"][0]), "fit")
+        return train, S.ArrayBatches(valid_arrays, valid_batch_size)
+
+    def _stream_source(self, data, steps, what, shuffle=False, class_weight=None, with_targets=True):
+        def prepare(x, y, sample_weight):
+            if not with_targets:
+                xs = self._prepare_inputs(x, what)
+            else:
+                arrays = self._prepare(x, y, sample_weight, class_weight, what)
+                xs = arrays["x"]
+            self._check_stream_batch_size(len(xs[0]))
+            return (arrays["x"], arrays["y"], S.take_weights(arrays, slice(None))) if with_targets else xs
+        return S.StreamBatches(data, steps, prepare, self.name, what, shuffle=shuffle, with_targets=with_targets)
+
+    def _check_stream_batch_size(self, size):
+        built = self._fixed_batch_size()
+        if built is not None and size != built:
+            raise ValueError(f"the model is built for a fixed batch size of {built} (it is stateful), but this batch "
+                             f"has {size} samples.")
+
+    def _fit_epoch(self, batches, callback_list, epoch):
+        """One epoch of training steps; the epoch's logs, or None if it trained on nothing or a step failed."""
+        tracker, metrics, logs = _LossTracker(), None, None
+        state = self.get_states()
+        epoch_batches = batches.epoch()
+        try:
+            for step, (x, ys, sws) in enumerate(epoch_batches):
+                if metrics is None:
+                    metrics = self._make_metrics(ys)
+                callback_list.on_train_batch_begin(step)
+                loss_value, outputs, masks, state = self._train_step(x, ys, sws, state)
+                if outputs is None:
+                    self._stop_on_nonfinite(loss_value, epoch, step)
+                    return None
+                self.set_states(state)
+                tracker.update(loss_value, len(ys[0]))
+                _update_metrics(metrics, ys, outputs, masks, sws)
+                logs = _logs(tracker, metrics, self.outputs)
+                callback_list.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+        finally:
+            epoch_batches.close()
+        return logs
+
+    def _stop_on_nonfinite(self, loss_value, epoch, step):
+        self.stop_training = True
+        if loss_value is UPDATE_OVERFLOWED:
+            what = "the update overflowed (a weight would have become inf or nan)"
+        else:
+            what = f"the loss became {loss_value}"
+        warnings.warn(f"Model '{self.name}': {what} at epoch {epoch + 1}, batch {step + 1}. Training stopped; that "
+                      f"step was not applied, so the weights are the last finite ones. Try a smaller learning "
+                      f"rate, or check the data and the loss.", RuntimeWarning, stacklevel=4)
+
+    # ---- evaluate / predict -----------------------------------------------------------------------
+    @_blas_limited
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """The loss (and compiled metrics) on x, y, in batches of `batch_size` (default 32), without training.
+
+        Returns the loss alone when there are no metrics, else [loss, metric, ...]; return_dict=True gives
+        {"loss": ..., name: ...}. x may be a generator, iterator or PyDataset yielding (x, y) or
+        (x, y, sample_weight) batches, read `steps` at most (default: until it runs out; len(PyDataset)).
+        verbose=1 (or "auto") shows Keras's progress bar, 2 one line, 0 nothing. Callbacks get the on_test_* hooks.
+        """
+        self._require_compiled("evaluate")
+        S.check_steps(steps, "steps", self.name, "evaluate")
+        self._on_batch_totals = None
+        if S.is_stream(x):
+            S.check_stream_arguments(x, self.name, "evaluate", y, sample_weight)
+            batches = self._stream_source(x, steps, "evaluate")
+        else:
+            arrays = self._prepare(x, y, sample_weight, None, "evaluate")
+            batches = S.ArrayBatches(arrays, self._batch_size_for(batch_size, len(arrays["x"][0]), "evaluate"))
+        logs = self._run_evaluation(batches, _checked_callbacks(callbacks, self), verbose)
+        if logs is None:
+            raise ValueError(f"Model '{self.name}'.evaluate(): the {S.describe(x)} yielded no batch to evaluate.")
+        return logs if return_dict else _as_results(logs)
+
+    def _run_evaluation(self, batches, callbacks, verbose):
+        _call_hooks(callbacks, "on_test_begin", None)
+        progbar = _progress(verbose, batches.steps)
+        tracker, metrics, logs = _LossTracker(), None, {}
+        state = self.get_states()
+        batches.begin()
+        for step, (x, ys, sws) in enumerate(batches.epoch()):
+            if metrics is None:
+                metrics = self._make_metrics(ys)
+            _call_hooks(callbacks, "on_test_batch_begin", step, None)
+            params = self.params
+            data_loss, outputs, masks, state = self._total_loss(params, x, ys, sws, False, None, state)
+            tracker.update(float(data_loss + self.regularization_loss(params)), len(ys[0]))
+            _update_metrics(metrics, ys, outputs, masks, sws)
+            logs = _logs(tracker, metrics, self.outputs)
+            _call_hooks(callbacks, "on_test_batch_end", step, logs)
+            if progbar is not None:
+                progbar.update(step + 1, logs, finalize=False)
+        if metrics is None:
+            return None
+        self.set_states(state)
+        if progbar is not None:
+            progbar.update(None, logs, finalize=True)
+        _call_hooks(callbacks, "on_test_end", logs)
+        return logs
+
+    @_blas_limited
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+        """The model's outputs for x, computed in batches of `batch_size` (default 32) with dropout off.
+
+        Returns one array, or a list/dict shaped like the model's outputs. x may be a generator, iterator or
+        PyDataset yielding batches of inputs (`x`, `(x,)`, or `(x, y)` whose y is ignored), read `steps` at most.
+        Stateful layers carry their state from batch to batch, as in Keras. verbose=1 (or "auto") shows Keras's
+        progress bar, 2 one line, 0 nothing; callbacks get the on_predict_* hooks.
+        """
+        S.check_steps(steps, "steps", self.name, "predict")
+        if S.is_stream(x):
+            batches = self._stream_source(x, steps, "predict", with_targets=False)
+            batch_inputs = batches.epoch()
+        else:
+            xs = self._prepare_inputs(x, "predict")
+            batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
+            batch_inputs = (D.take(xs, index) for index in D.batch_slices(len(xs[0]), batch_size, False, None))
+            steps = -(-len(xs[0]) // batch_size)
+        callbacks = _checked_callbacks(callbacks, self)
+        _call_hooks(callbacks, "on_predict_begin", None)
+        progbar = _progress(verbose, batches.steps if S.is_stream(x) else steps)
+        params, state, pieces = self.params, self.get_states(), []
+        for step, inputs in enumerate(batch_inputs):
+            _call_hooks(callbacks, "on_predict_batch_begin", step, None)
+            outputs, _, state = self.forward(params, inputs, False, None, state)
+            pieces.append(outputs)
+            _call_hooks(callbacks, "on_predict_batch_end", step, {"outputs": outputs})
+            if progbar is not None:
+                progbar.update(step + 1, finalize=False)
+        if not pieces:
+            raise ValueError(f"Model '{self.name}'.predict(): the {S.describe(x)} yielded no batch to predict.")
+        self.set_states(state)
+        if progbar is not None:
+            progbar.update(None, finalize=True)
+        _call_hooks(callbacks, "on_predict_end", None)
+        outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(self.outputs))]
+        return self._structure_outputs(outputs)
+
+    def predict_on_batch(self, x):
+        """predict() with all of x as one batch, silently."""
+        return self.predict(x, batch_size=len(self._prepare_inputs(x, "predict")[0]), verbose=0)
+
+    # ---- one batch at a time -----------------------------------------------------------------------
+    @_blas_limited
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False, reset_metrics=True):
+        """One optimizer step on x, y as a single batch; returns its loss (or [loss, metric, ...], or a dict).
+
+        With reset_metrics=False the loss and metrics accumulate over the following *_on_batch calls until one
+        with reset_metrics=True (which still reports the total, then starts afresh), as Keras 2 did (Keras 3 has
+        no such argument and always reports the batch alone, as reset_metrics=True does). A non-finite loss
+        raises ValueError and leaves the weights unchanged.
+        """
+        self._require_compiled("train")
+        arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
+        self._batch_size_for(None, len(arrays["x"][0]), "train_on_batch")
+        sws = S.take_weights(arrays, slice(None))
+        loss_value, outputs, masks, state = self._train_step(arrays["x"], arrays["y"], sws, self.get_states())
+        if outputs is None:
+            what = "the update overflowed" if loss_value is UPDATE_OVERFLOWED else f"the loss is {loss_value}"
+            raise ValueError(f"Model '{self.name}': {what} for this batch; the step was not applied.")
+        self.set_states(state)
+        return self._on_batch_logs(arrays["y"], loss_value, outputs, masks, sws, return_dict, reset_metrics)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False, reset_metrics=True):
+        """The loss (and metrics) on x, y as one batch, without training; reset_metrics as in train_on_batch."""
+        self._require_compiled("test")
+        arrays = self._prepare(x, y, sample_weight, None, "test_on_batch")
+        self._batch_size_for(None, len(arrays["x"][0]), "test_on_batch")
+        sws, params = S.take_weights(arrays, slice(None)), self.params
+        data_loss, outputs, masks, state = self._total_loss(params, arrays["x"], arrays["y"], sws, False, None,
+                                                            self.get_states())
+        self.set_states(state)
+        loss_value = float(data_loss + self.regularization_loss(params))
+        return self._on_batch_logs(arrays["y"], loss_value, outputs, masks, sws, return_dict, reset_metrics)
+
+    def _on_batch_logs(self, ys, loss_value, outputs, masks, sws, return_dict, reset_metrics):
+        totals = getattr(self, "_on_batch_totals", None)
+        if totals is None or totals[0] is not self._losses:   # none kept, or kept from before a new compile
+            totals = (self._losses, _LossTracker(), self._make_metrics(ys))
+        _, tracker, metrics = totals
+        tracker.update(loss_value, len(ys[0]))
+        _update_metrics(metrics, ys, outputs, masks, sws)
+        logs = _logs(tracker, metrics, self.outputs)
+        self._on_batch_totals = None if reset_metrics else totals
+        return logs if return_dict else _as_results(logs)
+
+
+def _as_results(logs):
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _progress(verbose, steps):
+    verbose = 1 if verbose == "auto" else verbose
+    return Progbar(steps, verbose=verbose) if verbose else None
+
+
+def _checked_callbacks(callbacks, model):
+    from ..callbacks import CallbackList
+    return CallbackList(callbacks, model=model).callbacks
+
+
+def _call_hooks(callbacks, hook, *args):
+    """Calls `hook` on each callback that has it (the test/predict hooks are optional on user callbacks)."""
+    for callback in callbacks:
+        method = getattr(callback, hook, None)
+        if method is not None:
+            method(*args)
+
+
+class _LossTracker:
+    """The running mean of the loss over an epoch, weighted by batch size (as Keras reports it)."""
+
+    def __init__(self):
+        self.total, self.count = 0.0, 0
+
+    def update(self, value, batch_size):
+        self.total += value * batch_size
+        self.count += batch_size
+
+    def result(self):
+        return self.total / max(self.count, 1)
+
+
+def _update_metrics(metrics, ys, outputs, masks, sample_weights):
+    for group, y, out, mask, sw in zip(metrics, ys, outputs, masks, sample_weights):
+        for metric in group:
+            metric.update_state(y, out, sample_weight=sw, mask=mask)
+
+
+def _logs(tracker, metrics, outputs):
+    logs = {"loss": tracker.result()}
+    several = len(outputs) > 1
+    for group, tensor in zip(metrics, outputs):
+        for metric in group:
+            name = f"{tensor.node.layer.name}_{metric.name}" if several else metric.name
+            logs[name] = float(metric.result())
+    return logs
