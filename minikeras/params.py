@@ -35,3 +35,18 @@ def map_params(function, params):
     if isinstance(params, dict):
         return {key: map_params(function, value) for key, value in params.items()}
     return function(params)
+
+
+def merge_like(template, *parts):
+    """One dict shaped like `template` (same keys, same order) whose leaves come from `parts`, which are
+    partial copies of it (later parts win): how a training step puts trainable and frozen weights back together."""
+    result = {}
+    for key, value in template.items():
+        present = [part[key] for part in parts if isinstance(part, dict) and key in part]
+        if not present:
+            result[key] = value
+        elif isinstance(value, dict):
+            result[key] = merge_like(value, *present)
+        else:
+            result[key] = present[-1]
+    return result

@@ -4,12 +4,15 @@ A layer object holds its configuration. Its weights live in a plain dict built b
 the layer keeps the current one in `layer.params` only as the stateful Keras face (get_weights,
 set_weights, eager calls). Models read and write those dicts, and their `apply` takes params explicitly.
 """
+import inspect
 import re
 
 import numpy as np
 
 from .. import backend, legacy
 from ..params import flatten_params, unflatten_like
+from ..weight_placeholders import WeightBudgetExceeded
+from .variable import current_call
 
 _name_counts = {}
 
@@ -34,9 +37,23 @@ def is_symbolic(value):
 
 
 class Layer:
-    """Base of every layer. Subclasses override the pure methods; the rest is the Keras face."""
+    """Base of every layer. Subclasses override the pure methods; the rest is the Keras face.
+
+    A subclass written Keras-style (`build(input_shape)` with `add_weight`, `call(inputs, ...)`) is recognized by
+    its `call` (its first argument is not `params`) and joins the same pure core: see keras_style.py.
+    """
 
     supports_masking = False
+    _keras_style = False
+    # True when the pure call may also return new values of non-trainable weights (call_with_updates)
+    has_weight_updates = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        parameters = list(inspect.signature(cls.call).parameters)
+        cls._keras_style = len(parameters) < 2 or parameters[1] != "params"
+        if cls._keras_style:
+            cls.has_weight_updates = True
     # True when the layer computes each position of the leading axes on its own, with the same weights
     # (Dense on the last axis): TimeDistributed can then call it on the whole sequence at once
     same_at_every_position = False
@@ -54,7 +71,7 @@ class Layer:
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable = bool(trainable)
         self.dtype = dtype if isinstance(dtype, str) else None
-        self.params = None
+        self._params = None
         self.built = False
         self._initial_weights = weights
         self._inbound_nodes = []
@@ -62,8 +79,11 @@ class Layer:
             input_shape, batch_input_shape or batch_shape, input_dim, batch_size)
 
     # ---- pure math: subclasses override these -------------------------------------------------
-    def build(self, input_shape, rng):
-        """Return this layer's weights for `input_shape` (batch axis included) as a dict of arrays."""
+    def build(self, input_shape, rng=None):
+        """Return this layer's weights for `input_shape` (batch axis included) as a dict of arrays.
+
+        A Keras-style subclass overrides `build(self, input_shape)` instead and creates weights with add_weight.
+        """
         return {}
 
     def call(self, params, x, mask=None, training=False, rng=None):
@@ -73,12 +93,47 @@ class Layer:
         """
         raise NotImplementedError(f"{type(self).__name__} has no call()")
 
+    def call_with_updates(self, params, x, mask=None, training=False, rng=None, **kwargs):
+        """(outputs, {weight name: new value}) - for layers whose call changes non-trainable weights, such as
+        moving statistics. The engine puts the new values in after the step, outside the gradient."""
+        return self.call(params, x, mask=mask, training=training, rng=rng, **kwargs), {}
+
+    def call_recording(self, params, x, mask=None, training=False, rng=None, **kwargs):
+        """(outputs, weight updates as a nested dict, losses added with add_loss): what the engine runs."""
+        if self._keras_style:
+            from .keras_style import call_pure
+            return call_pure(self, params, x, mask=mask, training=training, rng=rng, **kwargs)
+        outputs, updates = self.call_with_updates(params, x, mask=mask, training=training, rng=rng, **kwargs)
+        return outputs, updates, []
+
+    def non_trainable_weight_names(self):
+        """Names of the weights in this layer's params that the optimizer never updates (e.g. moving statistics)."""
+        return set()
+
+    def split_trainable(self, params, trainable=True):
+        """(the part of `params` training updates, the part it leaves alone), both dicts shaped like `params`."""
+        if self._keras_style:
+            from .keras_style import split_trainable
+            return split_trainable(self, params, trainable and self.trainable)
+        if not (trainable and self.trainable):
+            return {}, dict(params)
+        frozen_names = self.non_trainable_weight_names()
+        if not frozen_names:
+            return dict(params), {}
+        return ({k: v for k, v in params.items() if k not in frozen_names},
+                {k: v for k, v in params.items() if k in frozen_names})
+
     def compute_mask(self, x, mask=None):
         """The mask this layer passes on: the incoming one if it supports masking, else None."""
         return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
-        """The output shape (batch axis included) for `input_shape`, without computing anything; the same by default."""
+        """The output shape (batch axis included) for `input_shape`; the same by default.
+
+        A Keras-style layer without its own compute_output_shape is called on zeros to find it."""
+        if self._keras_style:
+            from .keras_style import probe_output_shape
+            return probe_output_shape(self, input_shape)
         return input_shape
 
     def weight_regularizers(self):
@@ -93,6 +148,9 @@ class Layer:
 
     def regularization_loss(self, params):
         """The sum of the weight regularizers' penalties on `params` (0.0 without any); training adds it to the loss."""
+        if self._keras_style:
+            from .keras_style import regularization_loss
+            return regularization_loss(self, params)
         total = 0.0
         for weight_name, regularizer in self.weight_regularizers().items():
             if regularizer is not None and weight_name in params:
@@ -101,6 +159,9 @@ class Layer:
 
     def apply_constraints(self, params):
         """`params` with each weight's constraint applied (others unchanged), as done after every optimizer step."""
+        if self._keras_style:
+            from .keras_style import apply_constraints
+            return apply_constraints(self, params)
         constraints = {k: c for k, c in self.weight_constraints().items() if c is not None and k in params}
         if not constraints:
             return params
@@ -139,9 +200,15 @@ class Layer:
 
     # ---- the stateful Keras face ---------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
-        if is_symbolic(inputs) or any(is_symbolic(v) for v in kwargs.values()):
+        if is_symbolic(inputs) or is_symbolic(list(args)) or any(is_symbolic(v) for v in kwargs.values()):
             from ..models.graph import record_node
             return record_node(self, inputs, args, kwargs)
+        context = current_call()
+        if context is not None and id(self) in context.layer_params:
+            from .keras_style import call_nested
+            return call_nested(self, context, inputs, args, kwargs)
+        if self._keras_style:
+            return self._call_keras_style_eagerly(inputs, *args, **kwargs)
         return self._call_eagerly(inputs, *args, **kwargs)
 
     def _call_eagerly(self, inputs, training=False, mask=None, **kwargs):
@@ -151,13 +218,62 @@ class Layer:
         rng = backend.new_rng() if training else None
         return self.call(self.params, inputs, mask=mask, training=bool(training), rng=rng, **kwargs)
 
+    def _call_keras_style_eagerly(self, inputs, *args, training=None, mask=None, **kwargs):
+        from .keras_style import eager_call
+        if not isinstance(inputs, (list, tuple, dict)) or all(np.ndim(x) > 0 for x in inputs):
+            inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
+        if not self.built:
+            self.ensure_built(_shape_of(inputs))
+        return eager_call(self, inputs, *args, mask=mask, training=training, kwargs=kwargs)
+
+    # ---- params: a plain dict for built-in layers, assembled from the weight handles for Keras-style ones --
+    @property
+    def params(self):
+        """This layer's weights as a dict {weight name: array} (nested for layers made of layers); None before build."""
+        if self._keras_style:
+            from .keras_style import assembled_params
+            return assembled_params(self) if self.built or self.__dict__.get("_own_weights") else None
+        return self._params
+
+    @params.setter
+    def params(self, value):
+        if self._keras_style:
+            from .keras_style import distribute_params
+            if value is not None:
+                distribute_params(self, value)
+            return
+        self._params = value
+
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None,
+                   constraint=None, name=None, **kwargs):
+        """Create a weight (Keras-style layers, in __init__ or build) and return its handle, which reads like an
+        array in `call` and has assign / assign_add. Keras 2's `add_weight(name, shape, ...)` order works too."""
+        from .keras_style import add_weight
+        if isinstance(shape, str):                # Keras 2: add_weight("kernel", (3, 4), ...)
+            shape, name = (initializer, shape) if name is None else (initializer, name)
+            initializer = kwargs.pop("initializer_", None)
+        return add_weight(self, shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                          regularizer=regularizer, constraint=constraint, name=name, **kwargs)
+
+    def add_loss(self, value):
+        """Add `value` to the training loss (Keras-style layers, inside call); `layer.losses` shows the last call's."""
+        from .keras_style import add_loss
+        add_loss(self, value)
+
     def ensure_built(self, input_shape):
         """Build the weights once, for the first input shape seen; later shapes must fit."""
         if self.built:
             self.check_input_shape(input_shape)
             return
         self.check_input_shape(input_shape)
-        self.params = self.build(input_shape, backend.new_rng())
+        try:
+            if self._keras_style:
+                from .keras_style import build_for
+                build_for(self, input_shape)
+            else:
+                self.params = self.build(input_shape, backend.new_rng())
+        except WeightBudgetExceeded as error:   # only while a file's model is rebuilt: name the layer
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}): {error}") from None
         self._build_input_shape = input_shape
         self.built = True
         if self._initial_weights is not None:
@@ -209,26 +325,44 @@ class Layer:
 
     @property
     def weights(self):
-        """get_weights(): copies, not variables (unlike Keras), so change weights through set_weights."""
+        """Built-in layers: get_weights() (copies: change weights through set_weights). Keras-style layers: the
+        weight handles (own, then sublayers'), as Keras's variables."""
+        if self._keras_style:
+            from .keras_style import weight_handles
+            return weight_handles(self, "all")
         return self.get_weights()
 
     @property
     def trainable_weights(self):
         """The weights training updates: all of them, or none when `trainable` is False."""
-        return self.get_weights() if self.trainable else []
+        if self._keras_style:
+            from .keras_style import weight_handles
+            return weight_handles(self, "trainable")
+        if not self.trainable:
+            return []
+        frozen = self.non_trainable_weight_names()
+        return [np.array(w) for k, w in (self.params or {}).items() if k not in frozen for w in flatten_params(
+            {k: w})] if frozen else self.get_weights()
 
     @property
     def non_trainable_weights(self):
-        """The weights training leaves alone: all of them when `trainable` is False, else none."""
-        return [] if self.trainable else self.get_weights()
+        """The weights training leaves alone: all of them when `trainable` is False, else the frozen ones."""
+        if self._keras_style:
+            from .keras_style import weight_handles
+            return weight_handles(self, "non_trainable")
+        if not self.trainable:
+            return self.get_weights()
+        frozen = self.non_trainable_weight_names()
+        return [np.array(w) for k, w in (self.params or {}).items() if k in frozen]
 
     @property
     def losses(self):
-        """The current regularization penalty as a one-element list of floats ([] when there is none)."""
+        """The current regularization penalties (and, for Keras-style layers, the add_loss values of the last call)."""
+        added = list(self.__dict__.get("_eager_losses", []))
         if not self.params:
-            return []
+            return added
         value = self.regularization_loss(self.params)
-        return [] if isinstance(value, float) and value == 0.0 else [float(value)]
+        return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
 
     def count_params(self):
         """The number of weight values in the layer; ValueError if it is not built yet."""
@@ -315,6 +449,14 @@ def _cast_weight(layer, path, value, dtype):
     if not np.array_equal(np.isfinite(cast), np.isfinite(wide)):
         raise ValueError(f"Layer '{layer.name}' weight '{path}' holds values too large for {dtype}.")
     return cast
+
+
+def _shape_of(inputs):
+    if isinstance(inputs, dict):
+        return [_shape_of(v) for v in inputs.values()]
+    if isinstance(inputs, (list, tuple)):
+        return [_shape_of(x) for x in inputs]
+    return (None,) + tuple(np.shape(inputs)[1:])
 
 
 def _batchless_shape(inputs):

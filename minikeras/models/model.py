@@ -3,8 +3,12 @@ import numpy as np
 from autograd.tracer import getval
 
 from .. import backend, legacy
-from ..layers.base import Layer, unique_name, _as_arrays, weight_paths
-from ..params import flatten_params, unflatten_like
+from ..layers.base import Layer, unique_name, snake_case, _as_arrays, weight_paths
+from ..layers import keras_style
+from ..layers.keras_style import call_nested, tracked_sublayers, assembled_params, distribute_params
+from ..layers.variable import current_call
+from ..params import flatten_params, unflatten_like, merge_like
+from .subclassed import SubclassedModel
 from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
 from .training import Trainer
 
@@ -31,7 +35,7 @@ def _resolve(value, values):
     return value
 
 
-class Model(Trainer, Layer):
+class Model(SubclassedModel, Trainer, Layer):
     """A graph of layers from `inputs` to `outputs`; itself a layer, so models nest."""
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
@@ -40,7 +44,8 @@ class Model(Trainer, Layer):
                 legacy.warn_once(f"Model({old}=...)", f"Model({new}=...)")
         inputs = kwargs.pop("input", inputs)
         outputs = kwargs.pop("output", outputs)
-        Layer.__init__(self, name=name or unique_name(self._default_name()), trainable=trainable, **kwargs)
+        default_name = snake_case(type(self).__name__) if self._keras_style else self._default_name()
+        Layer.__init__(self, name=name or unique_name(default_name), trainable=trainable, **kwargs)
         Trainer.__init__(self)
         if inputs is not None and outputs is not None:
             self._set_graph(inputs, outputs)
@@ -72,7 +77,10 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self):
-        """The model's layers in graph order, its InputLayers first (a new list each time)."""
+        """The model's layers in graph order, its InputLayers first (a new list each time); for a subclassed model,
+        the layers held in its attributes."""
+        if self._keras_style:
+            return tracked_sublayers(self)
         return list(getattr(self, "_layers", []))
 
     @property
@@ -99,6 +107,8 @@ class Model(Trainer, Layer):
         """
         if not self.built:
             return None
+        if self._keras_style:
+            return assembled_params(self)
         return {layer.name: layer.params for layer in self.weighted_layers if layer.params}
 
     @params.setter
@@ -110,6 +120,9 @@ class Model(Trainer, Layer):
 
     def _assign_params(self, value):
         """Hand each layer its part of `value`, unchecked: for params this model made itself (a training step)."""
+        if self._keras_style:
+            distribute_params(self, value)
+            return
         for layer in self.weighted_layers:
             if layer.name in value:
                 layer.params = value[layer.name]
@@ -121,6 +134,8 @@ class Model(Trainer, Layer):
         if not isinstance(params, dict):
             raise TypeError(f"Model '{self.name}': {what} must be a dict {{layer name: {{weight name: array}}}} "
                             f"like model.params, got {type(params).__name__}.")
+        if self._keras_style:
+            return self._check_subclassed_params(params, what)
         expected = self.params or {}
         unknown = [name for name in params if name not in expected]
         if unknown:
@@ -141,7 +156,10 @@ class Model(Trainer, Layer):
                 raise ValueError(f"Model '{self.name}': {what}['{name}'] has weights {got}; layer '{name}' has "
                                  f"{want}.")
 
-    def build(self, input_shape, rng):
+    def build(self, input_shape=None, rng=None):
+        """Build a subclassed model for `input_shape` (batch axis included); a Functional model is built already."""
+        if self._keras_style and not self.built and input_shape is not None:
+            self._build_subclassed(_as_shape(input_shape))
         return self.params
 
     def check_input_shape(self, input_shape):
@@ -160,6 +178,8 @@ class Model(Trainer, Layer):
         self.check_input_shape(input_shape)
 
     def _build_from_shape(self, input_shape):
+        if self._keras_style:
+            return self._build_subclassed(input_shape)
         raise ValueError(f"Model '{self.name}' has no inputs yet.")
 
     @property
@@ -192,36 +212,48 @@ class Model(Trainer, Layer):
     reset_state = reset_states
 
     # ---- the pure function -------------------------------------------------------------------
-    def apply(self, params, inputs, training=False, rng=None, state=None, return_state=False, masks=None):
+    def apply(self, params, inputs, training=False, rng=None, state=None, return_state=False, masks=None,
+              return_updates=False):
         """Outputs of the model for `inputs`, computed from `params` alone; the model is not changed.
 
         With `return_state=True` also returns the new state of the stateful layers ({} if none);
         `state=None` starts every stateful layer from zeros. `masks` (a dict) collects, when given,
-        the mask arriving at and leaving each layer.
+        the mask arriving at and leaving each layer. With `return_updates=True` also returns the new values
+        of the weights the call changed (moving statistics, `assign` in a custom layer) as a nested dict
+        shaped like part of `params`: `merge_like(params, updates)` gives the params after the call.
         """
         self._check_params(params, "apply(params=...)")
-        outputs, _, new_state = self.forward(params, inputs, training, rng, state, masks)
+        updates = {} if return_updates else None
+        outputs, _, new_state = self.forward(params, inputs, training, rng, state, masks, updates=updates)
         result = self._structure_outputs(outputs)
-        return (result, new_state) if return_state else result
+        extras = ([new_state] if return_state else []) + ([updates] if return_updates else [])
+        return (result, *extras) if extras else result
 
-    def forward(self, params, inputs, training=False, rng=None, state=None, masks=None, activity=None):
+    def forward(self, params, inputs, training=False, rng=None, state=None, masks=None, activity=None, updates=None,
+                losses=None):
         """The engine under `apply`: (list of outputs, list of their masks, new state of stateful layers).
 
-        `activity`, a list when given, collects the activity-regularization penalties of the layers.
+        `activity`, a list when given, collects the activity-regularization penalties of the layers; `losses` the
+        values layers added with add_loss; `updates`, a dict, the new values of non-trainable weights
+        ({layer name: {weight name: value}}, as the layers' call_with_updates gave them).
         """
         if rng is None and training:
             rng = backend.LazyRng()
+        if self._keras_style:
+            return self._forward_subclassed(params, inputs, training, rng, updates, losses)
         values, value_masks = {}, {}
         for tensor, x in zip(self.inputs, self._flatten_inputs(inputs)):
             values[tensor.id] = x
             value_masks[tensor.id] = None
         new_state = {}
         for step in self._steps:
-            self._run_step(step, params, values, value_masks, training, rng, state, new_state, masks, activity)
+            self._run_step(step, params, values, value_masks, training, rng, state, new_state, masks, activity,
+                           updates, losses)
         outputs = [values[t.id] for t in self.outputs]
         return outputs, [value_masks[t.id] for t in self.outputs], new_state
 
-    def _run_step(self, step, params, values, value_masks, training, rng, state, new_state, masks, activity):
+    def _run_step(self, step, params, values, value_masks, training, rng, state, new_state, masks, activity,
+                  updates=None, losses=None):
         layer = step.layer
         xs = [values[i] for i in step.input_ids]
         ms = [value_masks[i] for i in step.input_ids]
@@ -234,6 +266,13 @@ class Model(Trainer, Layer):
             layer_state = None if state is None else state.get(layer.name)
             out, new_state[layer.name] = layer.call_with_state(layer_params, x, layer_state, mask=mask,
                                                                training=train, rng=rng, **kwargs)
+        elif layer.has_weight_updates:
+            out, layer_updates, added = layer.call_recording(layer_params, x, mask=mask, training=train, rng=rng,
+                                                             **kwargs)
+            if updates is not None and layer_updates:
+                updates[layer.name] = layer_updates
+            if losses is not None:
+                losses.extend(added)
         else:
             out = layer.call(layer_params, x, mask=mask, training=train, rng=rng, **kwargs)
         out_mask = layer.compute_mask(x, mask)
@@ -297,6 +336,8 @@ class Model(Trainer, Layer):
         return None
 
     def regularization_loss(self, params):
+        if self._keras_style:
+            return keras_style.regularization_loss(self, params)
         total = 0.0
         for layer in self.weighted_layers:
             if layer.name in params:
@@ -304,6 +345,8 @@ class Model(Trainer, Layer):
         return total
 
     def apply_constraints(self, params):
+        if self._keras_style:
+            return keras_style.apply_constraints(self, params)
         return {name: self._layer_by_name(name).apply_constraints(p) for name, p in params.items()}
 
     # ---- the Keras face ---------------------------------------------------------------------
@@ -312,13 +355,18 @@ class Model(Trainer, Layer):
         if is_symbolic(inputs):
             from .graph import record_node
             return record_node(self, inputs, args, kwargs)
+        context = current_call()
+        if context is not None and id(self) in context.layer_params:
+            return call_nested(self, context, inputs, args, kwargs)
         training = bool(kwargs.pop("training", False))
         kwargs.pop("mask", None)
-        inputs = _as_arrays(inputs)
+        inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
         self.ensure_built(_shapes_of_inputs(inputs))
-        result, new_state = self.apply(self.params, inputs, training=training,
-                                       state=self.get_states(), return_state=True)
+        result, new_state, updates = self.apply(self.params, inputs, training=training, state=self.get_states(),
+                                                return_state=True, return_updates=True)
         self.set_states(new_state)
+        if updates:
+            self._assign_params(merge_like(self.params, updates))
         return result
 
     def get_weights(self):
@@ -569,6 +617,12 @@ def _with_batch_dimension(config, batch_size):
     if isinstance(config, list):
         return [_with_batch_dimension(v, batch_size) for v in config]
     return config
+
+
+def _as_shape(shape):
+    if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
+        return [tuple(s) for s in shape]
+    return tuple(shape)
 
 
 def _input_dtype_for(layer):

@@ -1,0 +1,342 @@
+"""Layers written Keras-style (`build(input_shape)` + `add_weight`, `call(inputs)`) joined to the pure core.
+
+Such a layer keeps its own weights in `layer._own_weights` (by key) and its sublayers as attributes. Its params
+are assembled from both: `{own weight key: array, ..., sublayer name: sublayer params, ...}`, own trainable weights
+first, then own non-trainable ones, then the sublayers, which is Keras's weight order. A pure call binds every
+handle in that tree to the params being traced (see variable.py), runs the user's `call`, and hands back what the
+call recorded: weight updates (`assign`) and added losses (`add_loss`).
+"""
+import functools
+import inspect
+
+import numpy as np
+from autograd.tracer import getval
+
+from .. import backend
+from .variable import CallContext, Variable, current_call, entered
+
+# attributes of the framework itself that never hold a user's sublayers
+_FRAMEWORK_ATTRIBUTES = {"_inbound_nodes", "_layers", "_chain", "_steps", "_layers_by_name", "_input_tensor",
+                         "inputs", "outputs", "_input_structure", "_output_structure", "optimizer", "history",
+                         "_variables", "_own_weights", "_eager_losses", "_parent_layer"}
+
+
+# ---- weights -----------------------------------------------------------------------------------------
+def add_weight(layer, shape=None, initializer=None, dtype=None, trainable=True, regularizer=None, constraint=None,
+               name=None, **ignored):
+    """Create a weight of `layer` (see Layer.add_weight) and return its handle."""
+    from .. import initializers, regularizers, constraints
+    if layer.built and not getattr(layer, "_building", False):
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): add_weight() was called after the layer "
+                         f"was built. Create weights in __init__ or build(input_shape).")
+    shape = _checked_shape(layer, shape, name)
+    dtype = np.dtype(dtype or layer.dtype or backend.floatx())
+    if initializer is None:
+        initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+    try:
+        init = initializers.get(initializer)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): add_weight(initializer=...) - {error}") \
+            from None
+    key = _unique_key(layer, name or "variable")
+    value = np.asarray(init(shape, dtype=dtype, rng=backend.new_rng()), dtype=dtype)
+    handle = Variable(layer, key, shape, dtype, trainable=trainable, regularizer=regularizers.get(regularizer),
+                      constraint=constraints.get(constraint), name=name or key)
+    layer.__dict__.setdefault("_own_weights", {})[key] = value
+    layer.__dict__.setdefault("_variables", []).append(handle)
+    return handle
+
+
+def _checked_shape(layer, shape, name):
+    if shape is None:
+        shape = ()
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    ok = isinstance(shape, (tuple, list)) and all(
+        isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape)
+    if not ok:
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}): add_weight(name={name!r}) needs a shape of "
+                         f"whole numbers >= 0 (e.g. (input_shape[-1], units)), got {shape!r}.")
+    return tuple(int(d) for d in shape)
+
+
+def _unique_key(layer, base):
+    taken = layer.__dict__.get("_own_weights", {})
+    key, count = base, 0
+    while key in taken:
+        count += 1
+        key = f"{base}_{count}"
+    return key
+
+
+def variables_in_order(layer):
+    """The layer's own handles: trainable first, then non-trainable (Keras's order)."""
+    handles = layer.__dict__.get("_variables", [])
+    return [v for v in handles if v.trainable] + [v for v in handles if not v.trainable]
+
+
+# ---- sublayers ---------------------------------------------------------------------------------------
+def tracked_sublayers(layer):
+    """The layers held in `layer`'s attributes (also inside lists, tuples and dicts), in assignment order."""
+    from .base import Layer
+    found, seen = [], {id(layer)}
+
+    def visit(value):
+        if isinstance(value, Layer):
+            if id(value) not in seen:
+                seen.add(id(value))
+                found.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    for attribute, value in vars(layer).items():
+        if attribute not in _FRAMEWORK_ATTRIBUTES:
+            visit(value)
+    return found
+
+
+# ---- params: assembled from the tree, and handed back to it --------------------------------------------
+def assembled_params(layer):
+    own = layer.__dict__.get("_own_weights", {})
+    params = {v.key: own[v.key] for v in variables_in_order(layer)}
+    for sub in tracked_sublayers(layer):
+        sub_params = sub.params
+        if sub_params:
+            params[sub.name] = sub_params
+    return params
+
+
+def distribute_params(layer, params):
+    own = layer.__dict__.setdefault("_own_weights", {})
+    for handle in layer.__dict__.get("_variables", []):
+        if handle.key in params:
+            own[handle.key] = params[handle.key]
+    for sub in tracked_sublayers(layer):
+        if sub.name in params:
+            sub.params = params[sub.name]
+
+
+def split_trainable(layer, params, trainable):
+    """(the part of `params` training updates, the part it leaves alone), both shaped like `params`."""
+    handles = {v.key: v for v in layer.__dict__.get("_variables", [])}
+    subs = {sub.name: sub for sub in tracked_sublayers(layer)}
+    train, frozen = {}, {}
+    for key, value in params.items():
+        if key in handles:
+            (train if trainable and handles[key].trainable else frozen)[key] = value
+        elif key in subs:
+            sub_train, sub_frozen = subs[key].split_trainable(value, trainable)
+            if sub_train:
+                train[key] = sub_train
+            if sub_frozen:
+                frozen[key] = sub_frozen
+        else:
+            frozen[key] = value
+    return train, frozen
+
+
+def weight_handles(layer, which):
+    """Handles for `weights` ("all"), `trainable_weights` or `non_trainable_weights`, sublayers included."""
+    own = variables_in_order(layer)
+    if which == "trainable":
+        own = [v for v in own if v.trainable] if layer.trainable else []
+    elif which == "non_trainable":
+        own = own if not layer.trainable else [v for v in own if not v.trainable]
+    attribute = {"all": "weights", "trainable": "trainable_weights", "non_trainable": "non_trainable_weights"}[which]
+    result = list(own)
+    for sub in tracked_sublayers(layer):
+        if which == "trainable" and not layer.trainable:
+            continue
+        if which == "non_trainable" and not layer.trainable:
+            result.extend(sub.weights)
+        else:
+            result.extend(getattr(sub, attribute))
+    return result
+
+
+def regularization_loss(layer, params):
+    total = 0.0
+    for handle in layer.__dict__.get("_variables", []):
+        if handle.regularizer is not None and handle.key in params:
+            total = total + handle.regularizer(params[handle.key])
+    for sub in tracked_sublayers(layer):
+        if sub.name in params:
+            total = total + sub.regularization_loss(params[sub.name])
+    return total
+
+
+def apply_constraints(layer, params):
+    handles = {v.key: v for v in layer.__dict__.get("_variables", [])}
+    subs = {sub.name: sub for sub in tracked_sublayers(layer)}
+    result = {}
+    for key, value in params.items():
+        if key in handles and handles[key].constraint is not None:
+            value = handles[key].constraint(value)
+        elif key in subs:
+            value = subs[key].apply_constraints(value)
+        result[key] = value
+    return result
+
+
+# ---- the pure call ---------------------------------------------------------------------------------------
+def _bind_tree(context, layer, params, path, bound):
+    context.layer_params[id(layer)] = params
+    context.layer_paths[id(layer)] = path
+    if not getattr(type(layer), "_keras_style", False):
+        return
+    for handle in layer.__dict__.get("_variables", []):
+        if handle.key in params:
+            handle._bound.append(params[handle.key])
+            bound.append(handle)
+            context.variable_paths[id(handle)] = path + (handle.key,)
+    for sub in tracked_sublayers(layer):
+        if sub.name in params:
+            _bind_tree(context, sub, params[sub.name], path + (sub.name,), bound)
+
+
+def call_pure(layer, params, inputs, mask=None, training=False, rng=None, args=(), **kwargs):
+    """Run the user's `call` with every weight of the tree reading `params`.
+
+    Returns (outputs, weight updates as a nested dict, added losses).
+    """
+    context = CallContext(training, rng)
+    bound = []
+    try:
+        _bind_tree(context, layer, params, (), bound)
+        with entered(context):
+            outputs = run_user_call(layer, inputs, mask, training, kwargs, args)
+    finally:
+        for handle in bound:
+            handle._bound.pop()
+    _check_outputs(layer, outputs)
+    return outputs, context.nested_updates(), context.added_losses
+
+
+def call_nested(layer, context, inputs, args, kwargs):
+    """A (sub)layer called from inside a pure call that has bound it: read its params from that call."""
+    params = context.layer_params[id(layer)]
+    training = kwargs.pop("training", None)
+    training = context.training if training is None else bool(training)
+    mask = kwargs.pop("mask", None)
+    if getattr(type(layer), "_keras_style", False):
+        return run_user_call(layer, inputs, mask, training, kwargs, args)
+    if getattr(layer, "has_weight_updates", False):
+        outputs, updates = layer.call_with_updates(params, inputs, mask=mask, training=training, rng=context.rng,
+                                                   **kwargs)
+        path = context.layer_paths[id(layer)]
+        for key, value in updates.items():
+            context.record_update(path + (key,), value)
+        return outputs
+    return layer.call(params, inputs, mask=mask, training=training, rng=context.rng, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _call_arguments(cls):
+    parameters = inspect.signature(cls.call).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    return "training" in parameters or takes_any, "mask" in parameters or takes_any
+
+
+def run_user_call(layer, inputs, mask, training, kwargs, args=()):
+    takes_training, takes_mask = _call_arguments(type(layer))
+    kwargs = dict(kwargs)
+    if takes_training and training is not None:
+        kwargs.setdefault("training", training)
+    if takes_mask and mask is not None:
+        kwargs.setdefault("mask", mask)
+    return type(layer).call(layer, inputs, *args, **kwargs)
+
+
+def _check_outputs(layer, outputs):
+    from .base import is_symbolic
+    leaves = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    for leaf in leaves:
+        if isinstance(leaf, (list, tuple)):
+            _check_outputs(layer, leaf)
+        elif leaf is None or isinstance(leaf, (str, bytes, dict)) or is_symbolic(leaf):
+            raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}): call() must return an array (or a "
+                            f"list/tuple of arrays), got {type(leaf).__name__}.")
+
+
+def merged_updates(params, updates):
+    """`params` with the values in `updates` (a nested dict of some of its leaves) put in."""
+    if not updates:
+        return params
+    result = dict(params)
+    for key, value in updates.items():
+        result[key] = merged_updates(params[key], value) if isinstance(value, dict) else getval(value)
+    return result
+
+
+# ---- build and shapes ---------------------------------------------------------------------------------
+def build_for(layer, input_shape):
+    """Run the user's `build(input_shape)` (creating weights), once."""
+    user_build = type(layer).build
+    layer._building = True
+    try:
+        if not user_build.__module__.startswith("minikeras."):
+            user_build(layer, _as_user_shape(input_shape))
+    finally:
+        layer._building = False
+
+
+def _as_user_shape(shape):
+    return [tuple(s) for s in shape] if isinstance(shape, list) else tuple(shape)
+
+
+def probe_output_shape(layer, input_shape, dtypes=None):
+    """The output shape(s) found by calling the layer on zeros: axes unknown in the input (None) are tried at two
+    sizes, and an output axis that changes with them is unknown (None) too."""
+    first = _probe(layer, input_shape, 2, dtypes)
+    second = _probe(layer, input_shape, 3, dtypes)
+    return _merge_shapes(first, second)
+
+
+def _probe(layer, input_shape, unknown_size, dtypes):
+    def zeros(shape, dtype):
+        return np.zeros(tuple(unknown_size if d is None else d for d in shape), dtype=dtype or backend.floatx())
+
+    if isinstance(input_shape, list):
+        dtypes = dtypes or [None] * len(input_shape)
+        x = [zeros(s, d) for s, d in zip(input_shape, dtypes)]
+    else:
+        x = zeros(input_shape, (dtypes or [None])[0])
+    outputs, _, _ = layer.call_recording(layer.params or {}, x, training=False)
+    return _shapes(outputs)
+
+
+def _shapes(outputs):
+    if isinstance(outputs, (list, tuple)):
+        return [_shapes(o) for o in outputs]
+    return tuple(np.shape(outputs))
+
+
+def _merge_shapes(first, second):
+    if isinstance(first, list):
+        return [_merge_shapes(a, b) for a, b in zip(first, second)]
+    if len(first) != len(second):
+        return (None,) * len(first)
+    merged = tuple(a if a == b else None for a, b in zip(first, second))
+    return (None,) + merged[1:] if merged else merged
+
+
+def eager_call(layer, inputs, *args, mask=None, training=None, kwargs=None):
+    """`layer(x)` on arrays: build on first use, run the pure call on the current weights, keep its updates."""
+    outputs, updates, losses = call_pure(layer, layer.params or {}, inputs, mask=mask, training=training,
+                                         rng=backend.new_rng() if training else None, args=args, **(kwargs or {}))
+    if updates:
+        layer.params = merged_updates(layer.params, updates)
+    layer._eager_losses = [getval(loss) for loss in losses]
+    return outputs
+
+
+def add_loss(layer, value):
+    context = current_call()
+    if context is not None:
+        context.added_losses.append(value)
+    else:
+        layer.__dict__.setdefault("_eager_losses", []).append(getval(value))
