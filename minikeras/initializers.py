@@ -5,11 +5,13 @@ backend.set_seed makes runs repeat). Given `seed=`, an initializer ignores `rng`
 values at every call, as Keras's seeded initializers do. The values never equal Keras's own random
 streams, only their distributions do.
 """
+import functools
 import math
 
 import numpy as np
 
 from . import backend
+from .weight_placeholders import placeholder, rebuilding_from_file
 from ._naming import ConfigObject, Family
 
 # the standard deviation of a unit normal truncated to [-2, 2], which Keras divides out
@@ -19,8 +21,24 @@ _TRUNCATED_STDDEV = 0.87962566103423978
 class Initializer(ConfigObject):
     """Base class: subclasses implement `__call__(shape, dtype=None, rng=None)` and `get_config()`."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__call__" in cls.__dict__:
+            cls.__call__ = _or_placeholder(cls.__dict__["__call__"])
+
     def __call__(self, shape, dtype=None, rng=None):
         raise NotImplementedError(f"{type(self).__name__} does not implement __call__(shape, dtype, rng)")
+
+
+def _or_placeholder(draw):
+    """`draw`, except while a saved model is rebuilt: then a zero-memory placeholder the file's weight replaces
+    (weight_placeholders.py), so a load draws no random numbers and a hostile config allocates nothing."""
+    @functools.wraps(draw)
+    def initialize(self, shape, dtype=None, rng=None):
+        if rebuilding_from_file():
+            return placeholder(_shape(shape), _dtype(dtype))
+        return draw(self, shape, dtype=dtype, rng=rng)
+    return initialize
 
 
 def _dtype(dtype):

@@ -1,7 +1,9 @@
 """Keras 3's `.keras` file: a zip of metadata.json, config.json and model.weights.h5, stored uncompressed.
 
 Loading never runs code from the file: config.json only names classes, which are looked up in
-minikeras.layers and `custom_objects`. A model is built complete in memory before it is returned.
+minikeras.layers and `custom_objects`. A model is built complete in memory before it is returned. Its layers
+are built with placeholders instead of drawn initial values, and may not ask for more weight bytes than the
+file holds, so a hostile config (`Dense(units=10**12)`) is a ValueError, not a huge allocation.
 """
 import datetime
 import io
@@ -12,6 +14,7 @@ import zipfile
 import h5py
 
 from .. import __version__
+from ..weight_placeholders import placeholders_within
 from .atomic import write_atomically
 from .serialization import serialize_model, deserialize_model, _json_default
 from .weights_h5 import write_model_weights, read_model_weights
@@ -65,6 +68,9 @@ def read_archive(filepath):
             config = json.loads(archive.read("config.json"))
         except (ValueError, UnicodeDecodeError) as error:
             raise ValueError(f"'{filepath}': config.json is not valid JSON ({error}).") from None
+        except RecursionError:
+            raise ValueError(f"'{filepath}': config.json is malformed: it is nested too deeply to be a model "
+                             f"config.") from None
         return config, archive.read("model.weights.h5")
 
 
@@ -72,12 +78,16 @@ def load_keras(filepath, custom_objects=None, compile=True, safe_mode=True):
     """The model stored in a `.keras` file, with its weights and (if `compile`) its compiled state."""
     config, weights = read_archive(filepath)
     try:
-        model = deserialize_model(config, custom_objects, safe_mode)
+        # the file's weights replace every initial value: build with placeholders, never more than the file holds
+        with placeholders_within(len(weights), "its model.weights.h5"):
+            model = deserialize_model(config, custom_objects, safe_mode)
     except ValueError as error:
         raise type(error)(f"Cannot load '{filepath}': {error}") from None
     except (TypeError, KeyError, AttributeError) as error:
         raise ValueError(f"Cannot load '{filepath}': the model config is malformed "
                          f"({type(error).__name__}: {error}).") from None
+    except RecursionError:
+        raise ValueError(f"Cannot load '{filepath}': the model config is malformed: it is nested too deeply.") from None
     with _open_h5(weights, filepath) as h5file:
         model.params = read_model_weights(h5file, model, filepath)
         compile_config = config.get("compile_config") or {}

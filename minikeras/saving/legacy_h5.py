@@ -7,12 +7,14 @@ per-layer groups at its root. Optimizer weights of Keras 2 files are not restore
 its optimizer), which a warning says.
 """
 import json
+import os
 import warnings
 
 import h5py
 import numpy as np
 
 from ..params import flatten_params, unflatten_like
+from ..weight_placeholders import placeholders_within
 from .atomic import write_atomically
 from .serialization import serialize_layer, deserialize_model, _json_default
 
@@ -33,15 +35,22 @@ def load_legacy_h5(filepath, custom_objects=None, compile=True, safe_mode=True):
             config = json.loads(_text(f.attrs["model_config"]))
         except ValueError as error:
             raise ValueError(f"'{filepath}': its model_config is not valid JSON ({error}).") from None
+        except RecursionError:
+            raise ValueError(f"'{filepath}': its model_config is malformed: it is nested too deeply.") from None
         if not isinstance(config, dict) or not isinstance(config.get("config"), (dict, list)):
             raise ValueError(f"'{filepath}': its model_config is not a Keras model config (expected a dict with "
                              f"'class_name' and 'config').")
         version = _text(f.attrs.get("keras_version", "unknown"))
         _keras2_defaults(config)
         try:
-            model = deserialize_model(config, custom_objects, safe_mode)
+            # the file's weights replace every initial value: build with placeholders, never more than the file holds
+            with placeholders_within(os.path.getsize(filepath), "the file"):
+                model = deserialize_model(config, custom_objects, safe_mode)
         except ValueError as error:
             raise ValueError(f"Cannot load '{filepath}' (written by Keras {version}): {error}") from None
+        except RecursionError:
+            raise ValueError(f"Cannot load '{filepath}': its model_config is malformed: it is nested too deeply.") \
+                from None
         weights = f["model_weights"] if "model_weights" in f else f
         model.params = read_legacy_weights(weights, model, filepath)
         if compile and "training_config" in f.attrs:

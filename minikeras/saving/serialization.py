@@ -161,7 +161,13 @@ def model_from_json(json_string, custom_objects=None):
         entry = json.loads(json_string)
     except (TypeError, json.JSONDecodeError) as error:
         raise ValueError(f"model_from_json: the string is not valid JSON ({error}).") from None
-    return deserialize_model(entry, custom_objects)
+    except RecursionError:
+        raise ValueError("model_from_json: the JSON is malformed: it is nested too deeply to be a model config.") \
+            from None
+    try:
+        return deserialize_model(entry, custom_objects)
+    except RecursionError:
+        raise ValueError("model_from_json: the model config is malformed: it is nested too deeply.") from None
 
 
 def clone_model(model, input_tensors=None, clone_function=None):

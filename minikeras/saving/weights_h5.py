@@ -121,12 +121,27 @@ def read_model_weights(h5file, model, source):
             raise ValueError(f"'{source}': layer '{name}' expects {len(leaves)} weight arrays, the file holds "
                              f"{len(stored)} at '{vars_path}'.")
         for i, (keys, current) in enumerate(leaves):
-            value = np.asarray(group[str(i)])
-            if value.shape != np.shape(current):
+            dataset = _checked_dataset(group, str(i), source, f"{vars_path}/{i}")
+            if dataset.shape != np.shape(current):     # before reading: a hostile file may declare any shape
                 raise ValueError(f"'{source}': layer '{name}' weight {i} ({'/'.join(keys[-1:])}) has shape "
-                                 f"{np.shape(current)} in the model but {value.shape} in the file ('{vars_path}/{i}').")
-            _set(new_params, keys, value.astype(np.asarray(current).dtype))
+                                 f"{np.shape(current)} in the model but {dataset.shape} in the file "
+                                 f"('{vars_path}/{i}').")
+            _set(new_params, keys, np.asarray(dataset).astype(np.asarray(current).dtype))
     return new_params
+
+
+def _checked_dataset(group, key, source, path):
+    """The dataset at `key`, refused when it is not an array or declares more data than it stores."""
+    dataset = group.get(key)
+    if not isinstance(dataset, h5py.Dataset):
+        raise ValueError(f"'{source}': '{path}' is not a weight array.")
+    declared = dataset.size * dataset.dtype.itemsize
+    # Keras writes weights uncompressed and whole; a declared size the file does not hold reads back as
+    # fill values, and is how a small hostile file asks for a huge allocation
+    if dataset.compression is None and dataset.id.get_storage_size() < declared:
+        raise ValueError(f"'{source}': the weight array '{path}' declares shape {dataset.shape} "
+                         f"({declared} bytes) but the file stores only {dataset.id.get_storage_size()} bytes of it.")
+    return dataset
 
 
 def _copy_tree(params):
