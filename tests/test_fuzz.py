@@ -471,7 +471,7 @@ BAD_CALLS = {
     "Dropout(strings)": lambda: L.Dropout(0.5)(np.full((1, 1), "a"), training=True),
     "RepeatVector(rank 3)": lambda: L.RepeatVector(2)(seq()),
     "Permute(eager rank)": lambda: L.Permute((2, 1))(np.zeros((2, 3))),
-    "Flatten(unknown length)": lambda: L.Flatten()(minikeras.Input((None, 3))),
+    "Flatten(unknown length) into Dense": lambda: L.Dense(2)(L.Flatten()(minikeras.Input((None, 3)))),
     "model(a string)": lambda: net()("abc"), "model(None)": lambda: net()(None),
     "model(4 features)": lambda: net()(np.zeros((2, 4))),
     "model(ragged)": lambda: net()([[1, 2, 3], [1]]), "model(two arrays)": lambda: net()([X, X]),

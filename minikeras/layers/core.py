@@ -139,18 +139,12 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...); an unknown axis makes the output size unknown (None), and
+    each call may bring other sizes, as in Keras 3."""
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or "channels_last"
-
-    def build(self, input_shape, rng):
-        if any(d is None for d in input_shape[1:]):
-            raise ValueError(f"Layer '{self.name}' (Flatten) needs every non-batch axis known to compute its output "
-                             f"size, got input shape {input_shape}. Give the Input a full shape, or use a global "
-                             f"pooling layer for variable lengths.")
-        return {}
 
     def call(self, params, x, mask=None, training=False, rng=None):
         if self.data_format == "channels_first" and x.ndim > 2:
@@ -162,7 +156,7 @@ class Flatten(Layer):
         return (input_shape[0], size)
 
     def check_input_shape(self, input_shape):
-        _check_same_shape(self, input_shape)
+        pass  # no weights: any shape fits (the layers after it check the size they get)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
@@ -171,7 +165,8 @@ class Flatten(Layer):
 class Reshape(Layer):
     """Gives each sample the shape `target_shape` (batch axis not included), keeping its number of values.
 
-    One entry of `target_shape` may be -1: it is worked out from the others.
+    One entry of `target_shape` may be -1: it is worked out from the others, per call, so inputs of varying
+    sizes work (`Reshape((-1, 8))`), as in Keras 3.
     """
 
     def __init__(self, target_shape, **kwargs):
@@ -206,7 +201,7 @@ class Reshape(Layer):
         return anp.reshape(x, (x.shape[0],) + self.target_shape)
 
     def check_input_shape(self, input_shape):
-        _check_same_shape(self, input_shape)
+        self.compute_output_shape(input_shape)  # no weights: any shape whose values fit target_shape will do
 
     def get_config(self):
         return {**super().get_config(), "target_shape": self.target_shape}
@@ -332,10 +327,3 @@ def _int_tuple(layer_type, what, value):
             isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)) for d in value):
         raise TypeError(f"{layer_type}: {what} must be a tuple of integers, got {value!r}.")
     return tuple(int(d) for d in value)
-
-
-def _check_same_shape(layer, input_shape):
-    built = getattr(layer, "_build_input_shape", None)
-    if layer.built and built is not None and tuple(built[1:]) != tuple(input_shape[1:]):
-        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) was built for input shape {built}, "
-                         f"got {input_shape}.")
