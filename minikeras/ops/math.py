@@ -1,0 +1,165 @@
+"""keras.ops' math functions (Keras's keras.src.ops.math): logsumexp, top_k, segment reductions, erf, ..."""
+import autograd.numpy as anp
+import numpy as np
+
+from .. import activations
+from ._tensor import as_array, to_float, int_result, names_errors
+from .symbolic import keras_op
+
+__all__ = ["logsumexp", "top_k", "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf",
+           "erfc", "erfinv", "rsqrt", "logdet", "cdist", "extract_sequences"]
+
+
+@keras_op
+@names_errors
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) over `axis` (every axis when None), computed without overflow."""
+    x = to_float(x, "logsumexp")
+    peak = anp.max(x, axis=axis, keepdims=True)
+    peak = anp.where(np.isfinite(getattr(peak, "_value", peak)), peak, 0.0)
+    total = anp.log(anp.sum(anp.exp(x - peak), axis=axis, keepdims=True)) + peak
+    return total if keepdims else anp.squeeze(total, axis=axis)
+
+
+@keras_op
+@names_errors
+def top_k(x, k, sorted=True):
+    """The k largest values along the last axis and their int32 indices (largest first; ties keep order)."""
+    x = as_array(x, "top_k")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 < k <= x.shape[-1]:
+        raise ValueError(f"ops.top_k: k must be an integer in [1, {x.shape[-1]}] (the last axis), got {k!r}.")
+    order = np.argsort(-np.asarray(getattr(x, "_value", x)), axis=-1, kind="stable")[..., :k]
+    return _take_last_axis(x, order), int_result(order)
+
+
+def _take_last_axis(x, indices):
+    grid = list(np.ix_(*[np.arange(n) for n in indices.shape]))
+    grid[-1] = indices
+    return x[tuple(grid)]
+
+
+@keras_op
+@names_errors
+def in_top_k(targets, predictions, k):
+    """True where the target class is among the k highest predictions of its row."""
+    predictions = np.asarray(getattr(predictions, "_value", predictions))
+    targets = np.asarray(getattr(targets, "_value", targets)).astype(int)
+    target_scores = predictions[np.arange(len(targets)), targets]
+    return np.sum(predictions > target_scores[:, None], axis=-1) < k
+
+
+def _segments(op, data, segment_ids, num_segments):
+    data = as_array(data, op)
+    ids = np.asarray(getattr(segment_ids, "_value", segment_ids))
+    if ids.ndim != 1 or ids.shape[0] != data.shape[0]:
+        raise ValueError(f"ops.{op}: segment_ids must be 1-D with one id per row of data ({data.shape[0]}), "
+                         f"got shape {ids.shape}.")
+    count = int(ids.max()) + 1 if num_segments is None and ids.size else (num_segments or 0)
+    return data, ids, count
+
+
+def _segment_reduce(op, reduce, empty, data, segment_ids, num_segments):
+    data, ids, count = _segments(op, data, segment_ids, num_segments)
+    rows = []
+    for segment in range(count):
+        members = data[np.flatnonzero(ids == segment)]
+        rows.append(reduce(members, axis=0) if len(members) else np.full(data.shape[1:], empty, data.dtype))
+    return anp.stack(rows) if rows else np.zeros((0,) + data.shape[1:], data.dtype)
+
+
+@keras_op
+@names_errors
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """The sum of the rows of data that share a segment id, one row per id (0 for empty segments)."""
+    data, ids, count = _segments("segment_sum", data, segment_ids, num_segments)
+    membership = (np.arange(count)[:, None] == ids[None, :]).astype(data.dtype)
+    return anp.tensordot(membership, data, axes=1)
+
+
+@keras_op
+@names_errors
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """The largest row of data per segment id (the dtype's lowest value for empty segments)."""
+    lowest = np.finfo(as_array(data).dtype).min if as_array(data).dtype.kind == "f" else np.iinfo(
+        as_array(data).dtype).min
+    return _segment_reduce("segment_max", anp.max, lowest, data, segment_ids, num_segments)
+
+
+@keras_op
+@names_errors
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """The smallest row of data per segment id (the dtype's highest value for empty segments)."""
+    highest = np.finfo(as_array(data).dtype).max if as_array(data).dtype.kind == "f" else np.iinfo(
+        as_array(data).dtype).max
+    return _segment_reduce("segment_min", anp.min, highest, data, segment_ids, num_segments)
+
+
+@keras_op
+@names_errors
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """The product of the rows of data per segment id (1 for empty segments)."""
+    return _segment_reduce("segment_prod", anp.prod, 1, data, segment_ids, num_segments)
+
+
+@keras_op
+@names_errors
+def erf(x):
+    """The error function, element-wise."""
+    return activations.erf(to_float(x, "erf"))
+
+
+@keras_op
+@names_errors
+def erfc(x):
+    """1 - erf(x), element-wise."""
+    return 1.0 - activations.erf(to_float(x, "erfc"))
+
+
+@keras_op
+@names_errors
+def erfinv(x):
+    """The inverse of erf on (-1, 1), by Newton steps from a closed-form first guess."""
+    x = to_float(x, "erfinv")
+    log_term = anp.log((1.0 - x) * (1.0 + x))
+    a = 0.147  # Winitzki's approximation: within 2e-3 everywhere, so four Newton steps reach float64 rounding
+    first = 2.0 / (np.pi * a) + log_term / 2.0
+    guess = anp.sign(x) * anp.sqrt(anp.sqrt(first ** 2 - log_term / a) - first)
+    for _ in range(4):
+        guess = guess - (activations.erf(guess) - x) / (2.0 / np.sqrt(np.pi) * anp.exp(-guess * guess))
+    return guess
+
+
+@keras_op
+@names_errors
+def rsqrt(x):
+    """1 / sqrt(x), element-wise."""
+    return 1.0 / anp.sqrt(to_float(x, "rsqrt"))
+
+
+@keras_op
+@names_errors
+def logdet(x):
+    """log(det(x)) of symmetric positive-definite matrices (the last two axes), via Cholesky."""
+    lower = anp.linalg.cholesky(to_float(x, "logdet"))
+    return 2.0 * anp.sum(anp.log(anp.diagonal(lower, axis1=-2, axis2=-1)), axis=-1)
+
+
+@keras_op
+@names_errors
+def cdist(x, y):
+    """The Euclidean distances between every row of x and every row of y (batched over leading axes)."""
+    x, y = to_float(x, "cdist"), to_float(y, "cdist")
+    difference = x[..., :, None, :] - y[..., None, :, :]
+    return anp.sqrt(anp.sum(difference * difference, axis=-1))
+
+
+@keras_op
+@names_errors
+def extract_sequences(x, sequence_length, sequence_stride):
+    """Frames of `sequence_length` along the last axis, every `sequence_stride` steps, on a new
+    second-to-last axis."""
+    x = as_array(x, "extract_sequences")
+    frames = 1 + (x.shape[-1] - sequence_length) // sequence_stride
+    starts = np.arange(frames)[:, None] * sequence_stride + np.arange(sequence_length)[None, :]
+    return x[..., starts]
+
