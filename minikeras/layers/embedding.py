@@ -11,8 +11,10 @@ class Embedding(Layer):
     """Turns integer indices 0..input_dim-1 into learned vectors: (batch, n) -> (batch, n, output_dim).
 
     `embeddings_initializer` defaults to "uniform". With mask_zero=True index 0 is padding: a mask marks it for
-    the layers after (count it in input_dim). An index out of range raises ValueError. Keras 1/2's
-    `input_length` still works, with a warning, as the input shape.
+    the layers after (count it in input_dim), and `supports_masking` is True. Indices may come as whole-number
+    floats (cast to integers, as Keras does); a float with a fraction is a TypeError (Keras would truncate it)
+    and an index out of range a ValueError. Keras 1/2's `input_length` still works, with a warning, as the
+    input shape.
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
@@ -27,6 +29,8 @@ class Embedding(Layer):
             legacy.warn_once("Embedding(dropout=...)", "a Dropout layer after the Embedding (this argument is ignored)")
         if input_length is not None:
             legacy.warn_once("Embedding(input_length=...)", "input_shape=(length,) or keras.Input(shape=(length,))")
+        if isinstance(given.get("weights"), np.ndarray):
+            given["weights"] = [given["weights"]]  # Keras takes the one table on its own too
         if input_length is not None and "input_shape" not in given and "batch_input_shape" not in given:
             given["input_shape"] = (input_length,) if isinstance(input_length, int) else tuple(input_length)
         super().__init__(**given)
@@ -37,6 +41,7 @@ class Embedding(Layer):
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero
         self.input_length = input_length
         self.input_dtype = "int32"
 
