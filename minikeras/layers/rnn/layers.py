@@ -43,11 +43,29 @@ class SimpleRNN(_CellLayer):
     cell_class = SimpleRNNCell
 
 
-class GRU(_CellLayer):
-    """Gated recurrent unit; reset_after=True (Keras 3's default) applies the reset gate after the matmul."""
+class _CudnnChoiceLayer(_CellLayer):
+    """GRU and LSTM take Keras 3's `use_cudnn` ("auto", True or False)."""
+
+    def __init__(self, units=None, use_cudnn="auto", **kwargs):
+        if use_cudnn not in ("auto", True, False):
+            raise ValueError(f"{type(self).__name__}: use_cudnn must be 'auto', True or False, got {use_cudnn!r}.")
+        super().__init__(units, **kwargs)
+        self.use_cudnn = use_cudnn
+
+
+class GRU(_CudnnChoiceLayer):
+    """Gated recurrent unit; reset_after=True (Keras 3's default) applies the reset gate after the matmul.
+
+    `use_cudnn` is accepted for Keras 3 code and means nothing here (minikeras runs on the CPU, always with the same
+    kernel); like Keras, the config does not record it.
+    """
     cell_class = GRUCell
 
 
-class LSTM(_CellLayer):
-    """Long short-term memory; gates i, f, c, o."""
+class LSTM(_CudnnChoiceLayer):
+    """Long short-term memory; gates i, f, c, o.
+
+    `use_cudnn` is accepted for Keras 3 code and means nothing here (minikeras runs on the CPU, always with the same
+    kernel); like Keras, the config does not record it.
+    """
     cell_class = LSTMCell
