@@ -48,6 +48,7 @@ class CallbackList:
             self.callbacks.append(history)
             if model is not None:
                 model.history = history
+        self.model = model
         for callback in self.callbacks:
             callback.set_model(model)
             callback.set_params(params)
@@ -59,7 +60,9 @@ class CallbackList:
             getattr(callback, hook)(*args)
 
     def on_train_begin(self, logs=None): self._call("on_train_begin", logs)
-    def on_train_end(self, logs=None): self._call("on_train_end", logs)
+    def on_train_end(self, logs=None):
+        _finalize_optimizer(self.model)
+        self._call("on_train_end", logs)
     def on_epoch_begin(self, epoch, logs=None): self._call("on_epoch_begin", epoch, logs)
     def on_epoch_end(self, epoch, logs=None): self._call("on_epoch_end", epoch, logs)
 
@@ -70,6 +73,16 @@ class CallbackList:
     def on_train_batch_end(self, batch, logs=None):
         for callback in self._batch_callbacks:
             callback.on_train_batch_end(batch, logs)
+
+
+def _finalize_optimizer(model):
+    """With use_ema, training ends with the weights' moving averages as the weights, as Keras's fit does."""
+    optimizer = getattr(model, "optimizer", None)
+    state = getattr(model, "_optimizer_state", None)
+    if not getattr(optimizer, "use_ema", False) or state is None:
+        return
+    trainable, _ = model._split_params()
+    model._assign_params(optimizer.finalize(trainable, state))
 
 
 def _overrides_batch_hooks(callback):

@@ -63,11 +63,15 @@ class LossFunctionWrapper(Loss):
             y_true, y_pred = as_pair(y_true, y_pred)
         return self.fn(y_true, y_pred, **self.fn_kwargs)
 
+    # arguments Keras 3's get_config leaves out (so they are lost on reload there too): Huber's delta, ...
+    unsaved_arguments = ()
+
     def get_config(self):
-        return {**super().get_config(), **self.fn_kwargs}
+        saved = {k: v for k, v in self.fn_kwargs.items() if k not in self.unsaved_arguments}
+        return {**super().get_config(), **saved}
 
 
-def wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
+def wrapper_class(class_name, fn, default_name, arguments=(), doc=None, unsaved=()):
     """A Loss class like Keras's: `class_name(*arguments, reduction=..., name=default_name)` wrapping `fn`."""
     def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
         options = dict(arguments)
@@ -79,7 +83,8 @@ def wrapper_class(class_name, fn, default_name, arguments=(), doc=None):
         options.update(kwargs)
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype, **options)
 
-    return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
+    return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__,
+                                                     "unsaved_arguments": tuple(unsaved)})
 
 
 MeanSquaredError = wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
@@ -93,8 +98,9 @@ MeanSquaredLogarithmicError = wrapper_class("MeanSquaredLogarithmicError", mean_
                                              "mean_squared_logarithmic_error",
                                              doc="The mean squared error between log(1 + y_true) and log(1 + y_pred).")
 CosineSimilarity = wrapper_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
+                                 unsaved=("axis",),
                                   doc="Minus the cosine between y_true and y_pred along `axis` (-1), averaged.")
-Huber = wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)],
+Huber = wrapper_class("Huber", huber, "huber_loss", [("delta", 1.0)], unsaved=("delta",),
                        doc="Squared error for errors up to `delta` (1.0), linear beyond: robust to outliers.")
 LogCosh = wrapper_class("LogCosh", log_cosh, "log_cosh",
                          doc="The mean of log(cosh(error)): like the squared error when small, linear when large.")
@@ -122,6 +128,8 @@ CategoricalCrossentropy = wrapper_class("CategoricalCrossentropy", categorical_c
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Crossentropy against integer labels; entries labelled `ignore_class` are left out of the mean."""
+
+    unsaved_arguments = ("axis",)
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
                  name="sparse_categorical_crossentropy", dtype=None):

@@ -10,9 +10,16 @@ _squeeze_or_expand = losses.squeeze_or_expand_to_same_rank
 class Metric:
     """Base class: update_state accumulates, result() reads, reset_state() starts over."""
 
+    state_names = ()   # the attributes holding the running state, in Keras's order of the metric's variables
+
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
+
+    @property
+    def variables(self):
+        """The metric's running state as arrays, as Keras lists its variables (Mean: total, count)."""
+        return [np.asarray(getattr(self, name), dtype=self.dtype) for name in self.state_names]
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state")
@@ -65,6 +72,8 @@ def per_sample_values(values, sample_weight=None, values_mask=None, reduce=np.me
 class Sum(Metric):
     """The (weighted) sum of everything passed to update_state since the last reset."""
 
+    state_names = ("total",)
+
     def __init__(self, name="sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.reset_state()
@@ -82,6 +91,8 @@ class Sum(Metric):
 
 class Mean(Metric):
     """The weighted mean of everything passed to update_state since the last reset."""
+
+    state_names = ("total", "count")
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
@@ -117,15 +128,18 @@ class MeanMetricWrapper(Mean):
         sample_weight = losses.mask_to_weights(sample_weight, mask, np.float64, "sum", f"Metric '{self.name}'")
         super().update_state(values, sample_weight, values_mask)
 
+    unsaved_arguments = ()   # arguments Keras 3's get_config leaves out (CosineSimilarity's axis)
+
     def get_config(self):
-        return {**super().get_config(), **self.fn_kwargs}
+        saved = {k: v for k, v in self.fn_kwargs.items() if k not in self.unsaved_arguments}
+        return {**super().get_config(), **saved}
 
 
 def _snake_case_name(fn):
     return getattr(fn, "name", None) or snake_case(getattr(fn, "__name__", type(fn).__name__))
 
 
-def _metric_class(class_name, fn, default_name, arguments=(), doc=None):
+def _metric_class(class_name, fn, default_name, arguments=(), doc=None, unsaved=()):
     """A metric class like Keras's: `class_name(name=default_name, dtype=None, *arguments)` over `fn`."""
     def __init__(self, name=default_name, dtype=None, **kwargs):
         options = dict(arguments)
@@ -138,4 +152,7 @@ def _metric_class(class_name, fn, default_name, arguments=(), doc=None):
         for key, value in options.items():
             setattr(self, key, value)
 
-    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__})
+    # __module__ and __qualname__: where the API reference (and a reader) finds the class and its signature
+    __init__.__module__, __init__.__qualname__ = "minikeras.metrics", f"{class_name}.__init__"
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__,
+                                                   "unsaved_arguments": tuple(unsaved), "__module__": "minikeras.metrics"})

@@ -41,6 +41,7 @@ MeanSquaredLogarithmicError = _metric_class("MeanSquaredLogarithmicError", mean_
                                             doc="The running mean squared error between log(1 + y_true) and "
                                                 "log(1 + y_pred).")
 CosineSimilarity = _metric_class("CosineSimilarity", cosine_similarity, "cosine_similarity", [("axis", -1)],
+                                 unsaved=("axis",),
                                  doc="The running mean cosine between y_true and y_pred along `axis` (-1).")
 LogCoshError = _metric_class("LogCoshError", log_cosh, "logcosh",
                              doc="The running mean of log(cosh(y_pred - y_true)).")
@@ -95,6 +96,7 @@ class _ConfusionRate(Metric):
     """Shared by Precision and Recall: weighted counts of true positives and of one kind of error."""
 
     error_kind = None  # "false_positives" or "false_negatives"
+    state_names = ("true_positives", "errors")
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
