@@ -186,8 +186,11 @@ def _json_default(value):
 
 # Keras 3 helpers under their Keras names
 def serialize_keras_object(obj):
-    """Keras 3's {"module", "class_name", "config", ...} dict for a layer or model."""
-    return serialize_layer(obj)
+    """Keras 3's {"module", "class_name", "config", ...} dict for a layer, model, optimizer, schedule, loss, metric,
+    initializer, regularizer or constraint (object_registry.py does the non-layer kinds)."""
+    from .object_registry import serialize_object
+    entry = serialize_object(obj)
+    return entry if entry is not None else serialize_layer(obj)
 
 
 def deserialize_keras_object(entry, custom_objects=None, safe_mode=True):
@@ -195,4 +198,6 @@ def deserialize_keras_object(entry, custom_objects=None, safe_mode=True):
 
     A Lambda whose function is stored as bytecode loads only with safe_mode=False (trust the source first).
     """
-    return deserialize_layer(entry, custom_objects, safe_mode)
+    from .object_registry import deserialize_object
+    found = deserialize_object(entry, custom_objects)
+    return found if found is not None else deserialize_layer(entry, custom_objects, safe_mode)
