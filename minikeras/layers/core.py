@@ -122,7 +122,7 @@ class Dropout(Layer):
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"Dropout: rate must be a number in [0, 1), got {rate!r}.")
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.noise_shape = _noise_shape(noise_shape)
         self.seed = seed
 
     def call(self, params, x, mask=None, training=False, rng=None):
@@ -212,6 +212,8 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"RepeatVector: n must be an integer (the number of repetitions), got {n!r}.")
         self.n = _positive_int("RepeatVector", "n", n)
 
     def build(self, input_shape, rng):
@@ -319,6 +321,19 @@ def _probe_output_shape(layer, input_shape):
         raise ValueError(f"Layer '{layer.name}' (Lambda): could not infer the output shape by calling the function "
                          f"on zeros of shape {input_shape} ({type(error).__name__}: {error}). Pass output_shape=...")
     return (None,) + tuple(np.shape(out)[1:])
+
+
+def _noise_shape(value):
+    """Dropout's noise_shape: None, or a tuple of positive sizes and Nones (None: the input's size there)."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"Dropout: noise_shape must be a tuple or list of integers (or None entries), got {value!r}.")
+    if not all(d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)) for d in value):
+        raise ValueError(f"Dropout: noise_shape entries must be integers or None, got {value!r}.")
+    if any(d is not None and d <= 0 for d in value):
+        raise ValueError(f"Dropout: noise_shape sizes must be positive integers or None, got {value!r}.")
+    return tuple(None if d is None else int(d) for d in value)
 
 
 def _int_tuple(layer_type, what, value):
