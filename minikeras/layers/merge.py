@@ -239,6 +239,7 @@ def _functional(layer_class):
     def merge(inputs, **kwargs):
         return layer_class(**kwargs)(inputs)
     merge.__name__ = layer_class.__name__.lower()
+    merge.__qualname__ = merge.__name__   # where it is found in this module (the API reference looks it up)
     merge.__doc__ = f"Functional form of {layer_class.__name__}: {merge.__name__}([a, b, ...], **options)."
     return merge
 
