@@ -75,10 +75,7 @@ class LeakyReLU(_Elementwise):
 
 
 class ELU(_Elementwise):
-    """x for x > 0, alpha * (exp(x) - 1) below.
-
-    Keras 3 leaves `alpha` out of the config (so it saves as 1.0); minikeras writes it, and Keras 3 reads it back.
-    """
+    """x for x > 0, alpha * (exp(x) - 1) below (default alpha 1.0)."""
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)

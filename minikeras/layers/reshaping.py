@@ -90,7 +90,7 @@ class ZeroPadding1D(_SpatialLayer):
     def call(self, params, x, mask=None, training=False, rng=None):
         widths = [(0, 0)] * 3
         widths[self._spatial_axes()[0]] = self.padding
-        return anp.pad(x, widths)
+        return anp.pad(x, widths, mode="constant")
 
     def get_config(self):
         return {**super().get_config(), "padding": self.padding}
@@ -113,7 +113,7 @@ class ZeroPadding2D(_SpatialLayer):
         widths = [(0, 0)] * 4
         for axis, pad in zip(self._spatial_axes(), self.padding):
             widths[axis] = pad
-        return anp.pad(x, widths)
+        return anp.pad(x, widths, mode="constant")
 
     def get_config(self):
         return {**super().get_config(), "padding": self.padding}
@@ -233,4 +233,5 @@ def _linear_upsample(x, axis, factor):
     weight_shape = [1] * x.ndim
     weight_shape[axis] = -1
     upper = (position - below).astype(x.dtype).reshape(weight_shape)
-    return anp.take(x, below, axis=axis) * (1 - upper) + anp.take(x, above, axis=axis) * upper
+    leading = (slice(None),) * axis
+    return x[leading + (below,)] * (1 - upper) + x[leading + (above,)] * upper
