@@ -28,8 +28,12 @@ class Callback:
     def on_train_batch_end(self, batch, logs=None): pass
     def on_test_begin(self, logs=None): pass
     def on_test_end(self, logs=None): pass
+    def on_test_batch_begin(self, batch, logs=None): pass
+    def on_test_batch_end(self, batch, logs=None): pass
     def on_predict_begin(self, logs=None): pass
     def on_predict_end(self, logs=None): pass
+    def on_predict_batch_begin(self, batch, logs=None): pass
+    def on_predict_batch_end(self, batch, logs=None): pass
     on_batch_begin, on_batch_end = on_train_batch_begin, on_train_batch_end  # Keras 1/2 names
 
 
@@ -65,6 +69,14 @@ class CallbackList:
         self._call("on_train_end", logs)
     def on_epoch_begin(self, epoch, logs=None): self._call("on_epoch_begin", epoch, logs)
     def on_epoch_end(self, epoch, logs=None): self._call("on_epoch_end", epoch, logs)
+    def on_test_begin(self, logs=None): self._call("on_test_begin", logs)
+    def on_test_end(self, logs=None): self._call("on_test_end", logs)
+    def on_test_batch_begin(self, batch, logs=None): self._call("on_test_batch_begin", batch, logs)
+    def on_test_batch_end(self, batch, logs=None): self._call("on_test_batch_end", batch, logs)
+    def on_predict_begin(self, logs=None): self._call("on_predict_begin", logs)
+    def on_predict_end(self, logs=None): self._call("on_predict_end", logs)
+    def on_predict_batch_begin(self, batch, logs=None): self._call("on_predict_batch_begin", batch, logs)
+    def on_predict_batch_end(self, batch, logs=None): self._call("on_predict_batch_end", batch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
         for callback in self._batch_callbacks:
@@ -205,13 +217,24 @@ class EarlyStopping(_Monitoring):
 
 
 class TerminateOnNaN(Callback):
-    """Stop training when the loss becomes NaN or inf (fit already refuses to apply such a step)."""
+    """Stop training when the loss becomes NaN or inf (fit already refuses to apply such a step).
+
+    raise_error=True raises a RuntimeError at once instead of letting the epoch end gracefully.
+    """
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(loss):
-            print(f"Batch {batch}: Invalid loss, terminating training")
-            self.model.stop_training = True
+        if loss is None or np.isfinite(loss):
+            return
+        if self.raise_error:
+            raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
+                               f"Terminating training immediately.")
+        print(f"Batch {batch}: Invalid loss, terminating training")
+        self.model.stop_training = True
 
 
 class ModelCheckpoint(_Monitoring):
@@ -258,20 +281,24 @@ class ModelCheckpoint(_Monitoring):
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions: LambdaCallback(on_epoch_end=lambda epoch, logs: print(logs['loss']))."""
+    """A callback from plain functions: LambdaCallback(on_epoch_end=lambda epoch, logs: print(logs['loss'])).
 
-    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_batch_begin=None, on_batch_end=None,
-                 on_train_begin=None, on_train_end=None, **kwargs):
+    Every hook can be given (on_train_begin, on_epoch_end, on_train_batch_end, on_test_begin, on_predict_end,
+    ...; Keras 1/2's on_batch_begin/on_batch_end mean the train batch hooks); any other keyword becomes an
+    attribute of the callback, as in Keras.
+    """
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
+                 on_train_batch_begin=None, on_train_batch_end=None, **kwargs):
         super().__init__()
         hooks = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end,
-                 "on_train_batch_begin": kwargs.pop("on_train_batch_begin", on_batch_begin),
-                 "on_train_batch_end": kwargs.pop("on_train_batch_end", on_batch_end),
-                 "on_train_begin": on_train_begin, "on_train_end": on_train_end}
-        if kwargs:
-            raise TypeError(f"LambdaCallback() got unexpected argument(s) {sorted(kwargs)}.")
+                 "on_train_begin": on_train_begin, "on_train_end": on_train_end,
+                 "on_train_batch_begin": kwargs.pop("on_batch_begin", None) or on_train_batch_begin,
+                 "on_train_batch_end": kwargs.pop("on_batch_end", None) or on_train_batch_end}
         for hook, function in hooks.items():
             if function is not None:
                 setattr(self, hook, function)
+        self.__dict__.update(kwargs)
 
 
 class LearningRateScheduler(Callback):

@@ -105,9 +105,9 @@ def test_lambda_callback_hooks_are_called_in_order():
                      "done"]
 
 
-def test_lambda_callback_refuses_unknown_hooks():
-    with pytest.raises(TypeError, match="on_epoch_ending"):
-        C.LambdaCallback(on_epoch_ending=print)
+def test_lambda_callback_keeps_other_keywords_as_attributes_as_keras_does():
+    callback = C.LambdaCallback(on_epoch_ending=print, on_test_end=len)
+    assert callback.on_epoch_ending is print and callback.on_test_end is len
 
 
 def test_learning_rate_scheduler_sets_the_rate_each_epoch():

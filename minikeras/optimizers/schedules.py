@@ -74,6 +74,32 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
+class PolynomialDecay(LearningRateSchedule):
+    """From initial_learning_rate to end_learning_rate over decay_steps along (1 - step / decay_steps) ** power.
+
+    cycle=True starts over, with decay_steps stretched to the next multiple that covers the step."""
+
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
+                 name="PolynomialDecay"):
+        if decay_steps <= 0:
+            raise ValueError(f"PolynomialDecay: decay_steps must be > 0, got {decay_steps}.")
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power, self.cycle, self.name = end_learning_rate, power, cycle, name
+
+    def __call__(self, step):
+        if self.cycle:
+            span = self.decay_steps * max(math.ceil(step / self.decay_steps), 1)
+        else:
+            span, step = self.decay_steps, min(step, self.decay_steps)
+        fraction = (1 - step / span) ** self.power
+        return (self.initial_learning_rate - self.end_learning_rate) * fraction + self.end_learning_rate
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "end_learning_rate": self.end_learning_rate, "power": self.power, "cycle": self.cycle,
+                "name": self.name}
+
+
 class CosineDecay(LearningRateSchedule):
     """Cosine from initial_learning_rate down to alpha * initial over decay_steps (no warmup)."""
 
@@ -93,7 +119,8 @@ class CosineDecay(LearningRateSchedule):
                 "alpha": self.alpha, "name": self.name, "warmup_target": None, "warmup_steps": 0}
 
 
-_BY_NAME = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, CosineDecay)}
+_BY_NAME = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
+                                          CosineDecay)}
 
 
 def serialize(schedule):
