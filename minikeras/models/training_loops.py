@@ -215,12 +215,12 @@ class TrainingLoops:
             logs = _logs(tracker, metrics, self.outputs)
             _call_hooks(callbacks, "on_test_batch_end", step, logs)
             if progbar is not None:
-                progbar.update(step + 1, logs, finalize=False)
+                progbar.update(step + 1, _sorted(logs), finalize=False)
         if metrics is None:
             return None
         self.set_states(state)
         if progbar is not None:
-            progbar.update(None, logs, finalize=True)
+            progbar.update(None, _sorted(logs), finalize=True)
         _call_hooks(callbacks, "on_test_end", logs)
         return logs
 
@@ -314,6 +314,11 @@ class TrainingLoops:
 def _as_results(logs):
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
+
+
+def _sorted(logs):
+    """Keras 3 (on JAX) shows the logs in name order: its logs pass through a pytree, which sorts dict keys."""
+    return {name: logs[name] for name in sorted(logs)}
 
 
 def _progress(verbose, steps):
