@@ -194,8 +194,8 @@ def _bind_tree(context, layer, params, path, bound):
             bound.append(handle)
             context.variable_paths[id(handle)] = path + (handle.key,)
     for sub in tracked_sublayers(layer):
-        if sub.name in params:
-            _bind_tree(context, sub, params[sub.name], path + (sub.name,), bound)
+        if sub.name in params or not sub.params:     # weightless sublayers run in the pure call too
+            _bind_tree(context, sub, params.get(sub.name, {}), path + (sub.name,), bound)
 
 
 def call_pure(layer, params, inputs, mask=None, training=False, rng=None, args=(), **kwargs):
@@ -204,13 +204,12 @@ def call_pure(layer, params, inputs, mask=None, training=False, rng=None, args=(
     Returns (outputs, weight updates as a nested dict, added losses).
     """
     context = CallContext(training, rng)
-    bound = []
     try:
-        _bind_tree(context, layer, params, (), bound)
+        _bind_tree(context, layer, params, (), context.bound_handles)
         with entered(context):
-            outputs = run_user_call(layer, inputs, mask, training, kwargs, args)
+            outputs = _read_handles(run_user_call(layer, inputs, mask, training, kwargs, args))
     finally:
-        for handle in bound:
+        for handle in context.bound_handles:
             handle._bound.pop()
     _check_outputs(layer, outputs)
     return outputs, context.nested_updates(), context.added_losses
@@ -218,6 +217,11 @@ def call_pure(layer, params, inputs, mask=None, training=False, rng=None, args=(
 
 def call_nested(layer, context, inputs, args, kwargs):
     """A (sub)layer called from inside a pure call that has bound it: read its params from that call."""
+    if not layer.built:        # first called here (a shape probe): build it, and read its new weights
+        from .base import _shape_of
+        layer.ensure_built(_shape_of(inputs))
+        path = context.layer_paths[id(layer)]
+        _bind_tree(context, layer, layer.params or {}, path, context.bound_handles)
     params = context.layer_params[id(layer)]
     training = kwargs.pop("training", None)
     training = context.training if training is None else bool(training)
@@ -249,6 +253,15 @@ def run_user_call(layer, inputs, mask, training, kwargs, args=()):
     if takes_mask and mask is not None:
         kwargs.setdefault("mask", mask)
     return type(layer).call(layer, inputs, *args, **kwargs)
+
+
+def _read_handles(outputs):
+    """A call may return a weight handle (ComputeSum returns its total): return the value it reads now."""
+    if isinstance(outputs, Variable):
+        return outputs.value
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(_read_handles(o) for o in outputs)
+    return outputs
 
 
 def _check_outputs(layer, outputs):

@@ -47,6 +47,8 @@ def jsonable(value):
 def class_entry(obj):
     """(module, class_name, registered_name) as Keras 3 records them for a layer or model."""
     cls = type(obj)
+    if getattr(obj, "is_op_layer", False):
+        return obj.keras_module, obj.class_name, obj.class_name
     if cls.__module__.startswith("minikeras.models") and cls.__name__ in _MODEL_ENTRIES:
         return _MODEL_ENTRIES[cls.__name__]
     if cls.__module__.startswith("minikeras."):
@@ -60,6 +62,9 @@ def serialize_layer(layer):
     """The Keras 3 entry for a layer (or a model inside a wrapper): {module, class_name, config, registered_name,
     build_config when built}."""
     module, class_name, registered_name = class_entry(layer)
+    if getattr(layer, "is_op_layer", False):      # Keras writes an op's config as it is, with no build_config
+        return {"module": module, "class_name": class_name, "config": jsonable(layer.get_config()),
+                "registered_name": registered_name}
     config = layer.get_config() if class_name in ("Functional", "Sequential") else keras_layer_config(layer)
     entry = {"module": module, "class_name": class_name, "config": config, "registered_name": registered_name}
     build_shape = _build_shape(layer, class_name)
@@ -116,6 +121,12 @@ def deserialize_layer(entry, custom_objects=None, safe_mode=True):
     if not isinstance(entry, dict) or "class_name" not in entry:
         raise ValueError(f"A layer config must be a dict with 'class_name' and 'config', got {entry!r:.200}.")
     class_name, config = entry["class_name"], entry.get("config") or {}
+    if str(entry.get("module") or "").startswith("keras.src.ops."):
+        from ..ops.symbolic import op_from_config       # an op node (NotEqual, Add, GetItem, ...)
+        op_layer = op_from_config(entry["module"], class_name, config)
+        if op_layer is not None:
+            return op_layer
+        raise ValueError(f"Unknown op '{class_name}' ({entry['module']}): minikeras.ops has no such op.")
     if class_name in ("Functional", "Model", "Sequential"):
         # a model inside a wrapper: the models package reads its own configs (imported here, not at the top,
         # because models sit above layers)

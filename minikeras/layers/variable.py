@@ -28,6 +28,7 @@ class CallContext:
         self.variable_paths = {}     # id(handle) -> path of its value below the root's
         self.updates = {}            # path -> new value of a weight (assign in call, moving statistics)
         self.added_losses = []       # add_loss values, in the order they were added
+        self.bound_handles = []      # the handles bound for this call, unbound when it ends
 
     def record_update(self, path, value):
         self.updates[path] = value

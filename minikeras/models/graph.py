@@ -30,6 +30,38 @@ class KerasTensor:
     def __len__(self):
         raise TypeError("A symbolic tensor has no length; use .shape to see its size.")
 
+    # arithmetic, comparisons and indexing record op nodes, as in Keras 3
+    def _op(name, reflected=False):
+        def method(self, other):
+            from .. import ops
+            function = getattr(ops, name)
+            return function(other, self) if reflected else function(self, other)
+        return method
+
+    __add__, __radd__ = _op("add"), _op("add", True)
+    __sub__, __rsub__ = _op("subtract"), _op("subtract", True)
+    __mul__, __rmul__ = _op("multiply"), _op("multiply", True)
+    __truediv__, __rtruediv__ = _op("divide"), _op("divide", True)
+    __floordiv__, __rfloordiv__ = _op("floor_divide"), _op("floor_divide", True)
+    __mod__, __rmod__ = _op("mod"), _op("mod", True)
+    __pow__, __rpow__ = _op("power"), _op("power", True)
+    __matmul__, __rmatmul__ = _op("matmul"), _op("matmul", True)
+    __lt__, __le__, __gt__, __ge__ = _op("less"), _op("less_equal"), _op("greater"), _op("greater_equal")
+    __and__, __or__ = _op("logical_and"), _op("logical_or")
+    del _op
+
+    def __neg__(self):
+        from .. import ops
+        return ops.negative(self)
+
+    def __abs__(self):
+        from .. import ops
+        return ops.absolute(self)
+
+    def __getitem__(self, key):
+        from ..ops.symbolic import OpLayer, get_item
+        return OpLayer(get_item, "GetItem", "keras.src.ops.numpy").record_call([self, key], {})
+
     def __array__(self, *args, **kwargs):
         raise TypeError(f"The symbolic tensor {self.name!r} has no values: it is a placeholder that only gets "
                         f"values when the model is called on data. Call the model (or layer) on a numpy array "

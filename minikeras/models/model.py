@@ -70,6 +70,7 @@ class Model(SubclassedModel, Trainer, Layer):
         _refuse_duplicate_names(self._layers, self.name)
         self.built = True
         self._build_input_shape = self._shape_of(self.inputs)
+        self._finish_pending_compile()
 
     def _shape_of(self, tensors):
         shapes = [t.shape for t in tensors]

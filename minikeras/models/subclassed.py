@@ -35,6 +35,7 @@ class SubclassedModel:
         self._output_structure = self.outputs if isinstance(output_shape, list) else self.outputs[0]
         self._steps = []
         self._build_input_shape = input_shape
+        self._finish_pending_compile()
 
     def _forward_subclassed(self, params, inputs, training, rng, updates, losses):
         flat = self._flatten_inputs(inputs)

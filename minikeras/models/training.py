@@ -36,6 +36,16 @@ class Trainer(TrainingLoops, Keras2Methods):
         unknown = [k for k in kwargs if k not in _KERAS_COMPILE_ARGS_IGNORED]
         if unknown:
             raise TypeError(f"Model '{self.name}'.compile() got unexpected argument(s) {unknown}.")
+        if not self.built and self._builds_from_data():
+            # as in Keras: a Sequential without an input shape, or a subclassed model, compiles now and finishes
+            # compiling when the first fit (or call) builds it
+            self.optimizer = optimizers.get(optimizer)
+            if loss is None:
+                raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
+            self._pending_compile = dict(optimizer=self.optimizer, loss=loss, metrics=metrics,
+                                         loss_weights=loss_weights, weighted_metrics=weighted_metrics)
+            self.compiled = True
+            return
         self._require_built("compile")
         # everything is resolved and checked before anything is assigned: a failed compile changes nothing
         names = [t.node.layer.name for t in self.outputs]
@@ -51,6 +61,14 @@ class Trainer(TrainingLoops, Keras2Methods):
         self.compiled = True
         self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics, "loss_weights": loss_weights,
                                 "weighted_metrics": weighted_metrics}
+
+    def _builds_from_data(self):
+        return self._keras_style or hasattr(self, "_chain")
+
+    def _finish_pending_compile(self):
+        pending = self.__dict__.pop("_pending_compile", None)
+        if pending is not None:
+            self.compile(**pending)
 
     def _require_built(self, what):
         if not self.built:

@@ -35,6 +35,10 @@ def _tensor_entry(tensor, node_index):
 def _encode(value, node_index):
     if isinstance(value, KerasTensor):
         return _tensor_entry(value, node_index)
+    if isinstance(value, slice):
+        return {"class_name": "__slice__", "config": {"start": value.start, "stop": value.stop, "step": value.step}}
+    if value is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(value, (list, tuple)):
         return [_encode(v, node_index) for v in value]
     if isinstance(value, dict):
@@ -47,6 +51,10 @@ def _takes_mask(layer):
 
 
 def _node_entry(node, node_index):
+    if getattr(node.layer, "is_op_layer", False):
+        from ..ops.symbolic import template_tensors
+        args, kwargs = template_tensors(node.layer, node)
+        return {"args": _encode(args, node_index), "kwargs": _encode(kwargs, node_index)}
     args = node.input_tensors if node.input_is_list else node.input_tensors[0]
     kwargs = _encode(dict(node.call_kwargs), node_index)
     if any(cls.__name__ == "RNN" for cls in type(node.layer).__mro__):
@@ -122,6 +130,12 @@ def _keras2_style(config):
 
 def _connect(item, node_data, tensors):
     name, layer, _, count = item
+    if getattr(layer, "is_op_layer", False):     # an op takes its call arguments as Keras wrote them
+        outputs = layer.record_call([_decode(a, tensors) for a in node_data.get("args", [])],
+                                    {k: _decode(v, tensors) for k, v in (node_data.get("kwargs") or {}).items()})
+        tensors[(name, count, 0)] = outputs
+        item[3] = count + 1
+        return
     args, kwargs = _node_call(node_data, tensors)
     kwargs = {k: v for k, v in kwargs.items() if k != "mask" and not (k == "training" and v is False)}
     outputs = layer(args, **kwargs)
@@ -147,6 +161,11 @@ def _node_call(node_data, tensors):
 def _decode(value, tensors):
     if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
         return tensors[_key(value["config"]["keras_history"])]
+    if isinstance(value, dict) and value.get("class_name") == "__slice__":
+        config = value.get("config") or {}
+        return slice(config.get("start"), config.get("stop"), config.get("step"))
+    if isinstance(value, dict) and value.get("class_name") == "__ellipsis__":
+        return Ellipsis
     if isinstance(value, list):
         return [_decode(v, tensors) for v in value]
     if isinstance(value, dict):

@@ -5,6 +5,7 @@ from ... import backend, legacy
 from ..base import Layer, _as_arrays, _batchless_shape, _check_numeric
 from .cells import StackedRNNCells
 from .scan import scan
+from .custom_cell import KerasStyleCell
 
 _STRATEGY_ARGS = ("unroll", "implementation", "consume_less")
 
@@ -14,8 +15,8 @@ class RNN(Layer):
 
     return_sequences=False gives only the last output; return_state=True adds the final states to the outputs;
     go_backwards reads the sequence in reverse; stateful=True carries the states from batch to batch (fixed
-    batch size). `unroll` is accepted and has no effect. A custom cell implements minikeras's
-    `step(params, x_t, states)`, not Keras's `call(inputs, states)`.
+    batch size). `unroll` is accepted and has no effect. A custom cell is written as in Keras (a Layer with
+    `state_size` and `call(inputs, states) -> (output, new_states)`), or as minikeras's pure `step(params, x_t, states)`.
     """
 
     supports_masking = True
@@ -31,6 +32,8 @@ class RNN(Layer):
         super().__init__(**kwargs)
         if isinstance(cell, (list, tuple)):
             cell = StackedRNNCells(cell)
+        if getattr(type(cell), "_keras_style", False) and hasattr(cell, "state_size"):
+            cell = KerasStyleCell(cell)
         if not hasattr(cell, "step"):
             raise TypeError(f"RNN '{self.name}': cell must be a recurrent cell such as LSTMCell(4), "
                             f"got {type(cell).__name__}.")
