@@ -27,3 +27,5 @@ from .attention import Attention, AdditiveAttention
 from .multi_head_attention import MultiHeadAttention
 from .rnn.conv_lstm import ConvLSTM1D, ConvLSTM2D
 from . import convolutional_recurrent
+from .preprocessing import (TextVectorization, StringLookup, IntegerLookup, Normalization, CategoryEncoding,
+                            Hashing)
