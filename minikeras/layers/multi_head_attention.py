@@ -98,7 +98,7 @@ class MultiHeadAttention(Layer):
     def __call__(self, query, value=None, key=None, query_mask=None, value_mask=None, key_mask=None, **kwargs):
         if isinstance(query, (list, tuple)) and value is None:
             # a node read back from a Keras 3 file: its positional tensors arrive as one list
-            query, value, key = (list(query) + [None])[:3] if len(query) == 2 else list(query)
+            query, value, key = (list(query) + [key])[:3]
         if value is None:
             raise TypeError(f"Layer '{self.name}' (MultiHeadAttention) needs a value: call it as "
                             f"mha(query, value) (mha(x, x) for self-attention).")

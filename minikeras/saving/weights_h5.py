@@ -65,6 +65,8 @@ def weight_groups(layer, params, path=""):
                                                   inner.name)
     if isinstance(layer, RNN):
         return [(path, layer.name, [])] + _cell_groups(layer.cell, params, _join(path, "cell"))
+    if type(layer).__name__ == "MultiHeadAttention":
+        return [(path, layer.name, [])] + _multi_head_attention_groups(params, path)
     return [(path, layer.name, _leaves(params))]
 
 
@@ -76,6 +78,16 @@ def _cell_groups(cell, params, path):
             groups += _nested(_cell_groups(child, params.get(child.name, {}), _join(path, "cells", sub)), child.name)
         return groups
     return [(path, cell.name, _leaves(params))]
+
+
+# MultiHeadAttention's sublayers as Keras 3 tracks them: (attribute, sublayer name); the last two have no weights
+_MHA_SUBLAYERS = (("query_dense", "query"), ("key_dense", "key"), ("value_dense", "value"),
+                  ("output_dense", "attention_output"), ("_dropout_layer", "dropout"), ("_softmax", "softmax"))
+
+
+def _multi_head_attention_groups(params, path):
+    return [(_join(path, attribute), name, _leaves(params.get(name), (name,)))
+            for attribute, name in _MHA_SUBLAYERS]
 
 
 def _leaves(params, prefix=()):

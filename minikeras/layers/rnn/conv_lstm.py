@@ -10,6 +10,8 @@ dilation; recurrent conv with stride 1 and 'same' padding, so the state keeps it
 
 Inputs are (batch, time, *spatial, channels) (channels_last); states are (batch, *output spatial, filters).
 """
+import inspect
+
 import autograd.numpy as anp
 import numpy as np
 
@@ -161,9 +163,8 @@ class ConvLSTMCell(Layer):
         return {**config, "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
-_LAYER_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask",
-               "name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_shape", "batch_size",
-               "weights", "implementation")
+# the constructor arguments that belong to the cell (the rest configure the RNN around it)
+_CELL_ARGS = list(inspect.signature(ConvLSTMCell.__init__).parameters)[2:-2]
 
 
 class _ConvLSTM(RNN):
@@ -172,13 +173,19 @@ class _ConvLSTM(RNN):
     rank = None
     keras_class_name = None
 
-    def __init__(self, filters=None, kernel_size=None, activity_regularizer=None, **kwargs):
-        kind = type(self).__name__
-        layer_args = {k: kwargs.pop(k) for k in _LAYER_ARGS if k in kwargs}
-        if layer_args.get("name") is None:
-            layer_args["name"] = keras_default_name(self.keras_class_name)
-        cell = ConvLSTMCell(self.rank, filters, kernel_size, owner=kind, name="conv_lstm_cell", **kwargs)
-        super().__init__(cell, **layer_args)
+    def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 activation="tanh", recurrent_activation="sigmoid", use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", unit_forget_bias=True,
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, **kwargs):
+        cell_args = {k: v for k, v in locals().items() if k in _CELL_ARGS}
+        if kwargs.get("name") is None:
+            kwargs["name"] = keras_default_name(self.keras_class_name)
+        cell = ConvLSTMCell(self.rank, owner=type(self).__name__, name="conv_lstm_cell", **cell_args)
+        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
+                         go_backwards=go_backwards, stateful=stateful, **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
     def __getattr__(self, name):
