@@ -109,14 +109,30 @@ class RandomInitializer(Initializer):
         return {"seed": self.seed}
 
 
-def _truncated_normal(rng, shape, stddev):
+def _draw_dtype(dtype):
+    # numpy's generators draw float32 or float64 directly; other float types are drawn in float32 and cast
+    return dtype if dtype in (np.float32, np.float64) else np.dtype(np.float32)
+
+
+def _standard_normal(rng, shape, dtype):
+    """Unit normal samples drawn in the weight's own float type (no float64 draw for a float32 weight)."""
+    return rng.standard_normal(shape, dtype=_draw_dtype(dtype))
+
+
+def _uniform(rng, low, high, shape, dtype):
+    """Samples uniform in [low, high), drawn in the weight's own float type."""
+    draw_dtype = _draw_dtype(dtype)
+    return (rng.random(shape, dtype=draw_dtype) * draw_dtype.type(high - low) + draw_dtype.type(low))
+
+
+def _truncated_normal(rng, shape, stddev, dtype):
     """Normal samples with every draw outside two standard deviations drawn again, as Keras does."""
-    sample = rng.standard_normal(shape)
+    sample = _standard_normal(rng, shape, dtype)
     outside = np.abs(sample) > 2.0
     while outside.any():
-        sample[outside] = rng.standard_normal(int(outside.sum()))
+        sample[outside] = _standard_normal(rng, int(outside.sum()), dtype)
         outside = np.abs(sample) > 2.0
-    return sample * stddev
+    return sample * sample.dtype.type(stddev)
 
 
 class RandomNormal(RandomInitializer):
@@ -130,8 +146,9 @@ class RandomNormal(RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None, rng=None):
-        values = self._generator(rng).normal(self.mean, self.stddev, _shape(shape))
-        return values.astype(_dtype(dtype))
+        dtype = _dtype(dtype)
+        values = _standard_normal(self._generator(rng), _shape(shape), dtype)
+        return (values * values.dtype.type(self.stddev) + values.dtype.type(self.mean)).astype(dtype, copy=False)
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -145,8 +162,9 @@ class TruncatedNormal(RandomInitializer):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None, rng=None):
-        values = self.mean + _truncated_normal(self._generator(rng), _shape(shape), self.stddev)
-        return values.astype(_dtype(dtype))
+        dtype = _dtype(dtype)
+        values = _truncated_normal(self._generator(rng), _shape(shape), self.stddev, dtype)
+        return (values + values.dtype.type(self.mean)).astype(dtype, copy=False)
 
     def get_config(self):
         return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
@@ -163,8 +181,8 @@ class RandomUniform(RandomInitializer):
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None, rng=None):
-        values = self._generator(rng).uniform(self.minval, self.maxval, _shape(shape))
-        return values.astype(_dtype(dtype))
+        dtype = _dtype(dtype)
+        return _uniform(self._generator(rng), self.minval, self.maxval, _shape(shape), dtype).astype(dtype, copy=False)
 
     def get_config(self):
         return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
@@ -213,16 +231,17 @@ class VarianceScaling(RandomInitializer):
         return self.scale / max(1.0, fan)
 
     def __call__(self, shape, dtype=None, rng=None):
-        shape, rng = _shape(shape), self._generator(rng)
+        shape, rng, dtype = _shape(shape), self._generator(rng), _dtype(dtype)
         variance = self.variance(shape)
         if self.distribution == "truncated_normal":
-            values = _truncated_normal(rng, shape, math.sqrt(variance) / _TRUNCATED_STDDEV)
+            values = _truncated_normal(rng, shape, math.sqrt(variance) / _TRUNCATED_STDDEV, dtype)
         elif self.distribution == "untruncated_normal":
-            values = rng.normal(0.0, math.sqrt(variance), shape)
+            values = _standard_normal(rng, shape, dtype)
+            values = values * values.dtype.type(math.sqrt(variance))
         else:
             limit = math.sqrt(3.0 * variance)
-            values = rng.uniform(-limit, limit, shape)
-        return values.astype(_dtype(dtype))
+            values = _uniform(rng, -limit, limit, shape, dtype)
+        return values.astype(dtype, copy=False)
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
@@ -307,8 +326,20 @@ _FAMILY = Family("initializer", "keras.initializers", Initializer, _BY_NAME,
 
 def get(identifier):
     """None -> None; a name ('glorot_uniform', Keras 1 'uniform', ...) or class -> a fresh instance;
-    a config dict -> the instance it describes; an instance or any callable -> itself."""
+    a config dict -> the instance it describes; an instance or any callable -> itself; an array -> a function
+    giving that array (cast to the dtype asked for) for its own shape, as Keras 3 does."""
+    if isinstance(identifier, (np.ndarray, np.generic)):
+        return _from_array(identifier)
     return _FAMILY.get(identifier)
+
+
+def _from_array(array):
+    def initialize(shape, dtype=None, rng=None):
+        if _shape(shape) != array.shape:
+            raise ValueError(f"An array given as initializer has shape {array.shape}; it cannot initialize a weight "
+                             f"of shape {_shape(shape)}.")
+        return np.array(array, dtype=_dtype(dtype))
+    return initialize
 
 
 def serialize(initializer):
