@@ -440,15 +440,20 @@ class Model(SubclassedModel, Trainer, Layer):
         """The model's symbolic output tensor (a list if several)."""
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
-    def summary(self, line_length=None, positions=None, print_fn=None, show_masks=False, **kwargs):
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                show_masks=False, **kwargs):
         """Print the layers, their output shapes and parameter counts as Keras 3 does (and, for Functional models,
         what each layer is connected to).
 
-        `print_fn` receives the text instead of print. minikeras extra: show_masks=True marks the layers that receive
-        a mask. `line_length` and `positions` are ignored.
+        `line_length` is the table's width (88, or 108 with "Connected to"); `positions` the right end of each
+        column as fractions of it; `expand_nested=True` lists the layers inside nested models, indented;
+        `show_trainable=True` adds a Trainable column (Y, N, or - for a layer without weights). `print_fn`
+        receives each line instead of print. minikeras extra: show_masks=True marks the layers that receive a mask.
+        Unlike Keras, the table does not narrow itself to the terminal.
         """
         from .summary import print_summary
-        print_summary(self, line_length=line_length, print_fn=print_fn, show_masks=show_masks)
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn, show_masks=show_masks,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
 
     def get_config(self):
         """The architecture (layers and connections, no weights) as Keras 3's config dict."""

@@ -5,21 +5,29 @@ import numpy as np
 
 from .graph import InputLayer
 
-_SEQUENTIAL_WIDTHS = (36, 27, 15)
-_FUNCTIONAL_WIDTHS = (29, 25, 15, 26)
+_DEFAULT_LINE_LENGTH = {False: 88, True: 108}          # Keras 3's, by whether "Connected to" is shown
+_DEFAULT_POSITIONS = {False: (0.45, 0.80, 1.0), True: (0.3, 0.56, 0.74, 1.0)}
+_TRAINABLE_EXTRA_LENGTH = 12
 
 
-def print_summary(model, line_length=None, print_fn=None, show_masks=False):
+def print_summary(model, line_length=None, positions=None, print_fn=None, show_masks=False, expand_nested=False,
+                  show_trainable=False):
+    """Print Keras 3's summary table of `model` through `print_fn` (print by default); arguments as summary()."""
     print_fn = print_fn or print
     functional = _is_functional(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + (["Connected to"] if functional else [])
-    widths = _FUNCTIONAL_WIDTHS if functional else _SEQUENTIAL_WIDTHS
+    align = ["left", "left", "right"] + (["left"] if functional else [])
+    if show_trainable:
+        headers, align = headers + ["Trainable"], align + ["center"]
+    widths = _column_widths(functional, line_length, positions, show_trainable)
     masked = _layers_receiving_masks(model) if show_masks else set()
+    rows = []
+    for layer in model.layers:
+        rows += _layer_rows(layer, functional, show_trainable, expand_nested, masked)
     lines = [f'Model: "{model.name}"', _rule("┏", "┳", "┓", "━", widths),
-             _row(headers, widths, "┃", right={2}), _rule("┡", "╇", "┩", "━", widths)]
-    rows = [_layer_row(model, layer, functional, layer.name in masked) for layer in model.layers]
+             _row(headers, widths, "┃", align, bottom=True), _rule("┡", "╇", "┩", "━", widths)]
     for i, row in enumerate(rows):
-        lines.append(_row(row, widths, "│", right={2}))
+        lines.append(_row(row, widths, "│", align))
         lines.append(_rule("├", "┼", "┤", "─", widths) if i < len(rows) - 1 else _rule("└", "┴", "┘", "─", widths))
     if not rows:
         lines.append(_rule("└", "┴", "┘", "─", widths))
@@ -33,22 +41,71 @@ def print_summary(model, line_length=None, print_fn=None, show_masks=False):
         print_fn(line)
 
 
+def _column_widths(functional, line_length, positions, show_trainable):
+    """The text width of each column, as Keras 3 sizes them and rich then fits them into `line_length`."""
+    default_length = _DEFAULT_LINE_LENGTH[functional]
+    positions = list(positions) if positions is not None else list(_DEFAULT_POSITIONS[functional])
+    expected = len(_DEFAULT_POSITIONS[functional])
+    if len(positions) != expected:
+        raise ValueError(f"summary: positions must give {expected} column ends (fractions of line_length, such as "
+                         f"{list(_DEFAULT_POSITIONS[functional])}), got {positions}.")
+    if show_trainable:
+        default_length += _TRAINABLE_EXTRA_LENGTH
+        positions = [p * 0.90 for p in positions] + [1.0]
+    line_length = line_length or default_length
+    if not isinstance(line_length, (int, np.integer)) or isinstance(line_length, bool) or line_length < 1:
+        raise ValueError(f"summary: line_length must be a positive whole number of characters, got {line_length!r}.")
+    requested, end = [], 0
+    for position in positions:
+        width = int(position * line_length) - end
+        if width < 4:
+            raise ValueError(f"summary: line_length={line_length} with positions={positions} leaves a column "
+                             f"{width} characters wide; each needs at least 4.")
+        requested.append(width)
+        end += width
+    return _fit_into(requested, line_length)
+
+
+def _fit_into(requested, line_length):
+    """rich's fitting of fixed-width columns into a table `line_length` wide: each column with its two spaces of
+    padding is capped at the room inside the borders, then the excess is taken from the columns evenly."""
+    room = line_length - (len(requested) + 1)
+    padded = [min(width + 2, room) for width in requested]
+    excess = sum(padded) - room
+    if excess > 0:
+        shares, remaining = [], len(padded)
+        for width in padded:
+            taken = min(width, round(excess / remaining))   # Python's round, as rich's ratio_reduce
+            shares.append(width - taken)
+            excess, remaining = excess - taken, remaining - 1
+        padded = shares
+    return tuple(max(width - 2, 0) for width in padded)
+
+
 def _is_functional(model):
     from .model import Sequential
     return not isinstance(model, Sequential)
 
 
-def _layer_row(model, layer, functional, receives_mask):
-    title = f"{layer.name} ({type(layer).__name__})" + (" *" if receives_mask else "")
-    shape = _output_shape_text(layer)
+def _layer_rows(layer, functional, show_trainable, expand_nested, masked, depth=0):
+    """The table rows of `layer`, then (with expand_nested) of the layers inside it, indented."""
+    prefix = "   " * depth + "└ " if depth else ""
+    title = f"{prefix}{layer.name} ({type(layer).__name__})" + (" *" if layer.name in masked else "")
     if isinstance(layer, InputLayer):
         params = "0"
     else:
         params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
-    row = [title, shape, params]
+    row = [title, _output_shape_text(layer), params]
     if functional:
-        row.append(_connections(layer))
-    return row
+        row.append(_connections(layer) if depth == 0 else "-")   # an inner layer's inputs are not in this graph
+    if show_trainable:
+        has_weights = layer.built and not isinstance(layer, InputLayer) and layer.count_params() > 0
+        row.append(("Y" if layer.trainable else "N") if has_weights else "-")
+    rows = [row]
+    inner = getattr(layer, "layers", None) if expand_nested else None
+    for child in inner or ():
+        rows += _layer_rows(child, functional, show_trainable, expand_nested, masked, depth + 1)
+    return rows
 
 
 def _output_shape_text(layer):
@@ -87,9 +144,10 @@ def _layers_receiving_masks(model):
 def _wrap(text, width):
     """Keras's (rich's) wrapping: whole words packed greedily; a word longer than the column gets a line of its
     own, cut to the width with an ellipsis."""
-    lines, current = [], ""
+    indent = text[:len(text) - len(text.lstrip())]     # expand_nested's indentation stays, as in rich
+    lines, current = [], indent
     for word in re.findall(r"\S+\s*", text):
-        if current and len(current) + len(word.rstrip()) > width:
+        if current.strip() and len(current) + len(word.rstrip()) > width:
             lines.append(current)
             current = ""
         current += word
@@ -101,17 +159,27 @@ def _cut(line, width):
     return line if len(line) <= width else line[:width - 1] + "…"
 
 
-def _row(cells, widths, bar, right=()):
+def _row(cells, widths, bar, align, bottom=False):
     wrapped = [_wrap(c, w) for c, w in zip(cells, widths)]
     height = max(len(w) for w in wrapped)
+    if bottom:   # rich sets a wrapped header's neighbours on its last line
+        wrapped = [[""] * (height - len(w)) + w for w in wrapped]
     lines = []
     for i in range(height):
         parts = []
-        for col, (pieces, width) in enumerate(zip(wrapped, widths)):
-            text = pieces[i] if i < len(pieces) else ""
-            parts.append(" " + (text.rjust(width) if col in right else text.ljust(width)) + " ")
+        for pieces, width, how in zip(wrapped, widths, align):
+            parts.append(" " + _aligned(pieces[i] if i < len(pieces) else "", width, how) + " ")
         lines.append(bar + bar.join(parts) + bar)
     return "\n".join(lines)
+
+
+def _aligned(text, width, how):
+    if how == "right":
+        return text.rjust(width)
+    if how == "center":
+        left = (width - len(text)) // 2    # the odd space goes right, as rich centres
+        return " " * left + text + " " * (width - len(text) - left)
+    return text.ljust(width)
 
 
 def _rule(left, middle, right, fill, widths):

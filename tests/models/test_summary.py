@@ -55,3 +55,29 @@ def test_summary_of_an_unbuilt_model_shows_unknown_shapes():
     lines = summary_lines(minikeras.Sequential([layers.Dense(2, name="later")]))
     assert lines[4] == "│ later (Dense)                        │ ?                           │     0 (unbuilt) │"
     assert " Total params: 0 (0.00 B)" in lines
+
+
+# ---- line_length, positions, expand_nested, show_trainable (fixtures/summary_options.json, from Keras 3) -------
+with open(os.path.join(os.path.dirname(FIXTURES), "summary_options.json"), encoding="utf-8") as handle:
+    KERAS_OPTIONS = json.load(handle)
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_OPTIONS))
+def test_summary_options_equal_keras_line_by_line(case):
+    namespace = {"K": minikeras}
+    exec(KERAS_OPTIONS[case]["source"], namespace)
+    got = summary_lines(namespace["m"], **KERAS_OPTIONS[case]["options"])
+    expected = KERAS_OPTIONS[case]["lines"]
+    for number, (ours, theirs) in enumerate(zip(got, expected)):
+        assert ours == theirs, f"line {number} differs"
+    assert len(got) == len(expected)
+
+
+def test_too_narrow_a_summary_is_a_clear_error():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"summary: line_length=10.*at least 4"):
+        model.summary(line_length=10)
+    with pytest.raises(ValueError, match=r"summary: positions must give 3 column ends.*\[0.5, 1.0\]"):
+        model.summary(positions=[0.5, 1.0])
+    with pytest.raises(ValueError, match=r"summary: line_length must be a positive whole number.*'wide'"):
+        model.summary(line_length="wide")
