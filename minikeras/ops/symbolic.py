@@ -174,6 +174,8 @@ def _parameter_names(function, count):
 
 def get_item(x, key):
     """x[key]: the op behind indexing a symbolic tensor (Keras's GetItem)."""
+    if isinstance(key, list):         # a JSON file holds a tuple of indices as a list
+        key = tuple(key)
     return x[key]
 
 
@@ -182,7 +184,7 @@ OPS_BY_CLASS[("keras.src.ops.numpy", "GetItem")] = get_item
 
 def op_from_config(keras_module, class_name, config):
     """An OpLayer for a Keras file's op entry, or None when the op is unknown."""
-    function = OPS_BY_CLASS.get((keras_module, class_name))
+    function = get_item if class_name == "GetItem" else OPS_BY_CLASS.get((keras_module, class_name))
     if function is None:
         return None
     config = dict(config)

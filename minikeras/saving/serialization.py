@@ -34,6 +34,9 @@ def _class_entry(obj):
 
 def serialize_layer(layer):
     """The Keras 3 dict for a layer or a model: {module, class_name, config, registered_name, build_config?}."""
+    if getattr(layer, "is_op_layer", False):
+        from ..layers.serialization import serialize_layer as serialize_op
+        return serialize_op(layer)
     module, class_name, registered_name = _class_entry(layer)
     entry = {"module": module, "class_name": class_name, "config": _config_of(layer),
              "registered_name": registered_name}
@@ -112,6 +115,9 @@ def deserialize_layer(entry, custom_objects=None, safe_mode=True):
     if not isinstance(entry, dict) or "class_name" not in entry:
         raise ValueError(f"A layer in a model config must be a dict with 'class_name' and 'config', got {entry!r:.200}.")
     class_name, config = entry["class_name"], entry.get("config") or {}
+    if str(entry.get("module") or "").startswith("keras.src.ops."):
+        from ..layers.serialization import deserialize_layer as deserialize_op
+        return deserialize_op(entry)
     if class_name in ("Functional", "Model") and _is_graph_config(config):
         return functional_from_config(config, custom_objects, safe_mode)
     if class_name == "Sequential":
