@@ -275,6 +275,7 @@ class Lambda(Layer):
         self.function = function
         self._output_shape = output_shape
         self.mask = mask
+        self.supports_masking = mask is not None
         self.arguments = dict(arguments or {})
 
     def call(self, params, x, mask=None, training=False, rng=None):

@@ -6,7 +6,11 @@ ported file stays a verbatim copy apart from its imports and the table of cases 
 (`mark_cases`). The TestCase below extends the shared one in testing.py with Keras's `run_layer_test`.
 """
 import fnmatch
+import inspect
 import itertools
+import json
+import shutil
+import tempfile
 import types
 import unittest
 
@@ -15,7 +19,9 @@ import pytest
 
 import minikeras
 from minikeras import backend as minikeras_backend
+from minikeras import saving
 from minikeras.layers import Input
+from minikeras.layers.serialization import jsonable
 from minikeras.models import Model
 
 from . import testing as shared_testing
@@ -151,7 +157,8 @@ backend = types.SimpleNamespace(
     standardize_dtype=_standardize_dtype, convert_to_numpy=np.asarray, is_tensor=lambda x: isinstance(x, np.ndarray),
     config=types.SimpleNamespace(floatx=minikeras_backend.floatx, image_data_format=lambda: "channels_last",
                                  backend=lambda: "minikeras"),
-    KerasTensor=lambda shape, dtype="float32", **kwargs: KerasTensor(shape, dtype))
+    KerasTensor=lambda shape, dtype="float32", **kwargs: KerasTensor(shape, dtype),
+    compute_output_spec=lambda fn, *args, **kwargs: fn(*args, **kwargs))
 
 
 def KerasTensor(shape, dtype="float32", **kwargs):  # noqa: N802  (Keras's class name)
@@ -175,6 +182,10 @@ random = types.SimpleNamespace(
 
 
 # ---- keras.src.testing.TestCase ---------------------------------------------------------------------
+def _config_json(config):
+    return json.dumps(jsonable(config), sort_keys=True, default=repr)
+
+
 def _eager_inputs(shape, dtype):
     """Keras's create_eager_tensors: uniform floats, or small integers for integer dtypes."""
     if isinstance(shape, dict):
@@ -217,6 +228,25 @@ class TestCase(shared_testing.TestCase):
 
     def assertAllClose(self, x1, x2, atol=1e-6, rtol=1e-6, msg=None, tpu_atol=None, tpu_rtol=None):  # noqa: N802
         super().assertAllClose(x1, x2, atol=atol, rtol=rtol, msg=msg)
+
+    def get_temp_dir(self):
+        temp_dir = tempfile.mkdtemp()
+        self.addCleanup(lambda: shutil.rmtree(temp_dir, ignore_errors=True))
+        return temp_dir
+
+    def run_class_serialization_test(self, instance, custom_objects=None):
+        """Keras's check: the config survives from_config and serialize/deserialize_keras_object (as JSON).
+        minikeras has no custom_object_scope, so `custom_objects` is passed to both explicitly."""
+        cls = type(instance)
+        config = _config_json(instance.get_config())
+        takes_objects = "custom_objects" in inspect.signature(cls.from_config).parameters
+        revived = (cls.from_config(instance.get_config(), custom_objects=custom_objects) if takes_objects
+                   else cls.from_config(instance.get_config()))
+        self.assertEqual(config, _config_json(revived.get_config()))
+        serialized = json.loads(json.dumps(jsonable(saving.serialize_keras_object(instance))))
+        again = saving.deserialize_keras_object(serialized, custom_objects=custom_objects)
+        self.assertEqual(config, _config_json(again.get_config()))
+        return again
 
     def assertRaisesRegex(self, expected_exception, expected_regex, *args, **kwargs):  # noqa: N802
         """Only the exception type: minikeras keeps its own wording (docs/differences.md)."""
@@ -304,13 +334,13 @@ def mark_cases(namespace, skip=None, xfail=None):
     for cls in [v for v in namespace.values() if isinstance(v, type) and issubclass(v, unittest.TestCase)]:
         for attr in [a for a in dir(cls) if a.startswith("test")]:
             key = f"{cls.__name__}.{attr}"
-            for table, make in ((skip or {}, lambda r: pytest.mark.skip(reason=r)),
-                                (xfail or {}, lambda r: pytest.mark.xfail(strict=False, reason=r))):
-                for pattern, reason in table.items():
-                    if fnmatch.fnmatchcase(key, pattern):
-                        used.add(pattern)
-                        setattr(cls, attr, make(reason)(getattr(cls, attr)))
-                        break
+            marks = [(pattern, make(reason))
+                     for table, make in ((skip or {}, lambda r: pytest.mark.skip(reason=r)),
+                                         (xfail or {}, lambda r: pytest.mark.xfail(strict=False, reason=r)))
+                     for pattern, reason in table.items() if fnmatch.fnmatchcase(key, pattern)]
+            used.update(pattern for pattern, _ in marks)
+            if marks:
+                setattr(cls, attr, marks[0][1](getattr(cls, attr)))
     stale = set(skip or {}) | set(xfail or {})
     stale -= used
     if stale:
