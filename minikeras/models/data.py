@@ -44,6 +44,8 @@ def _as_typed_array(value, tensor, what, model_name):
     except Exception as error:  # ragged lists and other non-rectangular data
         raise ValueError(f"Model '{model_name}': could not turn the {what} for '{tensor.name}' into an array "
                          f"({error}). Pad sequences to one length first (minikeras.utils.pad_sequences).") from None
+    if tensor.dtype == "string":   # raw text for a layer that takes strings (TextVectorization, StringLookup)
+        return _string_array(array, tensor, what, model_name)
     if array.dtype == object or array.dtype.kind not in "biuf":
         raise TypeError(f"Model '{model_name}': the {what} for '{tensor.name}' must be numbers, "
                         f"got an array of dtype {array.dtype}.")
@@ -65,6 +67,14 @@ def _as_typed_array(value, tensor, what, model_name):
     return array
 
 
+def _string_array(array, tensor, what, model_name):
+    """Text for an Input(dtype="string"): an object array of str, every element checked."""
+    if array.dtype.kind in "US" or (array.dtype == object and all(isinstance(v, (str, bytes)) for v in array.flat)):
+        return array.astype(object) if array.ndim else array
+    raise TypeError(f"Model '{model_name}': the {what} for '{tensor.name}' must be strings (the input's dtype is "
+                    f"'string'), got an array of dtype {array.dtype}.")
+
+
 def _cast_without_overflow(array, what, tensor, model_name):
     """A cast to floatx that refuses values too large for it, instead of silently turning them into inf."""
     with np.errstate(over="ignore"):
@@ -80,9 +90,12 @@ def _cast_without_overflow(array, what, tensor, model_name):
 
 
 def check_input_shapes(arrays, tensors, model_name, chain=None):
+    """Each array has its input's rank and known sizes; `chain` (text, or a function making it: only called for
+    the error, as streamed batches are checked one by one) shows the model's shapes in the message."""
     for array, tensor in zip(arrays, tensors):
         expected = tensor.shape
         if array.ndim != len(expected) or any(e is not None and e != g for e, g in zip(expected[1:], array.shape[1:])):
+            chain = chain() if callable(chain) else chain
             hint = f"\nShapes in the model:\n{chain}" if chain else ""
             raise ValueError(f"Model '{model_name}': input '{tensor.name}' expects shape {expected}, "
                              f"got an array of shape {array.shape}.{hint}")
@@ -90,20 +103,18 @@ def check_input_shapes(arrays, tensors, model_name, chain=None):
 
 def check_same_length(groups, model_name):
     """All arrays in all groups (x, y, sample weights) must have the same number of samples."""
-    lengths = {}
-    for label, arrays in groups.items():
-        for i, array in enumerate(arrays or []):
-            lengths[f"{label}[{i}]" if len(arrays) > 1 else label] = len(array)
-    if len(set(lengths.values())) > 1:
-        described = ", ".join(f"{k}: {v}" for k, v in lengths.items())
+    counts = {len(array) for arrays in groups.values() for array in arrays or []}
+    if len(counts) > 1:     # the labelled description is made only for the error: streamed batches pass here often
+        described = ", ".join(f"{f'{label}[{i}]' if len(arrays) > 1 else label}: {len(array)}"
+                              for label, arrays in groups.items() for i, array in enumerate(arrays or []))
         raise ValueError(f"Model '{model_name}': x and y must have the same number of samples; got {described}.")
-    return next(iter(lengths.values())) if lengths else 0
+    return counts.pop() if counts else 0
 
 
 def check_finite(groups, model_name):
     for label, arrays in groups.items():
         for i, array in enumerate(arrays or []):
-            if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            if array.dtype.kind == "f" and not np.isfinite(array).all():
                 bad = np.argwhere(~np.isfinite(array))[0]
                 raise ValueError(f"Model '{model_name}': {label} contains NaN or inf (first at index "
                                  f"{tuple(int(b) for b in bad)}). Clean the data before training; "

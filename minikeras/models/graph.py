@@ -132,12 +132,15 @@ class InputLayer(Layer):
 
 
 def _dtype_name(dtype):
+    if dtype in ("string", "str", str):   # raw text, for a first layer that takes strings (TextVectorization)
+        return "string"
     try:
         kind = np.dtype(dtype).kind
     except TypeError:
         kind = None
     if kind not in ("b", "i", "u", "f"):
-        raise TypeError(f"Input: dtype must be a float, int or bool type (e.g. 'float32', 'int32'), got {dtype!r}.")
+        raise TypeError(f"Input: dtype must be a float, int or bool type (e.g. 'float32', 'int32') or 'string', "
+                        f"got {dtype!r}.")
     return np.dtype(dtype).name
 
 

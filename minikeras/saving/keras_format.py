@@ -19,6 +19,7 @@ from .atomic import write_atomically
 from .serialization import serialize_model, deserialize_model, _json_default
 from .weights_h5 import write_model_weights, read_model_weights
 from .compile_state import write_optimizer, read_optimizer, restore_compile, assign_optimizer_state
+from .layer_assets import write_assets, write_own_variables, read_saved_state
 
 KERAS_VERSION = "3.15.1"  # the Keras 3 whose layout the files follow (tests/fixtures/saving/facts.json)
 _MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
@@ -35,6 +36,7 @@ def save_keras(model, filepath, overwrite=True, include_optimizer=True):
             archive.writestr("metadata.json", metadata)
             archive.writestr("config.json", config)
             archive.writestr("model.weights.h5", weights)
+            write_assets(archive, model)
 
     write_atomically(filepath, write, overwrite)
 
@@ -47,6 +49,7 @@ def _weights_bytes(model, include_optimizer):
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         write_model_weights(f, model)
+        write_own_variables(f, model)
         if include_optimizer:
             write_optimizer(f, model)
     return buffer.getvalue()
@@ -90,6 +93,8 @@ def load_keras(filepath, custom_objects=None, compile=True, safe_mode=True):
         raise ValueError(f"Cannot load '{filepath}': the model config is malformed: it is nested too deeply.") from None
     with _open_h5(weights, filepath) as h5file:
         model.params = read_model_weights(h5file, model, filepath)
+        with zipfile.ZipFile(filepath) as archive:
+            read_saved_state(archive, h5file, model, filepath)
         compile_config = config.get("compile_config") or {}
         if compile and compile_config:
             _compile_like_the_file(model, compile_config, h5file, filepath, custom_objects)

@@ -23,9 +23,10 @@ class IndexLookup(PreprocessingLayer):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 **kwargs):
-        for keras_only in ("has_input_vocabulary", "vocabulary_size"):
-            kwargs.pop(keras_only, None)
+                 vocabulary_size=None, **kwargs):
+        kwargs.pop("has_input_vocabulary", None)
+        # a saved model's config says how large the vocabulary in its assets is, so shapes are known before it loads
+        self._saved_vocabulary_size = vocabulary_size
         super().__init__(**kwargs)
         if output_mode == "binary":
             output_mode = "multi_hot"
@@ -244,12 +245,16 @@ class IndexLookup(PreprocessingLayer):
             return None
         return "string" if self.invert and self.vocabulary_dtype == "string" else "int64"
 
+    def _known_depth(self):
+        if self.pad_to_max_tokens:
+            return self.max_tokens
+        return self.vocabulary_size() if self._has_vocabulary else self._saved_vocabulary_size
+
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         if self.output_mode == "int":
             return input_shape
-        depth = self.max_tokens if self.pad_to_max_tokens else \
-            (self.vocabulary_size() if self._has_vocabulary else None)
+        depth = self._known_depth()
         if self.output_mode == "one_hot":
             base = input_shape[:-1] if len(input_shape) > 1 and input_shape[-1] == 1 else input_shape
             return base + (depth,)
@@ -262,6 +267,38 @@ class IndexLookup(PreprocessingLayer):
                   "vocabulary": _listed(self.input_vocabulary), "idf_weights": _listed(self.input_idf_weights),
                   "vocabulary_size": self.vocabulary_size()}
         return {**super().get_config(), **config}
+
+    # ---- what a .keras file keeps besides the config (Keras 3's assets and own variables) -----------
+    def save_assets(self):
+        """{file name: text} stored under the layer's assets folder: the adapted vocabulary, one token a line
+        (nothing when the vocabulary was given, since the config holds it)."""
+        if self.input_vocabulary is not None or not self._has_vocabulary:
+            return {}
+        return {"vocabulary.txt": "\n".join(str(token) for token in self.get_vocabulary())}
+
+    def load_assets(self, files):
+        """Take the vocabulary back from the files save_assets wrote (Keras 3 writes the same file)."""
+        if self.input_vocabulary is not None or "vocabulary.txt" not in files:
+            return
+        lines = files["vocabulary.txt"].splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        vocabulary = lines if self.vocabulary_dtype == "string" else [int(line) for line in lines]
+        idf = None
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            idf = self.idf_weights[:len(vocabulary)]
+        self.set_vocabulary(vocabulary, idf_weights=idf)
+
+    def own_variables(self):
+        """{name: array} of the layer's state outside its params: the tf_idf weights, as Keras stores them."""
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            return {"idf_weights": self.idf_weights}
+        return {}
+
+    def load_own_variables(self, store):
+        """Take back what own_variables gave."""
+        if self.output_mode == "tf_idf" and "idf_weights" in store:
+            self.idf_weights = np.asarray(store["idf_weights"], dtype=backend.floatx())
 
     # ---- strings by default; IntegerLookup overrides these ------------------------------------------
     def _as_token(self, value):

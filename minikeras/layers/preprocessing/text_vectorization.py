@@ -51,6 +51,9 @@ class TextVectorization(IndexLookup):
     numpy array of strings and returns one.
     """
 
+    # Keras 3 keeps the vocabulary (and idf weights) both for the layer and for its inner lookup layer
+    saved_state_folders = ("", "_lookup_layer")
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):
@@ -153,9 +156,7 @@ class TextVectorization(IndexLookup):
                 return input_shape[:-1] + (self.output_sequence_length,) if self.output_sequence_length \
                     else input_shape
             return batch + (self.output_sequence_length,)
-        depth = self.max_tokens if self.pad_to_max_tokens else \
-            (self.vocabulary_size() if self._has_vocabulary else None)
-        return batch + (depth,)
+        return batch + (self._known_depth(),)
 
     def get_config(self):
         config = super().get_config()
