@@ -210,7 +210,7 @@ def slice_update(inputs, start_indices, updates):
         raise ValueError(f"ops.slice_update: updates of shape {updates.shape} at {tuple(starts)} do not fit in "
                          f"inputs of shape {inputs.shape}.")
     inside = np.pad(np.ones(updates.shape, bool), widths)
-    return anp.where(inside, anp.pad(updates, widths), inputs)
+    return anp.where(inside, anp.pad(updates, widths, "constant"), inputs)
 
 
 def _scatter_matrix(indices, shape, dtype):

@@ -22,12 +22,50 @@ def norm(x, ord=None, axis=None, keepdims=False):
     """The vector norm over one axis, or the matrix norm over two ('fro', 'nuc', 1, -1, 2, -2, inf, -inf);
     with axis=None, the 2-norm of the flattened input (Frobenius for a matrix)."""
     x = to_float(x, "norm")
-    if axis is None and ord is None:
-        total = anp.sqrt(anp.sum(x * x))
-        return anp.reshape(total, (1,) * x.ndim) if keepdims else total
-    if isinstance(axis, list):
-        axis = tuple(axis)
-    return anp.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
+    if axis is None:
+        if ord is not None and x.ndim not in (1, 2):
+            raise ValueError(f"ops.norm: ord={ord!r} needs a 1-D or 2-D input or an axis, got shape {x.shape}.")
+        axis = tuple(range(x.ndim)) if ord is None or x.ndim == 2 else (0,)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    axes = tuple(a % x.ndim for a in axes)
+    if len(axes) == 2 and ord is not None:
+        result = _matrix_norm(x, ord, axes)
+    elif len(axes) == 1 or ord is None:
+        result = _vector_norm(x, ord, axes)
+    else:
+        raise ValueError(f"ops.norm: axis must name one or two axes, got {axis!r}.")
+    return anp.reshape(result, [1 if a in axes else n for a, n in enumerate(x.shape)]) if keepdims else result
+
+
+def _vector_norm(x, ord, axes):
+    magnitude = anp.abs(x)
+    if ord is None or ord == 2:
+        return anp.sqrt(anp.sum(x * x, axis=axes))
+    if ord == np.inf:
+        return anp.max(magnitude, axis=axes)
+    if ord == -np.inf:
+        return anp.min(magnitude, axis=axes)
+    if ord == 0:
+        return anp.sum((magnitude != 0).astype(x.dtype), axis=axes)
+    if isinstance(ord, str):
+        raise ValueError(f"ops.norm: ord={ord!r} is a matrix norm; give two axes for it.")
+    return anp.sum(magnitude ** ord, axis=axes) ** (1.0 / ord)
+
+
+def _matrix_norm(x, ord, axes):
+    rows, columns = axes
+    if ord == "fro":
+        return anp.sqrt(anp.sum(x * x, axis=axes))
+    if ord in (1, -1):
+        sums = anp.sum(anp.abs(x), axis=rows)
+        return (anp.max if ord == 1 else anp.min)(sums, axis=columns - (columns > rows))
+    if ord in (np.inf, -np.inf):
+        sums = anp.sum(anp.abs(x), axis=columns)
+        return (anp.max if ord == np.inf else anp.min)(sums, axis=rows - (rows > columns))
+    if ord in (2, -2, "nuc"):
+        singular = anp.linalg.svd(anp.moveaxis(x, axes, (-2, -1)), compute_uv=False)
+        return {2: anp.max, -2: anp.min, "nuc": anp.sum}[ord](singular, axis=-1)
+    raise ValueError(f"ops.norm: matrix ord must be 'fro', 'nuc', 1, -1, 2, -2, inf or -inf, got {ord!r}.")
 
 
 @keras_op
@@ -84,7 +122,8 @@ def cholesky_inverse(x, upper=False):
 @names_errors
 def eigh(x):
     """Eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices."""
-    return anp.linalg.eigh(_square_matrices("eigh", x))
+    values, vectors = anp.linalg.eigh(_square_matrices("eigh", x))
+    return values, vectors
 
 
 @keras_op
@@ -98,7 +137,11 @@ def eig(x):
 @names_errors
 def svd(x, full_matrices=True, compute_uv=True):
     """u, s, vh with x = u @ diag(s) @ vh (only s when compute_uv is False)."""
-    return anp.linalg.svd(to_float(x, "svd"), full_matrices=full_matrices, compute_uv=compute_uv)
+    result = anp.linalg.svd(to_float(x, "svd"), full_matrices=full_matrices, compute_uv=compute_uv)
+    if not compute_uv:
+        return result
+    u, s, vh = result
+    return u, s, vh
 
 
 @keras_op

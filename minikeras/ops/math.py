@@ -1,13 +1,18 @@
 """keras.ops' math functions (Keras's keras.src.ops.math): logsumexp, top_k, segment reductions, erf, ..."""
+import math
+
 import autograd.numpy as anp
 import numpy as np
 
 from .. import activations
 from ._tensor import as_array, to_float, int_result, names_errors
+from .numpy.shapes import diagonal
 from .symbolic import keras_op
 
 __all__ = ["logsumexp", "top_k", "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf",
            "erfc", "erfinv", "rsqrt", "logdet", "cdist", "extract_sequences"]
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 @keras_op
@@ -24,12 +29,13 @@ def logsumexp(x, axis=None, keepdims=False):
 @keras_op
 @names_errors
 def top_k(x, k, sorted=True):
-    """The k largest values along the last axis and their int32 indices (largest first; ties keep order)."""
+    """[values, indices]: the k largest values along the last axis and their int32 indices (largest first;
+    ties keep their order)."""
     x = as_array(x, "top_k")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 < k <= x.shape[-1]:
         raise ValueError(f"ops.top_k: k must be an integer in [1, {x.shape[-1]}] (the last axis), got {k!r}.")
     order = np.argsort(-np.asarray(getattr(x, "_value", x)), axis=-1, kind="stable")[..., :k]
-    return _take_last_axis(x, order), int_result(order)
+    return [_take_last_axis(x, order), int_result(order)]  # a list, as Keras returns
 
 
 def _take_last_axis(x, indices):
@@ -122,10 +128,10 @@ def erfinv(x):
     x = to_float(x, "erfinv")
     log_term = anp.log((1.0 - x) * (1.0 + x))
     a = 0.147  # Winitzki's approximation: within 2e-3 everywhere, so four Newton steps reach float64 rounding
-    first = 2.0 / (np.pi * a) + log_term / 2.0
+    first = 2.0 / (math.pi * a) + log_term / 2.0
     guess = anp.sign(x) * anp.sqrt(anp.sqrt(first ** 2 - log_term / a) - first)
     for _ in range(4):
-        guess = guess - (activations.erf(guess) - x) / (2.0 / np.sqrt(np.pi) * anp.exp(-guess * guess))
+        guess = guess - (activations.erf(guess) - x) / (_TWO_OVER_SQRT_PI * anp.exp(-guess * guess))
     return guess
 
 
@@ -141,7 +147,7 @@ def rsqrt(x):
 def logdet(x):
     """log(det(x)) of symmetric positive-definite matrices (the last two axes), via Cholesky."""
     lower = anp.linalg.cholesky(to_float(x, "logdet"))
-    return 2.0 * anp.sum(anp.log(anp.diagonal(lower, axis1=-2, axis2=-1)), axis=-1)
+    return 2.0 * anp.sum(anp.log(diagonal(lower, axis1=-2, axis2=-1)), axis=-1)
 
 
 @keras_op

@@ -291,7 +291,7 @@ def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: 20 log10(max_val) - 10 log10(mean((x1 - x2)**2))."""
     x1, x2 = to_float(x1, "psnr"), to_float(x2, "psnr")
     _same_shape("psnr", x1, x2)
-    return 20 * anp.log10(max_val) - 10 * anp.log10(anp.mean((x1 - x2) ** 2))
+    return 20 * anp.log10(anp.asarray(max_val, x1.dtype)) - 10 * anp.log10(anp.mean((x1 - x2) ** 2))
 
 
 @keras_op
@@ -303,7 +303,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if query.ndim != 4:
         raise ValueError(f"ops.dot_product_attention: expected query of rank 4 (batch, steps, heads, depth), "
                          f"got shape {query.shape}.")
-    scale = 1.0 / np.sqrt(query.shape[-1]) if scale is None else scale
+    scale = 1.0 / float(np.sqrt(query.shape[-1])) if scale is None else scale
     logits = anp.einsum("bqhd,bkhd->bhqk", query, key) * scale
     if attn_logits_soft_cap is not None:
         logits = anp.tanh(logits / attn_logits_soft_cap) * attn_logits_soft_cap

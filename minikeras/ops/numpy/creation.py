@@ -36,9 +36,7 @@ def empty(shape, dtype=None):
 @keras_op
 @names_errors
 def full(shape, fill_value, dtype=None):
-    """An array filled with `fill_value` (its dtype from fill_value: int32 for ints, floatx for floats)."""
-    if dtype is None:
-        dtype = getattr(fill_value, "dtype", None) or python_number_dtype(fill_value)
+    """An array filled with `fill_value` (floatx unless `dtype`, even for an integer fill_value, as in Keras)."""
     return anp.broadcast_to(fill_value, shape).astype(standardize_dtype(dtype, "full"))
 
 

@@ -101,7 +101,7 @@ divide_no_nan = _binary("divide_no_nan", lambda a, b: anp.where(b == 0, 0.0, a /
                         "x1 / x2, and 0 where x2 is 0.", float_result=True)
 floor_divide = _binary("floor_divide", anp.floor_divide, "floor(x1 / x2), element-wise.")
 mod = _binary("mod", anp.mod, "x1 mod x2 with the sign of x2 (Python's %).")
-fmod = _binary("fmod", anp.fmod, "x1 mod x2 with the sign of x1 (C's fmod).")
+fmod = _binary("fmod", lambda a, b: a - b * np.trunc(getattr(a / b, "_value", a / b)), "x1 mod x2 with the sign of x1 (C's fmod).")
 power = _binary("power", anp.power, "x1 ** x2, element-wise.")
 maximum = _binary("maximum", anp.maximum, "The larger of x1 and x2, element-wise.")
 minimum = _binary("minimum", anp.minimum, "The smaller of x1 and x2, element-wise.")

@@ -53,7 +53,18 @@ def diff(a, n=1, axis=-1):
 def sort(x, axis=-1):
     """The values sorted ascending along `axis` (None sorts the flattened input)."""
     x = as_array(x, "sort")
-    return anp.sort(anp.ravel(x)) if axis is None else anp.sort(x, axis=axis)
+    if axis is None:
+        x, axis = anp.ravel(x), 0
+    axis = normalize_axis("sort", axis, x.ndim)
+    order = np.argsort(getattr(x, "_value", x), axis=axis, kind="stable")
+    return x[along_axis(order, axis)]  # indexing, so the gradient flows back to the sorted elements
+
+
+def along_axis(indices, axis):
+    """The index tuple that picks `indices` (shaped like the array) along `axis`, as take_along_axis does."""
+    grid = list(np.ix_(*[np.arange(n) for n in indices.shape]))
+    grid[axis] = indices
+    return tuple(grid)
 
 
 @keras_op

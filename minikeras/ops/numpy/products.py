@@ -127,7 +127,7 @@ def vander(x, N=None, increasing=False):
     x = as_array(x, "vander")
     powers = np.arange(x.shape[0] if N is None else N)
     powers = powers if increasing else powers[::-1]
-    return x[:, None] ** powers
+    return x[:, None] ** powers.astype(x.dtype)
 
 
 @keras_op

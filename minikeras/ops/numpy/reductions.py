@@ -6,7 +6,7 @@ from ... import backend
 from .._tensor import (as_array, to_float, int_result, keep_integer_dtype, normalize_axis, names_errors,
                        standardize_dtype)
 from ..symbolic import keras_op
-from .ordering import cumsum, cumprod
+from .ordering import cumsum, cumprod, sort
 
 __all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "ptp", "all", "any", "count_nonzero",
            "argmax", "argmin", "average", "quantile", "percentile", "median", "nansum", "nanprod", "nanmean",
@@ -157,7 +157,7 @@ def _quantile(name, x, q, axis, method, keepdims):
     kept = [a for a in range(x.ndim) if a not in axes]
     moved = anp.transpose(x, kept + list(axes))
     moved = anp.reshape(moved, tuple(x.shape[a] for a in kept) + (-1,))
-    ordered = anp.sort(moved, axis=-1)
+    ordered = sort(moved, axis=-1)
     position = q * (ordered.shape[-1] - 1)
     low, high = np.floor(position).astype(int), np.ceil(position).astype(int)
     if method == "lower":
@@ -224,7 +224,7 @@ def nanprod(x, axis=None, keepdims=False):
 def nanmean(x, axis=None, keepdims=False):
     """mean, ignoring NaN (NaN where every value is NaN)."""
     x = to_float(x, "nanmean")
-    counted = anp.sum(~np.isnan(getattr(x, "_value", x)), axis=axis, keepdims=keepdims)
+    counted = np.sum(~np.isnan(getattr(x, "_value", x)), axis=axis, keepdims=keepdims).astype(x.dtype)
     return anp.sum(_without_nan(x, 0.0, "nanmean"), axis=axis, keepdims=keepdims) / counted
 
 

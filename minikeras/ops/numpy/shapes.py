@@ -1,4 +1,6 @@
 """keras.ops.numpy's shape ops: reshape, transpose, concatenate, stack, split, take, diag, ..."""
+import builtins
+
 import autograd.numpy as anp
 import numpy as np
 
@@ -65,7 +67,8 @@ def swapaxes(x, axis1, axis2):
 @names_errors
 def broadcast_to(x, shape):
     """x repeated along new or length-1 axes to `shape`, by numpy's broadcasting rules."""
-    return anp.broadcast_to(as_array(x, "broadcast_to"), shape)
+    x = as_array(x, "broadcast_to")
+    return x + np.zeros(shape, x.dtype)  # an add, whose gradient sums over the broadcast axes
 
 
 @keras_op
@@ -79,7 +82,12 @@ def tile(x, repeats):
 @names_errors
 def repeat(x, repeats, axis=None):
     """Each element repeated `repeats` times along `axis` (of the flattened input when None)."""
-    return anp.repeat(as_array(x, "repeat"), repeats, axis=axis)
+    x = as_array(x, "repeat")
+    if axis is None:
+        x, axis = anp.ravel(x), 0
+    axis = normalize_axis("repeat", axis, x.ndim)
+    picks = np.repeat(np.arange(x.shape[axis]), np.asarray(getattr(repeats, "_value", repeats)))
+    return x[(slice(None),) * axis + (picks,)]
 
 
 @keras_op
@@ -133,8 +141,19 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     'symmetric', 'edge', ..."""
     if constant_values is not None and mode != "constant":
         raise ValueError(f"ops.pad: constant_values is only for mode='constant', got mode={mode!r}.")
-    extra = {} if constant_values is None else {"constant_values": constant_values}
-    return anp.pad(as_array(x, "pad"), pad_width, mode=mode, **extra)
+    x = as_array(x, "pad")
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int).reshape(-1, 2) if np.ndim(pad_width) else
+                             np.full((1, 2), pad_width), (x.ndim, 2))
+    if mode == "constant":
+        padded = anp.pad(x, [tuple(w) for w in widths], "constant")
+        if constant_values is None or constant_values == 0:
+            return padded
+        border = ~np.pad(np.ones(x.shape, bool), [tuple(w) for w in widths])
+        return padded + border.astype(x.dtype) * constant_values
+    for axis, (before, after) in enumerate(widths):  # every other mode picks existing elements: an index per axis
+        picks = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+        x = x[(slice(None),) * axis + (picks,)]
+    return x
 
 
 # ---- joining and splitting --------------------------------------------------------------------------------------
@@ -308,7 +327,11 @@ def diagflat(x, k=0):
 @names_errors
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal of the (axis1, axis2) planes, appended as the last axis."""
-    return anp.diagonal(as_array(x, "diagonal"), offset, axis1, axis2)
+    x = as_array(x, "diagonal")
+    axis1, axis2 = normalize_axis("diagonal", axis1, x.ndim), normalize_axis("diagonal", axis2, x.ndim)
+    planes = anp.moveaxis(x, (axis1, axis2), (-2, -1))
+    rows = np.arange(builtins.max(0, -offset), builtins.min(planes.shape[-2], planes.shape[-1] - offset))
+    return planes[..., rows, rows + offset]
 
 
 @keras_op
@@ -316,7 +339,7 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def trace(x, offset=0, axis1=0, axis2=1):
     """The sum of the diagonal of the (axis1, axis2) planes; integers keep their dtype."""
     x = as_array(x, "trace")
-    return keep_integer_dtype(anp.sum(anp.diagonal(x, offset, axis1, axis2), axis=-1), x)
+    return keep_integer_dtype(anp.sum(diagonal(x, offset, axis1, axis2), axis=-1), x)
 
 
 @keras_op

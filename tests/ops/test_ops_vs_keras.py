@@ -1,0 +1,73 @@
+"""minikeras.ops gives Keras 3's results: every case of tests/fixtures/ops_cases.py, values, shapes and dtypes.
+
+The numbers come from tests/fixtures/make_ops_fixtures.py, which ran the same cases through keras.ops (JAX).
+"""
+import importlib.util
+import json
+import os
+
+import numpy as np
+import pytest
+
+from minikeras import ops
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+_spec = importlib.util.spec_from_file_location("ops_cases", os.path.join(FIXTURES, "ops_cases.py"))
+ops_cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ops_cases)
+
+with open(os.path.join(FIXTURES, "ops.json")) as _file:
+    FACTS = json.load(_file)["cases"]
+KERAS = np.load(os.path.join(FIXTURES, "ops.npz"))
+CASES = {case_id: (name, args, kwargs) for case_id, name, args, kwargs in ops_cases.cases()}
+TOLERANCE = {"rtol": 2e-5, "atol": 2e-5}
+
+
+def _outputs(result):
+    if isinstance(result, (tuple, list)):
+        return ("tuple" if isinstance(result, tuple) else "list"), [np.asarray(r) for r in result]
+    return "array", [np.asarray(result)]
+
+
+def _keras_outputs(case_id):
+    return [KERAS[f"{case_id}/{i}"] for i in range(len(FACTS[case_id]["dtypes"]))]
+
+
+def test_every_case_has_a_keras_result():
+    assert set(FACTS) == set(CASES), "rerun make_ops_fixtures.py: the case table changed"
+    assert not [c for c, f in FACTS.items() if "error" in f]
+
+
+@pytest.mark.parametrize("case_id", sorted(set(CASES) - set(ops_cases.INVARIANT_CASES)))
+def test_op_matches_keras(case_id):
+    name, args, kwargs = CASES[case_id]
+    container, outputs = _outputs(getattr(ops, name)(*args, **kwargs))
+    facts = FACTS[case_id]
+    assert container == facts["container"], f"ops.{name} returns a {container}, Keras a {facts['container']}"
+    expected = _keras_outputs(case_id)
+    assert len(outputs) == len(expected)
+    for ours, theirs, dtype in zip(outputs, expected, facts["dtypes"]):
+        assert ours.shape == theirs.shape, f"ops.{name}: shape {ours.shape}, Keras {theirs.shape}"
+        assert str(ours.dtype) == dtype, f"ops.{name}: dtype {ours.dtype}, Keras {dtype}"
+        if ours.dtype.kind in "fc":
+            np.testing.assert_allclose(ours, theirs, **TOLERANCE, err_msg=f"ops.{name}")
+        else:
+            np.testing.assert_array_equal(ours, theirs, err_msg=f"ops.{name}")
+
+
+def test_eigh_gives_keras_eigenvalues_and_eigenvectors_up_to_sign():
+    name, args, kwargs = CASES["eigh_0"]
+    values, vectors = ops.eigh(*args)
+    keras_values, keras_vectors = _keras_outputs("eigh_0")
+    np.testing.assert_allclose(values, keras_values, rtol=1e-5)
+    np.testing.assert_allclose(np.abs(vectors), np.abs(keras_vectors), atol=1e-5)
+    np.testing.assert_allclose(vectors @ np.diag(values) @ vectors.T, args[0], rtol=1e-4, atol=1e-4)
+
+
+def test_svd_gives_keras_singular_values_and_a_factorization():
+    name, args, kwargs = CASES["svd_0"]
+    u, s, vh = ops.svd(*args, **kwargs)
+    keras_u, keras_s, keras_vh = _keras_outputs("svd_0")
+    np.testing.assert_allclose(s, keras_s, rtol=1e-5)
+    assert u.shape == keras_u.shape and vh.shape == keras_vh.shape
+    np.testing.assert_allclose(u @ np.diag(s) @ vh, args[0], atol=1e-5)
