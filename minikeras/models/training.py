@@ -174,7 +174,7 @@ class Trainer(TrainingLoops, Keras2Methods):
             sample = x[0] if isinstance(x, (list, tuple)) and len(x) and np.ndim(x[0]) > 0 else x
             self.ensure_built((None,) + np.shape(sample)[1:])
         xs = D.to_array_list(x, self.inputs, "inputs", self.name)
-        D.check_input_shapes(xs, self.inputs, self.name, self.shape_chain())
+        D.check_input_shapes(xs, self.inputs, self.name, self.shape_chain)
         D.check_same_length({"x": xs}, self.name)
         return xs
 
