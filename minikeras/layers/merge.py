@@ -50,7 +50,10 @@ class _Merge(Layer):
 
     def compute_mask(self, x, mask=None):
         # Keras 3: a step is kept when any input keeps it, and only when every input carries a mask
-        if mask is None or any(m is None for m in mask):
+        if mask is None:
+            return None
+        _check_masks(self, x, mask)
+        if any(m is None for m in mask):
             return None
         return functools.reduce(np.logical_or, [np.asarray(m, dtype=bool) for m in mask])
 
@@ -156,9 +159,14 @@ class Concatenate(_Merge):
 
     def compute_mask(self, x, mask=None):
         # Keras 3: the masks joined like the inputs (an unmasked input keeps everything), then any over features
-        if mask is None or all(m is None for m in mask):
+        if mask is None:
             return None
-        full = [np.ones(np.shape(v), dtype=bool) if m is None else _spread_mask(m, v) for v, m in zip(x, mask)]
+        _check_masks(self, x, mask)
+        if all(m is None for m in mask):
+            return None
+        batch = next(np.shape(m)[0] for m in mask if m is not None and np.ndim(m))
+        full = [np.ones(_concrete_shape(v, None, batch), dtype=bool) if m is None else _spread_mask(m, v, batch)
+                for v, m in zip(x, mask)]
         return np.any(np.concatenate(full, axis=self.axis), axis=-1)
 
     def get_config(self):
@@ -212,15 +220,36 @@ class Dot(_Merge):
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
 
 
+def _check_masks(layer, inputs, masks):
+    """compute_mask's arguments: a list of inputs and a list of as many masks (None for an unmasked input)."""
+    kind = f"Layer '{layer.name}' ({type(layer).__name__}).compute_mask"
+    if not isinstance(masks, (list, tuple)):
+        raise ValueError(f"{kind} takes a list of masks, one per input (None for an unmasked one), "
+                         f"got {type(masks).__name__}.")
+    if not isinstance(inputs, (list, tuple)):
+        raise ValueError(f"{kind} takes the list of inputs, got {type(inputs).__name__}.")
+    if len(masks) != len(inputs):
+        raise ValueError(f"{kind} got {len(inputs)} inputs but {len(masks)} masks; give one mask per input.")
+
+
 def _feature_masks(inputs, masks):
     """Each input's (batch, steps) mask spread over its feature axis, or None for an unmasked input."""
     masks = masks if masks is not None else [None] * len(inputs)
     return [None if m is None else _spread_mask(m, v) for v, m in zip(inputs, masks)]
 
 
-def _spread_mask(mask, value):
+def _spread_mask(mask, value, batch=None):
     mask = np.asarray(mask, dtype=bool)
-    return np.broadcast_to(mask[..., None] if mask.ndim < np.ndim(value) else mask, np.shape(value))
+    shape = _concrete_shape(value, mask, batch)
+    return np.broadcast_to(mask[..., None] if mask.ndim < len(shape) else mask, shape)
+
+
+def _concrete_shape(value, mask, batch):
+    """The shape of `value` (an array, or a symbolic tensor whose unknown axes the mask or the batch size fill)."""
+    shape = tuple(getattr(value, "shape", np.shape(value)))
+    known = np.shape(mask) if mask is not None else ()
+    return tuple(d if d is not None else known[i] if i < len(known) else batch if i == 0 else 1
+                 for i, d in enumerate(shape))
 
 
 def _whole_number(value, layer_type, what):

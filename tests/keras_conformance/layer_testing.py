@@ -154,7 +154,8 @@ def _standardize_dtype(dtype):
 backend = types.SimpleNamespace(
     backend=lambda: "minikeras", SUPPORTS_SPARSE_TENSORS=False, SUPPORTS_RAGGED_TENSORS=False,
     floatx=minikeras_backend.floatx, image_data_format=lambda: "channels_last",
-    standardize_dtype=_standardize_dtype, convert_to_numpy=np.asarray, is_tensor=lambda x: isinstance(x, np.ndarray),
+    standardize_dtype=_standardize_dtype, convert_to_numpy=np.asarray, convert_to_tensor=np.asarray,
+    Variable=lambda value, **kwargs: np.asarray(value), standardize_shape=tuple, is_tensor=lambda x: isinstance(x, np.ndarray),
     config=types.SimpleNamespace(floatx=minikeras_backend.floatx, image_data_format=lambda: "channels_last",
                                  backend=lambda: "minikeras"),
     KerasTensor=lambda shape, dtype="float32", **kwargs: KerasTensor(shape, dtype),

@@ -62,3 +62,58 @@ def test_masked_merge_gradient(layer_class):
         return layer.call({}, [a, b], mask=masks)
 
     check_grads(merged, modes=["rev"], order=1)(a, b)
+
+
+# Keras 3's own merging_test.py *_with_mask cases, there eager; here through a Model (minikeras's eager arrays
+# carry no mask). Each: (layer, x1, x2, output with x1 masked, output with both masked).
+POSITIVE = ([[[0, 0], [1, 2], [0, 0], [3, 4]]], [[[0, 0], [0, 0], [1, 2], [3, 4]]])
+NEGATIVE = ([[[0, 0], [-1, -2], [0, 0], [-3, -4]]], [[[0, 0], [0, 0], [-1, -2], [-3, -4]]])
+KERAS_MASK_CASES = {
+    "Add": (POSITIVE, [[[0, 0], [1, 2], [1, 2], [6, 8]]], [[[0, 0], [1, 2], [1, 2], [6, 8]]]),
+    "Subtract": (POSITIVE, [[[0, 0], [1, 2], [-1, -2], [0, 0]]], [[[0, 0], [1, 2], [-1, -2], [0, 0]]]),
+    "Average": (POSITIVE, [[[0, 0], [0.5, 1], [0.5, 1], [3, 4]]], [[[0, 0], [0.5, 1], [0.5, 1], [3, 4]]]),
+    "Multiply": (POSITIVE, [[[0, 0], [0, 0], [1, 2], [9, 16]]], [[[0, 0], [1, 2], [1, 2], [9, 16]]]),
+    "Maximum": (NEGATIVE, [[[0, 0], [0, 0], [-1, -2], [-3, -4]]], [[[0, 0], [-1, -2], [-1, -2], [-3, -4]]]),
+    "Minimum": (POSITIVE, [[[0, 0], [0, 0], [1, 2], [3, 4]]], [[[0, 0], [1, 2], [1, 2], [3, 4]]]),
+}
+
+
+@pytest.mark.parametrize("layer_name", sorted(KERAS_MASK_CASES))
+def test_keras_own_masked_merge_cases(layer_name):
+    (x1, x2), first_masked, both_masked = KERAS_MASK_CASES[layer_name]
+    xs = [np.array(x1, "float32"), np.array(x2, "float32")]
+    for masked, expected, expected_mask in [([True, False], first_masked, None),
+                                            ([True, True], both_masked, [[0, 1, 1, 1]])]:
+        layer = getattr(minikeras.layers, layer_name)()
+        model = masked_merge_model(layer, masked, [(4, 2), (4, 2)])
+        seen = {}
+        np.testing.assert_allclose(model.apply(model.params, xs, masks=seen), expected)
+        output_mask = seen[layer.name]["output_mask"]
+        if expected_mask is None:
+            assert output_mask is None
+        else:
+            np.testing.assert_array_equal(output_mask, expected_mask)
+
+
+def test_keras_own_masked_concatenate_cases():
+    xs = [np.array(x, "float32") for x in POSITIVE]
+    for axis, expected, expected_mask in [
+            (1, [[[0, 0], [1, 2], [0, 0], [3, 4], [0, 0], [0, 0], [1, 2], [3, 4]]], [[0, 1, 0, 1, 1, 1, 1, 1]]),
+            (2, [[[0, 0, 0, 0], [1, 2, 0, 0], [0, 0, 1, 2], [3, 4, 3, 4]]], [[1, 1, 1, 1]])]:
+        layer = minikeras.layers.Concatenate(axis=axis)
+        model = masked_merge_model(layer, [True, False], [(4, 2), (4, 2)])
+        seen = {}
+        np.testing.assert_allclose(model.apply(model.params, xs, masks=seen), expected)
+        np.testing.assert_array_equal(seen[layer.name]["output_mask"], expected_mask)
+
+
+@pytest.mark.parametrize("layer_class", [minikeras.layers.Add, minikeras.layers.Concatenate])
+def test_compute_mask_checks_its_arguments(layer_class):
+    a, b = np.ones((1, 2, 3)), np.ones((1, 2, 3))
+    layer = layer_class()
+    with pytest.raises(ValueError, match="list of masks"):
+        layer.compute_mask([a, b], np.ones((1, 2)))
+    with pytest.raises(ValueError, match="list of inputs"):
+        layer.compute_mask(a, [None, None])
+    with pytest.raises(ValueError, match="2 inputs but 1 masks"):
+        layer.compute_mask([a, b], [None])
