@@ -123,6 +123,17 @@ class MeanMetricWrapper(Mean):
     def values_and_mask(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self.fn_kwargs), None
 
+    @classmethod
+    def from_config(cls, config):
+        """Keras 2 saved a wrapped metric as {"name": "mae", "fn": "mean_absolute_error"}: the function by name."""
+        config = dict(config)
+        if cls is not MeanMetricWrapper:
+            return cls(**config)
+        fn = config.pop("fn", None)
+        if isinstance(fn, str):
+            fn = _metric_function(fn)
+        return cls(fn, **config)
+
     def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
         values, values_mask = self.values_and_mask(np.asarray(y_true), np.asarray(y_pred))
         sample_weight = losses.mask_to_weights(sample_weight, mask, np.float64, "sum", f"Metric '{self.name}'")
@@ -133,6 +144,16 @@ class MeanMetricWrapper(Mean):
     def get_config(self):
         saved = {k: v for k, v in self.fn_kwargs.items() if k not in self.unsaved_arguments}
         return {**super().get_config(), **saved}
+
+
+def _metric_function(name):
+    from . import functions
+    found = getattr(functions, name, None)
+    if not callable(found):
+        found = losses.deserialize(name)
+    if not callable(found) or isinstance(found, type):
+        raise ValueError(f"MeanMetricWrapper: unknown metric function {name!r}.")
+    return found
 
 
 def _snake_case_name(fn):

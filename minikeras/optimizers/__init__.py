@@ -16,8 +16,7 @@ def get(identifier):
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, (str, dict)):
-        found = object_from_config(identifier, "optimizer", _BY_NAME)
-        return found
+        return deserialize(identifier)
     raise TypeError(f"An optimizer must be a name such as 'adam' or an Optimizer instance, got {identifier!r}.")
 
 
@@ -27,5 +26,22 @@ def serialize(optimizer):
 
 
 def deserialize(config, custom_objects=None):
-    """A new optimizer from a name or a dict that serialize() wrote."""
+    """A new optimizer from a name or a dict that serialize() wrote (Keras 3's, or Keras 2's: tf-keras 2.11+
+    writes built-in optimizers as "Custom>Adam" with a few keys of its own)."""
+    if isinstance(config, dict) and isinstance(config.get("class_name"), str):
+        config = _from_keras2(config, custom_objects)
     return object_from_config(config, "optimizer", _BY_NAME, custom_objects)
+
+
+# keys tf-keras 2.x writes into an optimizer config that Keras 3 has no argument for
+_KERAS2_ONLY_KEYS = ("is_legacy_optimizer",)
+
+
+def _from_keras2(config, custom_objects):
+    name = config["class_name"]
+    if name.startswith("Custom>") and name[len("Custom>"):] in _BY_NAME and name not in (custom_objects or {}):
+        name = name[len("Custom>"):]
+    settings = config.get("config")
+    if isinstance(settings, dict):
+        settings = {k: v for k, v in settings.items() if k not in _KERAS2_ONLY_KEYS}
+    return {**config, "class_name": name, "config": settings}

@@ -3,8 +3,9 @@
 A full-model file keeps the config as JSON in the root attribute `model_config` (and the compile
 arguments in `training_config`); weights sit in `model_weights/<layer>/` with the attribute
 `weight_names` listing them in the layer's get_weights() order. A weights-only file has the same
-per-layer groups at its root. Optimizer weights of Keras 2 files are not restored (training restarts
-its optimizer), which a warning says.
+per-layer groups at its root. The optimizer (tf-keras 2.11+ names it "Custom>Adam") and its slots under
+`optimizer_weights` are restored where keras2_optimizer.py can read them; otherwise a warning says the
+optimizer starts afresh.
 """
 import json
 import os
@@ -54,7 +55,8 @@ def load_legacy_h5(filepath, custom_objects=None, compile=True, safe_mode=True):
         weights = f["model_weights"] if "model_weights" in f else f
         model.params = read_legacy_weights(weights, model, filepath)
         if compile and "training_config" in f.attrs:
-            _compile_from_training_config(model, json.loads(_text(f.attrs["training_config"])), custom_objects)
+            _compile_from_training_config(model, json.loads(_text(f.attrs["training_config"])), custom_objects,
+                                          f["optimizer_weights"] if "optimizer_weights" in f else None)
     return model
 
 
@@ -70,13 +72,28 @@ def _keras2_defaults(entry):
             _keras2_defaults(value)
 
 
-def _compile_from_training_config(model, training, custom_objects):
-    from .compile_state import restore_compile
+def _compile_from_training_config(model, training, custom_objects, optimizer_group=None):
+    from .compile_state import restore_compile, assign_optimizer_state
+    from .keras2_optimizer import read_keras2_optimizer_state
     optimizer = training.get("optimizer_config") or "rmsprop"
-    restore_compile(model, {"optimizer": optimizer, "loss": training.get("loss"), "metrics": training.get("metrics"),
+    restore_compile(model, {"optimizer": optimizer, "loss": training.get("loss"),
+                            "metrics": _metrics_per_output(training.get("metrics"), model),
                             "loss_weights": training.get("loss_weights")}, custom_objects)
-    warnings.warn("Loaded a Keras 2 .h5 model: its compile settings are restored, its optimizer's slots are not "
-                  "(the optimizer starts afresh).", stacklevel=3)
+    state = read_keras2_optimizer_state(optimizer_group, model) if optimizer_group is not None else None
+    if state is None:
+        warnings.warn("Loaded a Keras 2 .h5 model: its compile settings are restored, its optimizer's slots are not "
+                      "(the optimizer starts afresh).", stacklevel=3)
+    assign_optimizer_state(model, state)
+
+
+def _metrics_per_output(metrics, model):
+    """tf-keras writes compile(metrics=[...]) as one list per output ([[...]]); minikeras takes the Keras 3 forms."""
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, list) for m in metrics):
+        return metrics
+    if len(metrics) == 1:
+        return metrics[0]
+    names = list(getattr(model, "output_names", []) or [])
+    return dict(zip(names, metrics)) if len(names) == len(metrics) else metrics
 
 
 def _stored_layers(group, filepath):
