@@ -41,7 +41,9 @@ def serialize_layer(layer):
     entry = {"module": module, "class_name": class_name, "config": _config_of(layer),
              "registered_name": registered_name}
     build_shape = _build_shape(layer)
-    if build_shape is not None or class_name == "Functional":
+    if build_shape is not None and hasattr(layer, "keras_build_config"):
+        entry["build_config"] = layer.keras_build_config()   # a Keras build() with several shape arguments
+    elif build_shape is not None or class_name == "Functional":
         entry["build_config"] = {"input_shape": build_shape}
     return entry
 
