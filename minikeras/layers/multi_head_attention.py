@@ -55,6 +55,8 @@ class MultiHeadAttention(Layer):
     """
 
     supports_masking = True
+    # the graph holds [query, value(, key)] as one input list; saved files list them as separate call arguments
+    inputs_by_position = True
 
     def __init__(self, num_heads=None, key_dim=None, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
                  attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
@@ -177,6 +179,11 @@ class MultiHeadAttention(Layer):
         if self._recording_scores:
             return [output, (query[0], self.num_heads) + query[1:-1] + key[1:-1]]
         return output
+
+    def keras_build_config(self):
+        """Keras 3's build_config: its build() takes the query, value and key shapes as separate arguments."""
+        shapes = [list(s) for s in self._build_input_shape]
+        return {"shapes_dict": dict(zip(("query_shape", "value_shape", "key_shape"), shapes))}
 
     def compute_mask(self, x, mask=None):
         """The query's mask flows on, as in Keras 3."""

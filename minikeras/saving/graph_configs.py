@@ -61,6 +61,9 @@ def _node_entry(node, node_index):
         kwargs.setdefault("training", False)  # Keras 3 records it for recurrent layers; a later call overrides it
     if _takes_mask(node.layer):
         kwargs.setdefault("mask", None)
+    if node.input_is_list and getattr(node.layer, "inputs_by_position", False):
+        # MultiHeadAttention: Keras calls it as mha(query, value, key), one positional argument each
+        return {"args": [_encode(t, node_index) for t in node.input_tensors], "kwargs": kwargs}
     return {"args": [_encode(args, node_index)], "kwargs": kwargs}
 
 
