@@ -48,6 +48,13 @@ class Layer:
     # True when the pure call may also return new values of non-trainable weights (call_with_updates)
     has_weight_updates = False
 
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        if cls._keras_style:       # as Keras does: remember the constructor's arguments for get_config
+            from .keras_style import constructor_arguments
+            layer._auto_config = constructor_arguments(cls, args, kwargs)
+        return layer
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         parameters = list(inspect.signature(cls.call).parameters)
@@ -172,6 +179,9 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype or backend.floatx()}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
+        if self._keras_style:
+            from .keras_style import auto_config
+            config.update(auto_config(self))
         return config
 
     @classmethod
@@ -249,9 +259,9 @@ class Layer:
         """Create a weight (Keras-style layers, in __init__ or build) and return its handle, which reads like an
         array in `call` and has assign / assign_add. Keras 2's `add_weight(name, shape, ...)` order works too."""
         from .keras_style import add_weight
-        if isinstance(shape, str):                # Keras 2: add_weight("kernel", (3, 4), ...)
-            shape, name = (initializer, shape) if name is None else (initializer, name)
-            initializer = kwargs.pop("initializer_", None)
+        if isinstance(shape, str):   # Keras 2's positional order: add_weight(name, shape, dtype, initializer, ...)
+            name, shape, initializer = shape, initializer, (trainable if not isinstance(trainable, bool) else None)
+            trainable = kwargs.pop("trainable", True) if not isinstance(trainable, bool) else trainable
         return add_weight(self, shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
                           regularizer=regularizer, constraint=constraint, name=name, **kwargs)
 

@@ -353,3 +353,35 @@ def add_loss(layer, value):
         context.added_losses.append(value)
     else:
         layer.__dict__.setdefault("_eager_losses", []).append(getval(value))
+
+
+# ---- config ----------------------------------------------------------------------------------------------
+def constructor_arguments(cls, args, kwargs):
+    """The arguments a Keras-style layer was made with, by name, when they can be written as JSON; else None."""
+    import json
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    arguments = {}
+    for name, value in list(bound.arguments.items())[1:]:
+        kind = inspect.signature(cls.__init__).parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            arguments.update(value)
+        elif kind is not inspect.Parameter.VAR_POSITIONAL:
+            arguments[name] = value
+    try:
+        json.dumps(arguments)
+    except (TypeError, ValueError):
+        return None
+    return arguments
+
+
+def auto_config(layer):
+    """What get_config adds for a Keras-style layer that does not write its own: its constructor arguments."""
+    arguments = getattr(layer, "_auto_config", None)
+    if arguments is None:
+        raise NotImplementedError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) was made with arguments that cannot be written as JSON, "
+            f"so it needs its own get_config() (and from_config) to be saved.")
+    return {k: v for k, v in arguments.items() if k not in ("name", "trainable", "dtype")}

@@ -55,7 +55,8 @@ def class_entry(obj):
         while cls.__name__ in _KERAS1_ALIASES:  # saved under the Keras 3 name, which every Keras reads
             cls = cls.__mro__[1]
         return "keras.layers", cls.__name__, None
-    return cls.__module__, cls.__name__, cls.__name__
+    from ..custom_objects import get_registered_name
+    return cls.__module__, cls.__name__, get_registered_name(cls)
 
 
 def serialize_layer(layer):
@@ -105,10 +106,11 @@ def keras_layer_config(layer):
 def layer_class_for(class_name, registered_name=None, custom_objects=None):
     """The class a config names: the user's custom_objects first, then minikeras.layers."""
     from .. import layers
-    custom_objects = custom_objects or {}
-    for key in (class_name, registered_name, (registered_name or "").split(">")[-1]):
-        if key and key in custom_objects:
-            return custom_objects[key]
+    from ..custom_objects import get_registered_object
+    for key in (registered_name, class_name, (registered_name or "").split(">")[-1]):
+        found = get_registered_object(key, custom_objects) if key else None
+        if found is not None:
+            return found
     found = getattr(layers, class_name, None)
     if isinstance(found, type) and issubclass(found, layers.Layer):
         return found

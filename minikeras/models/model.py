@@ -457,6 +457,8 @@ class Model(SubclassedModel, Trainer, Layer):
 
     def get_config(self):
         """The architecture (layers and connections, no weights) as Keras 3's config dict."""
+        if self._keras_style:
+            return Layer.get_config(self)
         from ..saving.serialization import functional_config
         return functional_config(self)
 
@@ -466,6 +468,8 @@ class Model(SubclassedModel, Trainer, Layer):
 
         `custom_objects` maps the names of your own layer classes or functions in the config to them.
         """
+        if cls._keras_style:
+            return Layer.from_config.__func__(cls, config)
         from ..saving.serialization import functional_from_config
         return functional_from_config(config, custom_objects)
 

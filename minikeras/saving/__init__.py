@@ -13,12 +13,15 @@ from .keras_format import save_keras, load_keras, load_weights_from_keras
 from .serialization import (serialize_layer, deserialize_layer, serialize_keras_object, deserialize_keras_object,
                             model_to_json, model_from_json, clone_model)
 from .layer_configs import UnsafeLoadError
+from ..custom_objects import (register_keras_serializable, get_registered_name, get_registered_object,
+                              get_custom_objects, custom_object_scope, CustomObjectScope)
 from .weights_h5 import save_weights_file, read_model_weights
 from .compile_state import read_optimizer, assign_optimizer_state
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_to_json", "model_from_json",
            "clone_model", "serialize_keras_object", "deserialize_keras_object", "serialize_layer", "deserialize_layer",
-           "UnsafeLoadError"]
+           "UnsafeLoadError", "register_keras_serializable", "get_registered_name", "get_registered_object",
+           "get_custom_objects", "custom_object_scope", "CustomObjectScope"]
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs):

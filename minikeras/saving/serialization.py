@@ -29,7 +29,8 @@ def _class_entry(obj):
         while cls.__name__ in _KERAS1_ALIASES:  # saved under the Keras 3 name, which every Keras reads
             cls = cls.__mro__[1]
         return "keras.layers", cls.__name__, None
-    return cls.__module__, cls.__name__, cls.__name__
+    from ..custom_objects import get_registered_name
+    return cls.__module__, cls.__name__, get_registered_name(cls)
 
 
 def serialize_layer(layer):
@@ -52,7 +53,7 @@ def _config_of(layer):
     from ..models.model import Model, Sequential
     if isinstance(layer, Sequential):
         return sequential_config(layer)
-    if isinstance(layer, Model) and type(layer).get_config is Model.get_config:
+    if isinstance(layer, Model) and type(layer).get_config is Model.get_config and not layer._keras_style:
         return functional_config(layer)
     return keras_layer_config(layer)
 
@@ -155,6 +156,11 @@ def deserialize_model(entry, custom_objects=None, safe_mode=True):
     model = deserialize_layer(entry, custom_objects, safe_mode)
     if not isinstance(model, Model):
         raise ValueError(f"The config describes a {entry['class_name']} layer, not a model.")
+    shape = (entry.get("build_config") or {}).get("input_shape")
+    if model._keras_style and not model.built and shape is not None:
+        # a subclassed model is built from the shape Keras recorded, so that its weights can be read in
+        several = isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple))
+        model.build([tuple(s) for s in shape] if several else tuple(shape))
     return model
 
 

@@ -48,6 +48,8 @@ def weight_groups(layer, params, path=""):
     from ..layers.wrappers import Bidirectional, Wrapper
     from ..layers.rnn.rnn import RNN
     params = params or {}
+    if getattr(type(layer), "_keras_style", False):
+        return _keras_style_groups(layer, params, path)
     if isinstance(layer, Model):
         groups = [(path, layer.name, [])]
         children = [child for child in layer.layers]
@@ -68,6 +70,39 @@ def weight_groups(layer, params, path=""):
     if type(layer).__name__ == "MultiHeadAttention":
         return [(path, layer.name, [])] + _multi_head_attention_groups(params, path)
     return [(path, layer.name, _leaves(params))]
+
+
+def _keras_style_groups(layer, params, path):
+    """A Keras-style layer or model, walked as Keras 3 walks it: its own variables, then its attributes sorted by
+    name (a model's `layers` among them), each layer under the attribute that holds it, the first time it is met;
+    layers in a list or dict under `<attribute>/<class name>`."""
+    from ..layers.base import Layer, snake_case
+    from ..layers.keras_style import tracked_sublayers, _FRAMEWORK_ATTRIBUTES
+    from ..models.model import Model
+    own = [((handle.key,), params[handle.key]) for handle in _own_handles(layer) if handle.key in params]
+    groups, visited = [(path, layer.name, own)], {id(layer)}
+    attributes = {k: v for k, v in vars(layer).items() if k not in _FRAMEWORK_ATTRIBUTES}
+    if isinstance(layer, Model):
+        attributes["layers"] = tracked_sublayers(layer)
+    for attribute in sorted(attributes, key=snake_case):
+        value = attributes[attribute]
+        if isinstance(value, Layer):
+            children = [(attribute, value)]
+        elif isinstance(value, (list, tuple, dict)):
+            items = [v for v in (value.values() if isinstance(value, dict) else value) if isinstance(v, Layer)]
+            children = [(_join(attribute, sub), child) for child, sub in zip(items, _unique_paths(items))]
+        else:
+            continue
+        for sub_path, child in children:
+            if id(child) not in visited:
+                visited.add(id(child))
+                groups += _nested(weight_groups(child, params.get(child.name), _join(path, sub_path)), child.name)
+    return groups
+
+
+def _own_handles(layer):
+    from ..layers.keras_style import variables_in_order
+    return variables_in_order(layer)
 
 
 def _cell_groups(cell, params, path):

@@ -168,3 +168,51 @@ def test_gradients_through_a_subclassed_layer_equal_finite_differences():
         return ops.sum(model.apply(unflatten_like(params, leaves), x) ** 2)
 
     check_grads(f, modes=["rev"], order=1)(*leaves)
+
+
+@pytest.mark.parametrize("case", ["linear_file", "mlp_file"])
+def test_keras_files_of_custom_layers_and_subclassed_models_open(case):
+    classes = examples(minikeras)
+    custom = {f"demo>{name}": classes[name] for name in ("Linear", "MLPBlock", "ActivityRegularizationLayer", "MLP")}
+    model = minikeras.models.load_model(os.path.join(FIXTURES, "subclassing", case + ".keras"), custom_objects=custom)
+    np.testing.assert_allclose(model.predict(np.ones((2, 3), "float32"), verbose=0), EXPECTED[f"{case}/forward"],
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_registered_custom_layer_saves_and_loads_without_custom_objects(tmp_path):
+    linear_class = minikeras.saving.register_keras_serializable(package="test_pkg")(examples(minikeras)["Linear"])
+    inputs = minikeras.Input((3,))
+    model = minikeras.Model(inputs, linear_class(4)(inputs))
+    path = str(tmp_path / "linear.keras")
+    model.save(path)
+    loaded = minikeras.models.load_model(path)
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert minikeras.saving.get_registered_name(linear_class) == "test_pkg>Linear"
+    assert loaded.layers[1].get_config()["units"] == 4
+
+
+def test_unregistered_custom_layer_names_itself_when_loading(tmp_path):
+    class Unknown(layers.Layer):
+        def call(self, inputs):
+            return inputs * 2.0
+
+    inputs = minikeras.Input((3,))
+    path = str(tmp_path / "unknown.keras")
+    minikeras.Model(inputs, Unknown()(inputs)).save(path)
+    with pytest.raises(ValueError, match="Unknown.*custom_objects"):
+        minikeras.models.load_model(path)
+
+
+def test_keras2_add_weight_with_the_name_first():
+    class Keras2Style(layers.Layer):
+        def build(self, input_shape):
+            self.kernel = self.add_weight("kernel", (input_shape[-1], 2), None, "ones")
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return ops.matmul(inputs, self.kernel)
+
+    layer = Keras2Style()
+    np.testing.assert_allclose(layer(np.ones((1, 3), "float32")), [[3.0, 3.0]])
+    assert layer.weights[0].name == "kernel"
