@@ -16,7 +16,7 @@ from .common import log_softmax
 from .loss import LossFunctionWrapper
 
 BLANK = 0
-_LOG_ZERO = -1e30   # a finite "log 0": -inf would turn the gradient into nan
+_LOG_ZERO = -1e5   # a finite "log 0", as Keras uses: -inf would turn the gradient into nan
 
 
 def _shifted(alpha, places):

@@ -1,6 +1,5 @@
 """Ported from Keras 3.15's keras/src/callbacks/{terminate_on_nan,lambda_callback,csv_logger,reduce_lr_on_plateau,
-learning_rate_scheduler}_test.py (Apache 2.0): the same scenarios on minikeras models. Where fit/evaluate/predict
-do not call a hook yet (models/training.py, another engineer's file), the case is marked xfail with that reason.
+learning_rate_scheduler}_test.py (Apache 2.0): the same scenarios on minikeras models.
 """
 import csv
 
@@ -85,8 +84,7 @@ def test_lambda_callback_during_evaluate_and_predict():
     model = small_model()
     model.evaluate(X_TEST, Y_TEST, callbacks=[callback], verbose=0)
     model.predict(X_TEST, callbacks=[callback], verbose=0)
-    if seen != ["test", "predict"]:
-        pytest.xfail("evaluate()/predict() do not call callbacks yet (models/training.py)")
+    assert seen == ["test", "predict"]
 
 
 # ---- ReduceLROnPlateau ---------------------------------------------------------------------------------
