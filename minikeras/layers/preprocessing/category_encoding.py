@@ -31,9 +31,10 @@ def encode_categorical(indices, output_mode, depth, owner, count_weights=None, d
                          f"{indices.shape}.")
     rows = indices.reshape(1, -1) if indices.ndim == 1 else indices
     weights = None if count_weights is None else np.asarray(count_weights, dtype="float64").reshape(rows.shape)
-    out = np.zeros((rows.shape[0], depth), dtype="float64")
-    np.add.at(out, (np.repeat(np.arange(rows.shape[0]), rows.shape[1]), rows.ravel()),
-              1.0 if weights is None else weights.ravel())
+    # one bincount over (row, category) pairs numbered row * depth + category
+    slots = (np.arange(rows.shape[0])[:, None] * depth + rows).ravel()
+    out = np.bincount(slots, weights=None if weights is None else weights.ravel(),
+                      minlength=rows.shape[0] * depth).reshape(rows.shape[0], depth).astype("float64")
     if output_mode == "multi_hot":
         out = (out > 0).astype("float64")
     if weights is not None and np.asarray(count_weights).dtype.kind == "f":

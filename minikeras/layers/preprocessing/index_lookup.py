@@ -211,20 +211,23 @@ class IndexLookup(PreprocessingLayer):
             return np.full(flat.size, self._oov_start(), dtype="int64")
         return self._oov_start() + self._oov_buckets(flat)
 
-    def encode(self, indices):
+    def encode(self, indices, present=None):
         """Indices as the layer's output_mode asks: unchanged for "int", else one_hot/multi_hot/count/tf_idf
-        vectors of vocabulary_size() (max_tokens with pad_to_max_tokens)."""
+        vectors of vocabulary_size() (max_tokens with pad_to_max_tokens). `present` (0/1 like `indices`) leaves
+        out padding positions when rows of different lengths were padded to one."""
         if self.output_mode == "int":
             return indices
         if not self._has_vocabulary and not self.pad_to_max_tokens:
             raise ValueError(f"{self._owner}: output_mode '{self.output_mode}' needs a vocabulary: call adapt() "
                              f"or set_vocabulary() first (or give max_tokens and pad_to_max_tokens=True).")
         depth = self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
-        mode = "count" if self.output_mode == "tf_idf" else self.output_mode
-        encoded = encode_categorical(indices, mode, depth, self._owner)
+        mode = "count" if self.output_mode == "tf_idf" or present is not None else self.output_mode
+        encoded = encode_categorical(indices, mode, depth, self._owner, count_weights=present)
+        if present is not None and self.output_mode == "multi_hot":
+            encoded = (encoded > 0).astype(backend.floatx())
         if self.output_mode == "tf_idf":
-            encoded = (encoded * self.idf_weights[:depth]).astype(backend.floatx())
-        return encoded
+            encoded = encoded * self.idf_weights[:depth]
+        return encoded.astype(backend.floatx())
 
     def _inverse_lookup(self, indices):
         if indices.dtype.kind not in "iu":

@@ -130,14 +130,25 @@ class TextVectorization(IndexLookup):
         texts = self._strings(x)
         if self.split is None and not self._ngram_widths:
             return self._fit_length(self.encode(self.lookup(texts)))
-        rows = [self.lookup(np.array(tokens, dtype=object)) for tokens in self._token_lists(texts)]
+        rows = self._token_lists(texts)
+        lengths = np.array([len(tokens) for tokens in rows], dtype="int64")
+        flat = np.empty(int(lengths.sum()), dtype=object)
+        flat[:] = [token for tokens in rows for token in tokens]
+        # one lookup for the whole batch, then each token back to its (row, position)
+        indices = self.lookup(flat)
+        row_of = np.repeat(np.arange(len(rows)), lengths)
+        position = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        width = self.output_sequence_length or int(lengths.max(initial=0))
         if self.output_mode != "int":
-            return np.stack([self.encode(row) for row in rows]).reshape(texts.shape + (-1,))
-        length = self.output_sequence_length or max([len(r) for r in rows], default=0)
-        padded = np.zeros((len(rows), length), dtype="int64")
-        for i, row in enumerate(rows):
-            padded[i, :min(len(row), length)] = row[:length]
-        return padded.reshape(texts.shape + (length,))
+            width = int(lengths.max(initial=0))
+        kept = position < width
+        padded = np.zeros((len(rows), width), dtype="int64")
+        padded[row_of[kept], position[kept]] = indices[kept]
+        if self.output_mode != "int":
+            present = np.zeros((len(rows), width), dtype="float64")
+            present[row_of, position] = 1.0
+            return self.encode(padded, present=present).reshape(texts.shape + (-1,))
+        return padded.reshape(texts.shape + (width,))
 
     def _fit_length(self, indices):
         if self.output_mode != "int" or self.output_sequence_length is None:
