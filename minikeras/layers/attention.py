@@ -141,6 +141,9 @@ class _BaseDenseAttention(Layer):
                              f"got value shape {tuple(value)} and key shape {tuple(key)}.")
 
     def check_input_shape(self, input_shape):
+        if isinstance(input_shape, tuple) and not all(isinstance(s, (tuple, list)) for s in input_shape):
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) takes inputs [query, value] or "
+                             f"[query, value, key], got one tensor of shape {input_shape}.")
         self._check_input_list(input_shape, "inputs")
         shapes = list(input_shape) + ([input_shape[1]] if len(input_shape) == 2 else [])
         self._check_shapes(shapes)

@@ -1,0 +1,121 @@
+"""check_grads (float64) of Attention, AdditiveAttention, MultiHeadAttention and ConvLSTM1D/2D: every weight and every
+float input, for each case of the Keras fixtures (masks, causal masks, scores, strides...), plus dropout with a fixed
+draw, and ConvLSTM's fast path against its readable step (values and gradients)."""
+import importlib.util
+import os
+
+import autograd
+import numpy as np
+import pytest
+
+import minikeras as K
+from gradient_harness import check_input_grads, check_param_grads, model_objective, random_params
+
+L = K.layers
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
+
+
+def _load_cases():
+    spec = importlib.util.spec_from_file_location("attention_cases", os.path.join(FIXTURES, "attention_cases.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CASES = _load_cases()
+
+
+def case_inputs(name, batch=2):
+    rng = np.random.default_rng(4)
+    inputs = []
+    for spec in CASES.INPUTS[name]:
+        shape = (batch,) + tuple(spec[1])
+        if spec[0] == "float":
+            inputs.append(rng.normal(size=shape))
+        elif spec[0] == "bits":
+            inputs.append((rng.random(shape) < 0.7).astype("int32"))
+        else:
+            ids = rng.integers(1, spec[2], size=shape)
+            ids[1, shape[1] // 2:] = 0          # the second row ends in padding
+            inputs.append(ids)
+    return inputs
+
+
+@pytest.mark.parametrize("name", sorted(CASES.CASES))
+def test_gradients_of_every_weight_and_float_input(name):
+    model = CASES.CASES[name](K)
+    inputs = case_inputs(name)
+    params = random_params(model)
+    feed = inputs if len(inputs) > 1 else inputs[0]
+    objective = model_objective(model, feed)
+    check_param_grads(objective, params, feed)
+    floats = [i for i, spec in enumerate(CASES.INPUTS[name]) if spec[0] == "float"]
+    if floats:
+        check_input_grads(objective, params, feed, which=floats if len(inputs) > 1 else None)
+
+
+@pytest.mark.parametrize("layer", [L.Attention(dropout=0.4), L.AdditiveAttention(dropout=0.4)])
+def test_attention_gradients_with_dropout_drawn_once(layer):
+    q, v = K.Input((3, 4)), K.Input((5, 4))
+    model = K.Model([q, v], layer([q, v]))
+    inputs = case_inputs("attention_dot")
+    params = random_params(model)
+    objective = model_objective(model, inputs, training=True)
+    check_param_grads(objective, params, inputs)
+    check_input_grads(objective, params, inputs)
+
+
+def test_multi_head_attention_gradients_with_dropout_drawn_once():
+    x = K.Input((5, 4))
+    model = K.Model(x, L.MultiHeadAttention(2, 3, dropout=0.3)(x, x))
+    inputs = case_inputs("mha_self")[0]
+    params = random_params(model)
+    objective = model_objective(model, inputs, training=True)
+    check_param_grads(objective, params, inputs)
+    check_input_grads(objective, params, inputs)
+
+
+@pytest.mark.parametrize("layer_class,frame", [(L.ConvLSTM1D, (6, 2)), (L.ConvLSTM2D, (5, 4, 2))])
+@pytest.mark.parametrize("options", [{}, {"dropout": 0.3, "recurrent_dropout": 0.3}])
+def test_conv_lstm_gradients_masked_and_with_dropout(layer_class, frame, options):
+    x = K.Input((4,) + frame)
+    model = K.Model(x, layer_class(2, 3, padding="same", return_sequences=True, **options)(x))
+    inputs = np.random.default_rng(2).normal(size=(2, 4) + frame)
+    params = random_params(model)
+    mask = np.array([[1, 1, 0, 1], [1, 0, 0, 0]], dtype=bool)
+    layer = model.layers[-1]
+    probe = np.random.default_rng(1).normal(size=(2, 4) + layer.compute_output_shape((2, 4) + frame)[2:])
+
+    def objective(layer_params, sequence):
+        rng = np.random.default_rng(0) if options else None
+        y = layer.call(layer_params, sequence, mask=mask, training=bool(options), rng=rng)
+        return autograd.numpy.sum(autograd.numpy.sin(y) * probe)
+
+    check_param_grads(objective, params[layer.name], inputs)
+    check_input_grads(lambda p, xs: objective(p, xs), params[layer.name], inputs)
+
+
+@pytest.mark.parametrize("options", [{}, {"go_backwards": True, "return_sequences": True}, {"strides": 2}])
+def test_conv_lstm_fast_path_equals_the_readable_step(options):
+    fast = L.ConvLSTM2D(3, 2, **options)
+    readable = L.ConvLSTM2D(3, 2, implementation=1, **options)
+    x = np.random.default_rng(5).normal(size=(2, 4, 6, 5, 2))
+    mask = np.array([[1, 1, 0, 1], [1, 1, 1, 0]], dtype=bool)
+    fast(x)
+    readable(x)
+    params = random_params_of(fast)
+    for m in (None, mask):
+        np.testing.assert_allclose(fast.call(params, x, mask=m), readable.call(params, x, mask=m), rtol=1e-12)
+
+        def loss(p, layer, m=m):
+            return autograd.numpy.sum(autograd.numpy.sin(layer.call(p, x, mask=m)))
+
+        fast_grads = autograd.grad(loss)(params, fast)
+        readable_grads = autograd.grad(loss)(params, readable)
+        for key in params:
+            np.testing.assert_allclose(fast_grads[key], readable_grads[key], rtol=1e-10, atol=1e-12)
+
+
+def random_params_of(layer):
+    rng = np.random.default_rng(0)
+    return {k: rng.normal(0, 0.5, size=v.shape) for k, v in layer.params.items()}
