@@ -580,7 +580,9 @@ class Sequential(Model):
     def _build_from_shape(self, input_shape):
         if not self._chain:
             raise ValueError(f"Sequential '{self.name}' has no layers yet: add layers before using it.")
-        self._input_tensor = Input(batch_shape=input_shape)
+        # a first layer that reads text (TextVectorization) gets a string input, as Keras infers from the data
+        text = getattr(self._chain[0], "input_dtype", None) == "string"
+        self._input_tensor = Input(batch_shape=input_shape, dtype="string" if text else None)
         self._connect()
 
     def build(self, input_shape=None, rng=None):

@@ -242,6 +242,11 @@ class IndexLookup(PreprocessingLayer):
         return tokens
 
     @property
+    def input_dtype(self):
+        """What the layer reads: strings (integers for IntegerLookup), or indices when it inverts."""
+        return "int64" if self.invert or self.vocabulary_dtype != "string" else "string"
+
+    @property
     def output_dtype(self):
         """int64 indices in "int" mode (strings with invert=True), floats otherwise."""
         if self.output_mode != "int":

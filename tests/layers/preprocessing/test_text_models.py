@@ -93,3 +93,13 @@ def test_string_lookup_model_round_trip(tmp_path):
     loaded = load_model(path)
     probe = np.array([["red", "blue"], ["pink", "green"]])
     np.testing.assert_allclose(loaded.predict(probe, verbose=0), model.predict(probe, verbose=0), rtol=1e-6)
+
+
+def test_sequential_without_input_builds_a_string_input_from_the_data():
+    vectorizer = TextVectorization(max_tokens=20, output_sequence_length=4)
+    vectorizer.adapt(TEXTS)
+    model = Sequential([vectorizer, Embedding(20, 4, mask_zero=True), LSTM(3), Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    model.fit(TEXTS, LABELS, epochs=1, verbose=0)
+    assert model.inputs[0].dtype == "string"
+    assert model.predict(TEXTS[:2], verbose=0).shape == (2, 1)
