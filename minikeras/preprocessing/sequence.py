@@ -6,6 +6,7 @@ import random
 import numpy as np
 
 from ..utils.data import pad_sequences
+from ..utils.py_dataset import Sequence
 
 __all__ = ["pad_sequences", "TimeseriesGenerator", "skipgrams", "make_sampling_table"]
 
@@ -16,12 +17,12 @@ def _positive_int(value, what, owner, minimum=1):
     return int(value)
 
 
-class TimeseriesGenerator:
+class TimeseriesGenerator(Sequence):
     """Batches of (window, target) pairs from a series, Keras 2's way: sample `i` of batch `k` is
     `data[row - length:row:sampling_rate]` with target `targets[row]`, rows from `start_index + length` to
     `end_index` (inclusive) every `stride` steps.
 
-    Indexable (`len(gen)` batches, `gen[k]`) like a Keras `Sequence`, so fit/evaluate/predict take it.
+    A Keras `Sequence` (`len(gen)` batches, `gen[k]`), so fit/evaluate/predict take it.
     """
 
     def __init__(self, data, targets, length, sampling_rate=1, stride=1, start_index=0, end_index=None,

@@ -1,10 +1,12 @@
 """keras.utils.timeseries_dataset_from_array: sliding windows over a series as batches of numpy arrays."""
 import numpy as np
 
+from .py_dataset import PyDataset
+
 OWNER = "timeseries_dataset_from_array"
 
 
-class TimeseriesDataset:
+class TimeseriesDataset(PyDataset):
     """The batches timeseries_dataset_from_array returns: `len(ds)` batches, `ds[k]`, and iteration, each batch
     `windows` or `(windows, targets)` as numpy arrays (Keras 3 returns a tf.data.Dataset of the same batches)."""
 

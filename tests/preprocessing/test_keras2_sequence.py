@@ -56,16 +56,17 @@ def test_timeseries_generator_errors_are_clear():
         sequence.TimeseriesGenerator(DATA, TARGETS, length=5, batch_size=100)[1]
 
 
-def test_timeseries_generator_trains_a_model():
+def test_timeseries_generator_trains_a_model_as_a_sequence():
     from minikeras import Sequential, Input
     from minikeras.layers import LSTM, Dense
+    from minikeras.utils import Sequence
     generator = sequence.TimeseriesGenerator(DATA.astype("float32") / 50, TARGETS.astype("float32") / 250,
                                              length=4, batch_size=8)
+    assert isinstance(generator, Sequence)
     model = Sequential([Input((4, 2)), LSTM(3), Dense(1)])
     model.compile("sgd", "mse")
-    x = np.concatenate([generator[k][0] for k in range(len(generator))])
-    y = np.concatenate([generator[k][1] for k in range(len(generator))])
-    model.fit(x, y, epochs=1, verbose=0)
+    history = model.fit(generator, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
     assert model.predict(generator[0][0], verbose=0).shape == (8, 1)
 
 

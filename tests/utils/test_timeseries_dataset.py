@@ -42,9 +42,14 @@ def test_shuffle_keeps_the_windows_and_repeats_with_a_seed():
 def test_windows_feed_a_model():
     from minikeras import Sequential, Input
     from minikeras.layers import SimpleRNN, Dense
-    dataset = timeseries_dataset_from_array(DATA / 60, None, sequence_length=4, batch_size=8)
+    windows = timeseries_dataset_from_array(DATA / 60, None, sequence_length=4, batch_size=8)
     model = Sequential([Input((4, 2)), SimpleRNN(3), Dense(1)])
-    assert model.predict(dataset[0], verbose=0).shape == (8, 1)
+    assert model.predict(windows[0], verbose=0).shape == (8, 1)
+    with_targets = timeseries_dataset_from_array(DATA / 60, TARGETS[4:] / 300.0, sequence_length=4, batch_size=8)
+    model.compile("sgd", "mse")
+    history = model.fit(with_targets, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.predict(windows, verbose=0).shape == (27, 1)
 
 
 @pytest.mark.parametrize("kwargs, message", [
