@@ -221,11 +221,15 @@ def corrcoef(x):
 
 
 # ---- facts about an array ---------------------------------------------------------------------------------------
+@keras_op
+@names_errors
 def ndim(x):
     """The number of axes of x."""
     return as_array(x, "ndim").ndim
 
 
+@keras_op
+@names_errors
 def size(x):
     """The number of elements of x."""
     return int(np.size(getattr(x, "_value", x)))

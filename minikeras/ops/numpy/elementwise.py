@@ -21,15 +21,23 @@ def _unary(name, numpy_function, doc, float_result=False):
     def op(x):
         x = to_float(x, name) if float_result else as_array(x, name)
         return numpy_function(x)
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return keras_op(names_errors(op))
+    return _named(op, name, doc)
 
 
 def _binary(name, numpy_function, doc, float_result=False):
     def op(x1, x2):
         x1, x2 = promote(x1, x2, float_result)
         return numpy_function(x1, x2)
+    return _named(op, name, doc)
+
+
+def _bitwise(name, numpy_function, doc):
+    def op(x, y):  # Keras names the bitwise ops' arguments x and y
+        return numpy_function(getattr(x, "_value", x), getattr(y, "_value", y))
+    return _named(op, name, doc)
+
+
+def _named(op, name, doc):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
     return keras_op(names_errors(op))
@@ -125,10 +133,10 @@ less_equal = _binary("less_equal", _from_value(np.less_equal), "x1 <= x2, elemen
 logical_and = _binary("logical_and", _from_value(np.logical_and), "x1 and x2, element-wise, as booleans.")
 logical_or = _binary("logical_or", _from_value(np.logical_or), "x1 or x2, element-wise, as booleans.")
 logical_xor = _binary("logical_xor", _from_value(np.logical_xor), "x1 xor x2, element-wise, as booleans.")
-bitwise_and = _binary("bitwise_and", _from_value(np.bitwise_and), "x1 & x2 on integers, element-wise.")
-bitwise_or = _binary("bitwise_or", _from_value(np.bitwise_or), "x1 | x2 on integers, element-wise.")
-bitwise_xor = _binary("bitwise_xor", _from_value(np.bitwise_xor), "x1 ^ x2 on integers, element-wise.")
-bitwise_left_shift = _binary("bitwise_left_shift", _from_value(np.left_shift), "x1 << x2 on integers.")
-bitwise_right_shift = _binary("bitwise_right_shift", _from_value(np.right_shift), "x1 >> x2 on integers.")
-left_shift = _binary("left_shift", _from_value(np.left_shift), "x1 << x2 on integers (bitwise_left_shift).")
-right_shift = _binary("right_shift", _from_value(np.right_shift), "x1 >> x2 on integers (bitwise_right_shift).")
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and, "x & y on integers, element-wise.")
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or, "x | y on integers, element-wise.")
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, "x ^ y on integers, element-wise.")
+bitwise_left_shift = _bitwise("bitwise_left_shift", np.left_shift, "x << y on integers.")
+bitwise_right_shift = _bitwise("bitwise_right_shift", np.right_shift, "x >> y on integers.")
+left_shift = _bitwise("left_shift", np.left_shift, "x << y on integers (bitwise_left_shift).")
+right_shift = _bitwise("right_shift", np.right_shift, "x >> y on integers (bitwise_right_shift).")
