@@ -2,6 +2,7 @@
 import copy
 
 import autograd.numpy as anp
+import numpy as np
 from autograd.extend import primitive, defvjp
 
 from .base import Layer, _as_arrays
@@ -62,6 +63,10 @@ class TimeDistributed(Wrapper):
         return {self.layer.name: self.layer.params}
 
     def call(self, params, x, mask=None, training=False, rng=None):
+        if mask is not None and tuple(np.shape(mask)[:2]) != tuple(x.shape[:2]):
+            raise ValueError(f"Layer '{self.name}' (TimeDistributed): the mask must have the input's batch size and "
+                             f"time steps {tuple(x.shape[:2])} as its first two axes, got a mask of shape "
+                             f"{np.shape(mask)}.")
         if self.layer.same_at_every_position:
             # Dense, Activation: already one computation per position of the leading axes; no reshapes needed
             return self.layer.call(params[self.layer.name], x, mask=mask, training=training, rng=rng)

@@ -127,3 +127,17 @@ def test_lambda_whose_closure_is_missing_says_why():
 def test_lambda_arguments_must_be_a_dict():
     with pytest.raises(TypeError, match="arguments must be a dict"):
         Lambda(lambda x: x, arguments=[1])
+
+
+def test_rnn_from_its_own_config_keeps_its_cells():
+    from minikeras.layers import RNN, GRUCell, LSTMCell
+    layer = RNN([LSTMCell(3), GRUCell(2)], return_sequences=True)
+    config = json.loads(json.dumps(layer.get_config()))
+    assert config["cell"]["class_name"] == "StackedRNNCells"
+    copy = RNN.from_config(config)
+    assert [type(c).__name__ for c in copy.cell.cells] == ["LSTMCell", "GRUCell"] and copy.return_sequences
+    x = np.random.default_rng(2).normal(size=(2, 3, 4)).astype("float32")
+    layer(x)
+    copy(x)
+    copy.set_weights(layer.get_weights())
+    same_output(layer, copy, x)

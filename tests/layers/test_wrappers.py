@@ -224,3 +224,14 @@ def test_bidirectional_backward_layer_that_is_not_recurrent_is_a_clear_error():
 def test_bidirectional_on_2d_input_is_a_clear_error():
     with pytest.raises(ValueError, match=r"3-D input"):
         K.Sequential([K.Input((4,)), L.Bidirectional(L.LSTM(3))])
+
+
+def test_time_distributed_refuses_a_mask_of_other_batch_or_steps():
+    from minikeras.layers import Dense, TimeDistributed
+    layer = TimeDistributed(Dense(2))
+    x = np.zeros((4, 5, 3), "float32")
+    assert layer(x, mask=np.ones((4, 5), bool)).shape == (4, 5, 2)
+    assert layer(x, mask=np.ones((4, 5, 2), bool)).shape == (4, 5, 2)
+    for shape in [(4, 6), (5, 5), (5, 6), (4, 6, 2)]:
+        with pytest.raises(ValueError, match=r"TimeDistributed.*\(4, 5\) as its first two axes"):
+            layer(x, mask=np.ones(shape, bool))

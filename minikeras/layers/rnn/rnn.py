@@ -212,9 +212,20 @@ class RNN(Layer):
         return self.cell.apply_constraints(params)
 
     def get_config(self):
-        return {**super().get_config(), "return_sequences": self.return_sequences, "return_state": self.return_state,
-                "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
-                "zero_output_for_mask": self.zero_output_for_mask}
+        config = {**super().get_config(), "return_sequences": self.return_sequences,
+                  "return_state": self.return_state, "go_backwards": self.go_backwards, "stateful": self.stateful,
+                  "unroll": self.unroll, "zero_output_for_mask": self.zero_output_for_mask}
+        if type(self) is RNN:  # SimpleRNN, GRU and LSTM spell their cell's arguments out instead
+            from ..serialization import serialize_layer
+            config["cell"] = serialize_layer(self.cell)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new layer, with fresh weights, from get_config()'s dict (an RNN's cell entry is read back first;
+        `custom_objects` names your own cell classes)."""
+        from ..serialization import layer_from_config
+        return layer_from_config(cls, config, custom_objects)
 
 
 def _flat_sizes(state_size):
