@@ -21,6 +21,7 @@ from .regularization import (SpatialDropout1D, SpatialDropout2D, GaussianNoise, 
                              ActivityRegularization)
 from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity
 from .reshaping import ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D
+from .pooling import GlobalAveragePooling3D, GlobalMaxPooling3D, GlobalAvgPool3D, GlobalMaxPool3D
 from . import normalization, noise, advanced_activations
 
 from .attention import Attention, AdditiveAttention

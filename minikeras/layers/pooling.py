@@ -1,4 +1,4 @@
-"""Pooling layers: Max/AveragePooling1D/2D reduce sliding windows; Global{Average,Max}Pooling1D/2D reduce all steps.
+"""Pooling layers: Max/AveragePooling1D/2D reduce sliding windows; Global{Average,Max}Pooling1D/2D/3D reduce all steps.
 
 The windows are the same ones a convolution sees (conv.extract_windows); a pooling layer takes their max or mean
 per channel instead of multiplying them by a kernel. No weights.
@@ -172,7 +172,18 @@ class GlobalMaxPooling2D(_GlobalPooling):
     rank, spatial_names, keras_class_name, reduction = 2, ("rows", "cols"), "GlobalMaxPooling2D", "max"
 
 
+class GlobalAveragePooling3D(_GlobalPooling):
+    """The mean over the three spatial axes (e.g. time, rows and cols of a ConvLSTM2D's sequence), per channel."""
+    rank, spatial_names, keras_class_name, reduction = 3, ("dim1", "dim2", "dim3"), "GlobalAveragePooling3D", "average"
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """The max over the three spatial axes, per channel."""
+    rank, spatial_names, keras_class_name, reduction = 3, ("dim1", "dim2", "dim3"), "GlobalMaxPooling3D", "max"
+
+
 # Keras's short names are the same classes
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D
