@@ -1,5 +1,7 @@
 """Activation layers with options of their own: ReLU, LeakyReLU, PReLU (a learned slope), ELU, Softmax; and Identity.
 
+Keras 1/2's ThresholdedReLU is here too, as the ReLU that computes the same.
+
 The same functions as `minikeras.activations`, as layers whose options are saved in their config. All pass masks on;
 Softmax also reads one, to give masked positions zero probability.
 """
@@ -54,6 +56,13 @@ class ReLU(_Elementwise):
     def get_config(self):
         return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope,
                 "threshold": self.threshold}
+
+
+def ThresholdedReLU(theta=1.0, **kwargs):
+    """Keras 1/2's ThresholdedReLU (x above theta, else 0), gone from Keras 3: returns ReLU(threshold=theta), which
+    computes the same, and warns once."""
+    legacy.warn_once("ThresholdedReLU(theta=...)", "ReLU(threshold=...)")
+    return ReLU(threshold=theta, **kwargs)
 
 
 class LeakyReLU(_Elementwise):

@@ -1,4 +1,4 @@
 """Legacy import path `keras.layers.advanced_activations` (Keras 1/2): re-exports the activation layers."""
-from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax  # noqa: F401
+from .activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
 
-__all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]
+__all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU"]

@@ -104,6 +104,11 @@ class ZeroPadding2D(_SpatialLayer):
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
+        if isinstance(padding, (list, tuple)) and len(padding) == 4:
+            # Keras 1.2 also took (top, bottom, left, right)
+            legacy.warn_once("ZeroPadding2D(padding=(top, bottom, left, right))",
+                             "ZeroPadding2D(padding=((top, bottom), (left, right)))")
+            padding = (tuple(padding[:2]), tuple(padding[2:]))
         self.padding = _pairs_2d("ZeroPadding2D", "padding", padding)
 
     def _new_size(self, index, size, input_shape):

@@ -111,3 +111,13 @@ def test_axes_out_of_range_name_the_layer():
         L.PReLU(shared_axes=3, name="act")(minikeras.Input((4, 2)))
     with pytest.raises(ValueError, match=r"'sm' \(Softmax\): axis 2 is out of range"):
         L.Softmax(axis=2, name="sm")(minikeras.Input((4,)))
+
+
+def test_keras2_thresholded_relu_is_the_relu_with_a_threshold():
+    legacy._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer = advanced_activations.ThresholdedReLU(theta=0.5, name="thresholded")
+    assert isinstance(layer, L.ReLU) and layer.name == "thresholded"
+    np.testing.assert_array_equal(layer(X), np.where(X > 0.5, X, 0.0))
+    assert any("ReLU(threshold=...)" in str(w.message) for w in caught)

@@ -89,3 +89,12 @@ def test_cropping_everything_away_names_the_layer():
 def test_inputs_of_the_wrong_rank_name_the_layer():
     with pytest.raises(ValueError, match=r"'pad' \(ZeroPadding2D\) expects input of rank 4"):
         L.ZeroPadding2D(name="pad")(minikeras.Input((5, 3)))
+
+
+def test_keras1_four_number_padding_is_top_bottom_left_right():
+    legacy._warned.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer = L.ZeroPadding2D((1, 2, 3, 4))
+    assert layer.padding == ((1, 2), (3, 4))
+    assert any("(top, bottom, left, right)" in str(w.message) for w in caught)
