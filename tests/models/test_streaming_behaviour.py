@@ -57,6 +57,7 @@ def weights_after_good_batches(count):
     (X[:4], ValueError, r"holds no targets: yield \(x, y\) or \(x, y, sample_weight\), got an array of shape \(4, 3\)"),
     ((X[:4], Y[:4], np.ones(4), 1), ValueError, r"got a tuple of 4 items"),
     ((X[:4], Y[:3]), ValueError, r"same number of samples; got x: 4, y: 3"),
+    ((np.where(np.eye(4, 3) > 0, np.nan, X[:4]), Y[:4]), ValueError, r"x contains NaN or inf \(first at index \(0, 0\)\)"),
 ])
 def test_a_bad_batch_names_its_index_and_leaves_the_weights_of_the_batch_before(bad, error, expected):
     model = dense_model()
@@ -254,3 +255,35 @@ def test_stateful_models_stream_with_their_batch_size_only():
     assert not np.allclose(streamed[2:], model.predict(xs[2:4], batch_size=2, verbose=0))   # the state did carry
     with pytest.raises(ValueError, match=r"batch 1 .* fixed batch size of 2 \(it is stateful\), but this batch has 3"):
         model.fit(iter([(xs[:2], ys[:2]), (xs[:3], ys[:3])]), verbose=0)
+
+
+def test_evaluate_and_predict_call_the_test_and_predict_hooks():
+    calls = []
+
+    class Recorder(K.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            calls.append("test_begin")
+
+        def on_test_batch_end(self, batch, logs=None):
+            calls.append(("test_batch", batch, sorted(logs)))
+
+        def on_test_end(self, logs=None):
+            calls.append(("test_end", sorted(logs)))
+
+        def on_predict_begin(self, logs=None):
+            calls.append("predict_begin")
+
+        def on_predict_batch_end(self, batch, logs=None):
+            calls.append(("predict_batch", batch, logs["outputs"][0].shape))
+
+        def on_predict_end(self, logs=None):
+            calls.append("predict_end")
+    model = dense_model()
+    model.evaluate(iter(batches()[:2]), callbacks=[Recorder()], verbose=0)
+    model.predict(iter([X[:4], X[4:6]]), callbacks=[Recorder()], verbose=0)
+    assert calls == ["test_begin", ("test_batch", 0, ["loss", "mae"]), ("test_batch", 1, ["loss", "mae"]),
+                     ("test_end", ["loss", "mae"]), "predict_begin", ("predict_batch", 0, (4, 1)),
+                     ("predict_batch", 1, (2, 1)), "predict_end"]
+    calls.clear()
+    model.fit(X, Y, batch_size=8, epochs=1, verbose=0, validation_data=iter(batches()[:1]), callbacks=[Recorder()])
+    assert calls == ["test_begin", ("test_batch", 0, ["loss", "mae"]), ("test_end", ["loss", "mae"])]
