@@ -15,7 +15,7 @@ class Wrapper(Layer):
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
-            raise TypeError(f"{type(self).__name__} wraps a layer, got {type(layer).__name__}: {layer!r}.")
+            raise ValueError(f"{type(self).__name__} wraps a layer, got {type(layer).__name__}: {layer!r}.")
         self.layer = layer
         super().__init__(**kwargs)
 

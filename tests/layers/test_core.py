@@ -103,9 +103,10 @@ def test_dropout_in_fit_only():
     assert np.any(model(x, training=True) == 0)
 
 
-@pytest.mark.parametrize("rate", [1.0, -0.1, 1.5, "0.5", None])
-def test_dropout_rate_outside_0_1_is_refused(rate):
-    with pytest.raises(ValueError, match=f"Dropout: rate must be a number in \\[0, 1\\), got {rate!r}"):
+@pytest.mark.parametrize("rate, error", [(1.0, ValueError), (-0.1, ValueError), (1.5, ValueError),
+                                         ("0.5", TypeError), (None, TypeError)])
+def test_dropout_rate_outside_0_1_is_refused(rate, error):
+    with pytest.raises(error, match=f"Dropout: rate must be a number in \\[0, 1\\), got {rate!r}"):
         layers.Dropout(rate)
 
 

@@ -73,7 +73,7 @@ def test_time_distributed_eager_call_on_rank_2_is_a_clear_error():
 
 @pytest.mark.parametrize("not_a_layer", ["dense", None, 3, np.zeros(3)])
 def test_time_distributed_of_something_that_is_not_a_layer_is_a_type_error(not_a_layer):
-    with pytest.raises(TypeError, match="TimeDistributed wraps a layer"):
+    with pytest.raises(ValueError, match="TimeDistributed wraps a layer"):
         L.TimeDistributed(not_a_layer)
 
 
