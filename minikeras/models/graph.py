@@ -175,6 +175,10 @@ def record_node(layer, inputs, args, kwargs):
         if not isinstance(t, KerasTensor):
             raise TypeError(f"Layer '{layer.name}' was called on a mix of symbolic tensors and {type(t).__name__}; "
                             f"in a model every input must come from Input(...) or another layer.")
+    for t in input_tensors:
+        if t.dtype == "string" and not _takes_strings(layer):
+            raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes numbers, but its input '{t.name}' "
+                            f"holds strings: put a TextVectorization or StringLookup layer before it.")
     input_shape = [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
     _build_with_shape_chain(layer, input_shape, input_tensors)
     output_shape = layer.compute_output_shape(input_shape)
@@ -183,6 +187,12 @@ def record_node(layer, inputs, args, kwargs):
     node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes))
     outputs = node.output_tensors
     return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _takes_strings(layer):
+    """Text layers say so (accepts_strings); a nested model or a user's Keras-style layer decides for itself."""
+    return bool(getattr(layer, "accepts_strings", False) or getattr(layer, "_keras_style", False)
+                or getattr(layer, "inputs", None) is not None)
 
 
 def _build_with_shape_chain(layer, input_shape, input_tensors):

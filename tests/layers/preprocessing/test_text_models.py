@@ -103,3 +103,8 @@ def test_sequential_without_input_builds_a_string_input_from_the_data():
     model.fit(TEXTS, LABELS, epochs=1, verbose=0)
     assert model.inputs[0].dtype == "string"
     assert model.predict(TEXTS[:2], verbose=0).shape == (2, 1)
+
+
+def test_a_number_layer_on_a_string_input_is_refused_when_the_model_is_built():
+    with pytest.raises(TypeError, match="holds strings: put a TextVectorization"):
+        Dense(2)(Input(shape=(1,), dtype="string"))
