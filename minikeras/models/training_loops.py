@@ -271,10 +271,10 @@ class TrainingLoops:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False, reset_metrics=True):
         """One optimizer step on x, y as a single batch; returns its loss (or [loss, metric, ...], or a dict).
 
-        With reset_metrics=False the loss and metrics accumulate over the following *_on_batch calls until one
-        with reset_metrics=True (which still reports the total, then starts afresh), as Keras 2 did (Keras 3 has
-        no such argument and always reports the batch alone, as reset_metrics=True does). A non-finite loss
-        raises ValueError and leaves the weights unchanged.
+        reset_metrics=True reports this batch alone. With reset_metrics=False the loss and metrics add this batch
+        to those of the *_on_batch calls before it (train and test alike), back to the last call that reset them
+        (or the last fit/evaluate/compile), as Keras 2 (tf.keras) does; Keras 3 has no such argument and always
+        reports the batch alone. A non-finite loss raises ValueError and leaves the weights unchanged.
         """
         self._require_compiled("train")
         arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
@@ -301,13 +301,13 @@ class TrainingLoops:
 
     def _on_batch_logs(self, ys, loss_value, outputs, masks, sws, return_dict, reset_metrics):
         totals = getattr(self, "_on_batch_totals", None)
-        if totals is None or totals[0] is not self._losses:   # none kept, or kept from before a new compile
+        if reset_metrics or totals is None or totals[0] is not self._losses:   # kept from before a new compile
             totals = (self._losses, _LossTracker(), self._make_metrics(ys))
         _, tracker, metrics = totals
         tracker.update(loss_value, len(ys[0]))
         _update_metrics(metrics, ys, outputs, masks, sws)
+        self._on_batch_totals = totals      # tf.keras resets before a batch, so a later False call adds to this one
         logs = _logs(tracker, metrics, self.outputs)
-        self._on_batch_totals = None if reset_metrics else totals
         return logs if return_dict else _as_results(logs)
 
 

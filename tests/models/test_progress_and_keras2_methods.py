@@ -133,16 +133,15 @@ def test_predict_proba_is_predict_and_warns_when_outputs_are_not_probabilities()
 # ---- train_on_batch / test_on_batch(reset_metrics=False) ---------------------------------------------------------------------
 def test_test_on_batch_accumulates_like_evaluate_until_reset():
     model = classifier()
-    first = model.test_on_batch(X[:4], LABELS[:4], reset_metrics=False, return_dict=True)
-    assert first == model.test_on_batch(X[:4], LABELS[:4], return_dict=True)    # the first of a run: its batch alone
-    model.test_on_batch(X[:4], LABELS[:4], reset_metrics=False)
+    model.test_on_batch(X[:4], LABELS[:4], reset_metrics=True)
     model.test_on_batch(X[4:10], LABELS[4:10], reset_metrics=False)
-    total = model.test_on_batch(X[10:], LABELS[10:], reset_metrics=True, return_dict=True)
+    total = model.test_on_batch(X[10:], LABELS[10:], reset_metrics=False, return_dict=True)
     expected = model.evaluate(X, LABELS, batch_size=16, verbose=0, return_dict=True)
     for name in expected:
         np.testing.assert_allclose(total[name], expected[name], rtol=1e-6)
-    alone = model.test_on_batch(X[10:], LABELS[10:], return_dict=True)    # the reset took effect
+    alone = model.test_on_batch(X[10:], LABELS[10:], return_dict=True)    # reset_metrics=True: this batch alone
     assert alone["loss"] != pytest.approx(total["loss"])
+    assert alone == model.evaluate(X[10:], LABELS[10:], verbose=0, return_dict=True)
 
 
 def test_train_on_batch_accumulates_the_loss_and_metrics_weighted_by_batch_size():
@@ -173,3 +172,18 @@ def test_an_update_that_overflows_says_so():
     np.testing.assert_array_equal(model.get_weights()[0], [[1.0]])
     with pytest.raises(ValueError, match="the update overflowed for this batch"):
         model.train_on_batch(x, y)
+
+
+def test_on_batch_reset_metrics_reports_what_keras_2_reports():
+    with open(os.path.join(FIXTURES, "keras2_on_batch.json")) as f:
+        keras2 = json.load(f)
+    model = eval(keras2["model"], {"K": K})
+    model.set_weights([np.array(w, "float32") for w in keras2["weights"]])
+    model.compile(optimizer=K.optimizers.SGD(learning_rate=0.1), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    x, y = np.array(keras2["x"], "float32"), np.array(keras2["y"])
+    for method, start, stop, reset, expected in keras2["calls"]:
+        got = getattr(model, method)(x[start:stop], y[start:stop], reset_metrics=reset, return_dict=True)
+        assert sorted(got) == sorted(expected)
+        for name, value in expected.items():
+            np.testing.assert_allclose(got[name], value, rtol=1e-5, err_msg=f"{method}({start}:{stop}) {name}")
