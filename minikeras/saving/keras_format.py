@@ -67,6 +67,7 @@ def read_archive(filepath):
             if member not in names:
                 raise ValueError(f"'{filepath}' is a zip file but not a Keras model: it has no {member} "
                                  f"(members: {sorted(names)}).")
+            _refuse_a_zip_bomb(archive.getinfo(member), filepath)
         try:
             config = json.loads(archive.read("config.json"))
         except (ValueError, UnicodeDecodeError) as error:
@@ -75,6 +76,18 @@ def read_archive(filepath):
             raise ValueError(f"'{filepath}': config.json is malformed: it is nested too deeply to be a model "
                              f"config.") from None
         return config, archive.read("model.weights.h5")
+
+
+# deflate's ceiling is ~1030:1, reached only by data made to expand; JSON and float weights compress ~10:1 or less
+_MOST_COMPRESSION = 200
+
+
+def _refuse_a_zip_bomb(info, filepath):
+    """Keras stores members uncompressed; one that would expand past 200 times its stored size is made to
+    exhaust memory, not a model."""
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > _MOST_COMPRESSION * max(info.compress_size, 1):
+        raise ValueError(f"'{filepath}' is malformed: its {info.filename} would expand from {info.compress_size} "
+                         f"to {info.file_size} bytes, more than a model's file ever does (a zip bomb?).")
 
 
 def load_keras(filepath, custom_objects=None, compile=True, safe_mode=True):

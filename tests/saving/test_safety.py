@@ -292,3 +292,28 @@ def test_a_legacy_h5_config_asking_for_a_huge_weight_is_refused(tmp_file):
         f.attrs["model_config"] = json.dumps(config)
     with pytest.raises(ValueError, match=r"huge.h5.*'wide' \(Dense\).*holds only"):
         saving.load_model(path)
+
+
+def test_a_config_json_that_would_expand_enormously_is_refused(tmp_file):
+    path = tmp_file("bomb.keras")
+    saving.save_model(_model(), path)
+    members = _members(path)
+    # valid JSON padded with 50 MB of spaces: deflate stores it in ~50 KB
+    members["config.json"] = members["config.json"] + b" " * 50_000_000
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"bomb.keras.*malformed.*config.json would expand"):
+        saving.load_model(path)
+
+
+def test_an_ordinarily_compressed_keras_file_still_loads(tmp_file):
+    path = tmp_file("deflated.keras")
+    model = _model()
+    saving.save_model(model, path)
+    members = _members(path)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    for saved, loaded in zip(model.get_weights(), saving.load_model(path).get_weights()):
+        np.testing.assert_array_equal(saved, loaded)
