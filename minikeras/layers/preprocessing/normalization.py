@@ -92,8 +92,8 @@ class Normalization(PreprocessingLayer):
     def call(self, params, x, mask=None, training=False, rng=None):
         if np.dtype(x.dtype).kind not in "biuf":
             raise TypeError(f"Normalization '{self.name}': takes numbers, got dtype {x.dtype}.")
-        if np.dtype(x.dtype).kind != "f":
-            x = np.asarray(x, dtype=backend.floatx())
+        if isinstance(x, np.ndarray) and x.dtype != np.dtype(backend.floatx()):
+            x = x.astype(backend.floatx())     # integers and float64 data come out in the model's float type
         if self.input_mean is not None:
             mean = np.asarray(self.input_mean, dtype=backend.floatx())
             variance = np.asarray(self.input_variance, dtype=backend.floatx())
@@ -104,9 +104,6 @@ class Normalization(PreprocessingLayer):
         mean = self._broadcast(mean, rank)
         deviation = self._broadcast(anp.maximum(anp.sqrt(variance), backend.epsilon()), rank)
         return mean + x * deviation if self.invert else (x - mean) / deviation
-
-    def _casts_floats(self):
-        return True
 
     def get_config(self):
         return {**super().get_config(), "axis": list(self.axis), "invert": self.invert,

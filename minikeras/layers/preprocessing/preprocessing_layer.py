@@ -17,13 +17,8 @@ class PreprocessingLayer(Layer):
         except ValueError:
             raise ValueError(f"{type(self).__name__} '{self.name}': the input must be rectangular (rows of one "
                              f"length); got nested lists of different lengths.") from None
-        if array.dtype.kind == "f":
-            array = array.astype("float32") if array.dtype == np.float64 and self._casts_floats() else array
         self.ensure_built((None,) + array.shape[1:])
         return self.call(self.params, array, mask=mask, training=bool(training), **kwargs)
-
-    def _casts_floats(self):
-        return False
 
     @property
     def output_dtype(self):
