@@ -171,7 +171,7 @@ class TrainingLoops:
             what = f"the loss became {loss_value}"
         warnings.warn(f"Model '{self.name}': {what} at epoch {epoch + 1}, batch {step + 1}. Training stopped; that "
                       f"step was not applied, so the weights are the last finite ones. Try a smaller learning "
-                      f"rate, or check the data and the loss.", RuntimeWarning, stacklevel=4)
+                      f"rate, or check the data and the loss.", RuntimeWarning, stacklevel=5)
 
     # ---- evaluate / predict -----------------------------------------------------------------------
     @_blas_limited
@@ -235,8 +235,8 @@ class TrainingLoops:
         """
         S.check_steps(steps, "steps", self.name, "predict")
         if S.is_stream(x):
-            batches = self._stream_source(x, steps, "predict", with_targets=False)
-            batch_inputs = batches.epoch()
+            stream = self._stream_source(x, steps, "predict", with_targets=False)
+            batch_inputs, steps = stream.epoch(), stream.steps
         else:
             xs = self._prepare_inputs(x, "predict")
             batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
@@ -244,7 +244,7 @@ class TrainingLoops:
             steps = -(-len(xs[0]) // batch_size)
         callbacks = _checked_callbacks(callbacks, self)
         _call_hooks(callbacks, "on_predict_begin", None)
-        progbar = _progress(verbose, batches.steps if S.is_stream(x) else steps)
+        progbar = _progress(verbose, steps)
         params, state, pieces = self.params, self.get_states(), []
         for step, inputs in enumerate(batch_inputs):
             _call_hooks(callbacks, "on_predict_batch_begin", step, None)
