@@ -104,7 +104,8 @@ def extract_tar(owner, archive, folder):
                 if not destination.startswith(root + os.sep) or not (member.isfile() or member.isdir()):
                     raise ValueError(f"{owner}: the archive '{archive}' holds '{member.name}', which is not a "
                                      f"plain file inside it; refusing to unpack it.")
-            tar.extractall(folder)
+            # Python's "data" filter (where it exists) repeats these checks and drops odd permissions
+            tar.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     except tarfile.TarError as error:
         raise ValueError(f"{owner}: '{archive}' is not a readable .tar.gz archive ({error}).") from None
 
