@@ -1,10 +1,13 @@
-"""Numeric settings the whole package shares: the float type, epsilon, and the one seeded random source."""
+"""Numeric settings the whole package shares: the float type, epsilon, the image layout, and the one seeded random
+source. Keras 2's backend functions (K.sum, K.mean, ...) are looked up here too, from keras2_backend.py."""
 import contextlib
 
 import numpy as np
 
 _FLOAT_TYPES = ("float16", "float32", "float64")
 _floatx = "float32"
+_epsilon = 1e-7
+_image_data_format = "channels_last"
 _rng = np.random.default_rng()
 
 
@@ -22,8 +25,36 @@ def set_floatx(value):
 
 
 def epsilon():
-    """The fuzz factor Keras adds to denominators and clips probabilities with."""
-    return 1e-7
+    """The fuzz factor Keras adds to denominators and clips probabilities with (1e-7 unless set)."""
+    return _epsilon
+
+
+def set_epsilon(value):
+    """Set the fuzz factor epsilon() returns (a positive number)."""
+    global _epsilon
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"set_epsilon: expected a positive number, got {value!r}.")
+    _epsilon = float(value)
+
+
+def image_data_format():
+    """The default image layout: 'channels_last' (the default) or 'channels_first'."""
+    return _image_data_format
+
+
+def set_image_data_format(data_format):
+    """Set the default image layout: 'channels_last' or 'channels_first'."""
+    global _image_data_format
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"set_image_data_format: expected 'channels_last' or 'channels_first', got "
+                         f"{data_format!r}.")
+    _image_data_format = str(data_format)
+
+
+def clear_session():
+    """Start automatic layer names afresh ('dense', 'dense_1', ... begin again), as Keras's clear_session does."""
+    from .layers import base  # imported here: backend sits below layers, and only this reset reaches up
+    base._name_counts.clear()
 
 
 def set_seed(seed):
@@ -115,3 +146,12 @@ def tune_allocator_once():
     m_trim_threshold, m_mmap_threshold = -1, -3
     mallopt(m_mmap_threshold, 8 * 1024 * 1024)
     mallopt(m_trim_threshold, 32 * 1024 * 1024)
+
+
+def __getattr__(name):
+    # Keras 2's backend functions (K.sum, K.dot, ...) live in keras2_backend, loaded on first use: it needs ops,
+    # which needs this module
+    from . import keras2_backend
+    if name in keras2_backend.__all__:
+        return getattr(keras2_backend, name)
+    raise AttributeError(f"module 'minikeras.backend' has no attribute {name!r}")

@@ -62,3 +62,39 @@ def test_lazy_rng_draws_only_when_used():
     expected = backend.new_rng().random(3)
     backend.set_seed(0)
     np.testing.assert_array_equal(lazy.random(3), expected)
+
+
+# ---- settings Keras 3 keeps in keras.backend / keras.config ------------------------------------------------------
+def test_set_epsilon_changes_what_losses_clip_with():
+    saved = backend.epsilon()
+    try:
+        backend.set_epsilon(1e-3)
+        assert backend.epsilon() == 1e-3
+        clipped = minikeras.ops.binary_crossentropy(np.array([1.0]), np.array([0.0]))
+        np.testing.assert_allclose(clipped, [-np.log(1e-3)], rtol=1e-6)
+        with pytest.raises(ValueError, match=r"set_epsilon: expected a positive number, got -1"):
+            backend.set_epsilon(-1)
+        assert backend.epsilon() == 1e-3
+    finally:
+        backend.set_epsilon(saved)
+
+
+def test_image_data_format_defaults_to_channels_last_and_refuses_other_names():
+    assert backend.image_data_format() == "channels_last"
+    with pytest.raises(ValueError, match=r"set_image_data_format: expected 'channels_last' or 'channels_first', "
+                                         r"got 'tf'"):
+        backend.set_image_data_format("tf")
+    assert backend.image_data_format() == "channels_last"
+
+
+def test_clear_session_restarts_automatic_layer_names():
+    backend.clear_session()
+    assert layers.Dense(2).name == "dense"
+    assert layers.Dense(2).name == "dense_1"
+    backend.clear_session()
+    assert layers.Dense(2).name == "dense"
+
+
+def test_unknown_backend_names_are_attribute_errors():
+    with pytest.raises(AttributeError, match="no attribute 'no_such_function'"):
+        backend.no_such_function
