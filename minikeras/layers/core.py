@@ -317,7 +317,7 @@ class Lambda(Layer):
 
 
 def _probe_output_shape(layer, input_shape):
-    """Run the function on zeros to learn its output shape (the batch axis stays unknown)."""
+    """Run the function on zeros to learn its output shape (the batch axis as the input's)."""
     def zeros(shape):
         return np.zeros(tuple(2 if d is None else d for d in shape), dtype=backend.floatx())
     dummy = [zeros(s) for s in input_shape] if isinstance(input_shape, list) else zeros(input_shape)
@@ -326,7 +326,9 @@ def _probe_output_shape(layer, input_shape):
     except Exception as error:
         raise ValueError(f"Layer '{layer.name}' (Lambda): could not infer the output shape by calling the function "
                          f"on zeros of shape {input_shape} ({type(error).__name__}: {error}). Pass output_shape=...")
-    return (None,) + tuple(np.shape(out)[1:])
+    known_batch = input_shape[0][0] if isinstance(input_shape, list) else input_shape[0]
+    shape = tuple(np.shape(out))
+    return (None if known_batch is None or not shape else shape[0],) + shape[1:]
 
 
 def _noise_shape(value):

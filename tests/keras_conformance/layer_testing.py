@@ -206,15 +206,12 @@ def _shape_of(value):
     return tuple(value.shape)
 
 
-def _shapes_match(actual, expected, symbolic):
-    """Shapes equal; a symbolic batch axis minikeras leaves unknown passes until issue 12 keeps it."""
+def _shapes_match(actual, expected):
+    """The same shape, or the same list of shapes."""
     if isinstance(expected, list) or (isinstance(expected, tuple) and expected and isinstance(expected[0], tuple)):
         return isinstance(actual, (list, tuple)) and len(actual) == len(expected) and all(
-            _shapes_match(a, e, symbolic) for a, e in zip(actual, expected))
-    actual, expected = tuple(actual), tuple(expected)
-    if symbolic and actual and expected and actual[0] is None:
-        return actual[1:] == expected[1:]
-    return actual == expected
+            _shapes_match(a, e) for a, e in zip(actual, expected))
+    return tuple(actual) == tuple(expected)
 
 
 class TestCase(shared_testing.TestCase):
@@ -283,7 +280,7 @@ class TestCase(shared_testing.TestCase):
             input_data = _eager_inputs(input_shape, input_dtype)
         output = layer(input_data, **call_kwargs)
         if expected_output_shape is not None:
-            self.assertTrue(_shapes_match(_shape_of(output), expected_output_shape, symbolic=False),
+            self.assertTrue(_shapes_match(_shape_of(output), expected_output_shape),
                             msg=f"eager output shape {_shape_of(output)} != {expected_output_shape}")
         if expected_output is not None:
             self.assertAllClose(output, expected_output, atol=1e-5, rtol=1e-5)
@@ -308,7 +305,7 @@ class TestCase(shared_testing.TestCase):
         symbols = [Input(batch_shape=np.shape(a), dtype=str(np.asarray(a).dtype)) for a in arrays]
         out = layer_cls(**init_kwargs)(symbols if isinstance(input_data, list) else symbols[0], **call_kwargs)
         shape = [tuple(o.shape) for o in out] if isinstance(out, (list, tuple)) else tuple(out.shape)
-        self.assertTrue(_shapes_match(shape, expected_output_shape, symbolic=True),
+        self.assertTrue(_shapes_match(shape, expected_output_shape),
                         msg=f"symbolic output shape {shape} != {expected_output_shape}")
 
     def _check_one_training_step(self, layer_cls, init_kwargs, input_data, call_kwargs, output):

@@ -183,6 +183,5 @@ class GlobalAveragePoolingCorrectnessTest(testing.TestCase):
 
 
 mark_cases(globals(), skip={}, xfail={
-    '*pooling3d*': '3-D pooling layers are not in minikeras yet (another engineer is adding the global ones)',
     'GlobalAveragePoolingCorrectnessTest.test_global_average_pooling1d*': NEEDS_ISSUE_12 + ': mask as the second positional argument of a layer call',
 })

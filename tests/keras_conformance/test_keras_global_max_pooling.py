@@ -168,5 +168,4 @@ class GlobalMaxPoolingCorrectnessTest(testing.TestCase):
 
 
 mark_cases(globals(), skip={}, xfail={
-    '*pooling3d*': '3-D pooling layers are not in minikeras yet (another engineer is adding the global ones)',
 })
