@@ -114,3 +114,15 @@ def test_nb_words_is_keras1_num_words():
     with pytest.warns(Warning):
         tokenizer = Tokenizer(nb_words=4)
     assert tokenizer.num_words == 4
+
+
+def test_one_hot_matches_keras2_with_the_same_hash_seed():
+    import json
+    import subprocess
+    script = ("import json, sys; from minikeras.preprocessing.text import one_hot; "
+              "print(json.dumps([one_hot(t, 50) for t in json.loads(sys.argv[1])]))")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": root}
+    output = subprocess.run([sys.executable, "-c", script, json.dumps(CORPUS)], capture_output=True, text=True,
+                            env=env, check=True).stdout
+    assert json.loads(output.strip().splitlines()[-1]) == CASES["one_hot_hashseed_0"]
