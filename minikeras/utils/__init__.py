@@ -8,7 +8,7 @@ from .plotting import plot_history
 from .masks import layer_masks, show_masks
 from .model_drawing import plot_model, model_to_dot
 from .timeseries import timeseries_dataset_from_array
-from . import np_utils, vis_utils  # Keras 2 module paths
+from . import np_utils, vis_utils, data_utils  # Keras 2 module paths
 
 
 def set_random_seed(seed):

@@ -187,3 +187,11 @@ def test_on_batch_reset_metrics_reports_what_keras_2_reports():
         assert sorted(got) == sorted(expected)
         for name, value in expected.items():
             np.testing.assert_allclose(got[name], value, rtol=1e-5, err_msg=f"{method}({start}:{stop}) {name}")
+
+
+def test_keras2_data_utils_sequence_is_pydataset_and_warns_once():
+    from minikeras.utils import data_utils
+    with pytest.warns(legacy.LegacyArgumentWarning, match=r"data_utils\.Sequence.* write 'keras\.utils\.PyDataset'"):
+        assert data_utils.Sequence is K.utils.PyDataset
+    with pytest.raises(AttributeError, match="no attribute 'Enqueuer'"):
+        data_utils.Enqueuer
