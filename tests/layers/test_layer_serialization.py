@@ -141,3 +141,21 @@ def test_rnn_from_its_own_config_keeps_its_cells():
     copy(x)
     copy.set_weights(layer.get_weights())
     same_output(layer, copy, x)
+
+
+WRAPPER_CASES = sorted(os.path.basename(p)[:-4] for p in __import__("glob").glob(os.path.join(FIXTURES, "wrapper_*.npz")))
+
+
+@pytest.mark.parametrize("name", WRAPPER_CASES)
+def test_wrapper_from_keras_3_config_gives_keras_numbers(name):
+    with np.load(os.path.join(FIXTURES, name + ".npz")) as data:
+        case = dict(data)
+    config = json.loads(str(case["config"]))
+    wrapper_class = Bidirectional if name.startswith("wrapper_bidirectional") else TimeDistributed
+    layer = wrapper_class.from_config(config)
+    layer(case["x"])
+    layer.set_weights([case[f"w{i}"] for i in range(len(layer.get_weights()))])
+    np.testing.assert_allclose(layer(case["x"]), case["y"], rtol=1e-5, atol=1e-6)
+    again = json.loads(json.dumps(layer.get_config()))
+    assert again["layer"]["class_name"] == config["layer"]["class_name"]
+    assert again["layer"]["config"]["name"] == config["layer"]["config"]["name"]
