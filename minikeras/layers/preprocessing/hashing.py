@@ -11,8 +11,8 @@ OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 class Hashing(PreprocessingLayer):
     """Each value's bin in [0, num_bins): `Fingerprint64(value) % num_bins` (integers hashed as their decimal
-    text, as Keras does). With `mask_value`, that value gets bin 0 and the others share bins 1..num_bins-1.
-    Floats are refused (Keras hashes TensorFlow's text form of them, which minikeras does not reproduce)."""
+    text, as Keras does; floats first lose their fraction, as Keras casts them to int64). With `mask_value`, that
+    value gets bin 0 and the others share bins 1..num_bins-1."""
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
         super().__init__(**kwargs)
@@ -36,7 +36,11 @@ class Hashing(PreprocessingLayer):
                 isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in array.ravel())):
             return np.array([str(int(v)) for v in array.ravel()], dtype=object).reshape(array.shape)
         if array.dtype.kind == "f":
-            raise TypeError(f"Hashing '{self.name}': takes strings or integers, got floats (dtype {array.dtype}).")
+            # Keras casts floats to int64 (dropping the fraction) before hashing their decimal text
+            if array.size and not np.all(np.isfinite(array)):
+                raise ValueError(f"Hashing '{self.name}': cannot hash NaN or inf.")
+            array = array.astype("int64")
+            return np.array([str(int(v)) for v in array.ravel()], dtype=object).reshape(array.shape)
         return as_string_array(array, f"Hashing '{self.name}'")
 
     def call(self, params, x, mask=None, training=False, rng=None):

@@ -16,6 +16,11 @@ def test_farmhash_and_siphash_known_values():
     assert siphash24(key, bytes(range(15))) == 0xa129ca6149be45e5
 
 
+def test_hashing_floats_like_keras_casts_them_to_int64():
+    # recorded from Keras 3 on TensorFlow: Hashing(num_bins=1000) of [1.5, 2.0, -0.1]
+    assert Hashing(num_bins=1000)(np.array([1.5, 2.0, -0.1])).tolist() == [849, 759, 735]
+
+
 def test_text_vectorization_before_adapt_in_multi_hot_mode_says_what_to_do():
     layer = TextVectorization(output_mode="multi_hot")
     with pytest.raises(ValueError, match="needs a vocabulary: call adapt"):
@@ -77,8 +82,8 @@ def test_vocabulary_from_a_file(tmp_path):
 
 
 def test_hashing_refuses_floats_and_category_encoding_out_of_range():
-    with pytest.raises(TypeError, match="takes strings or integers"):
-        Hashing(num_bins=3)(np.array([1.5]))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        Hashing(num_bins=3)(np.array([np.nan]))
     with pytest.raises(ValueError, match="values must be in \\[0, 3\\)"):
         CategoryEncoding(num_tokens=3, output_mode="one_hot")(np.array([0, 3]))
     with pytest.raises(ValueError, match="num_tokens must be a positive integer"):
