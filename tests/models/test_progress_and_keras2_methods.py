@@ -195,3 +195,23 @@ def test_keras2_data_utils_sequence_is_pydataset_and_warns_once():
         assert data_utils.Sequence is K.utils.PyDataset
     with pytest.raises(AttributeError, match="no attribute 'Enqueuer'"):
         data_utils.Enqueuer
+
+
+def test_keras1_generator_arguments_count_samples():
+    def endless():
+        while True:
+            yield from [(X[i:i + 4], LABELS[i:i + 4]) for i in range(0, 16, 4)]
+    model, reference = classifier(), classifier()
+    reference.set_weights(model.get_weights())
+    with pytest.warns(legacy.LegacyArgumentWarning) as caught:
+        history = model.fit_generator(endless(), samples_per_epoch=10, nb_epoch=2, verbose=0, nb_worker=2,
+                                      validation_data=endless(), nb_val_samples=8)
+    warned = " ".join(str(w.message) for w in caught)
+    assert "samples_per_epoch" in warned and "nb_worker" in warned and "nb_val_samples" in warned
+    reference.fit(endless(), steps_per_epoch=3, epochs=2, verbose=0)     # 10 samples: 3 batches of 4
+    for got, expected in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_array_equal(got, expected)
+    assert len(history.history["val_loss"]) == 2
+    assert model.predict_generator(endless(), val_samples=6).shape == (8, 3)
+    with pytest.raises(TypeError, match=r"evaluate_generator\(\) got unexpected argument\(s\) \['nb_epoch'\]"):
+        model.evaluate_generator(endless(), nb_epoch=2)
