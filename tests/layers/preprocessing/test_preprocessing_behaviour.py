@@ -81,7 +81,7 @@ def test_vocabulary_from_a_file(tmp_path):
     assert layer(["dog", "cat", "eel"]).tolist() == [2, 1, 0]
 
 
-def test_hashing_refuses_floats_and_category_encoding_out_of_range():
+def test_hashing_refuses_nan_and_category_encoding_out_of_range():
     with pytest.raises(ValueError, match="NaN or inf"):
         Hashing(num_bins=3)(np.array([np.nan]))
     with pytest.raises(ValueError, match="values must be in \\[0, 3\\)"):
