@@ -335,35 +335,55 @@ class Layer:
 
     @property
     def weights(self):
-        """Built-in layers: get_weights() (copies: change weights through set_weights). Keras-style layers: the
-        weight handles (own, then sublayers'), as Keras's variables."""
+        """The weights as handles (Keras's variables): each reads like an array, has `.numpy()` and `assign`."""
         if self._keras_style:
             from .keras_style import weight_handles
             return weight_handles(self, "all")
-        return self.get_weights()
+        from .weight_handles import handles_of
+        return handles_of(self)
 
     @property
     def trainable_weights(self):
-        """The weights training updates: all of them, or none when `trainable` is False."""
+        """The handles of the weights training updates: none when `trainable` is False."""
         if self._keras_style:
             from .keras_style import weight_handles
             return weight_handles(self, "trainable")
-        if not self.trainable:
-            return []
-        frozen = self.non_trainable_weight_names()
-        return [np.array(w) for k, w in (self.params or {}).items() if k not in frozen for w in flatten_params(
-            {k: w})] if frozen else self.get_weights()
+        return [h for h in self.weights if h.trainable] if self.trainable else []
 
     @property
     def non_trainable_weights(self):
-        """The weights training leaves alone: all of them when `trainable` is False, else the frozen ones."""
+        """The handles of the weights training leaves alone: all of them when `trainable` is False."""
         if self._keras_style:
             from .keras_style import weight_handles
             return weight_handles(self, "non_trainable")
-        if not self.trainable:
-            return self.get_weights()
-        frozen = self.non_trainable_weight_names()
-        return [np.array(w) for k, w in (self.params or {}).items() if k in frozen]
+        return [h for h in self.weights if not h.trainable] if self.trainable else self.weights
+
+    # ---- one weight, by the key a handle holds: a name (Keras-style) or a path into params (built-in) ----
+    def _read_weight(self, key):
+        if isinstance(key, tuple):
+            from .weight_handles import read
+            return read(self.params, key)
+        return self.__dict__["_own_weights"][key]
+
+    def _write_weight(self, key, value):
+        if isinstance(key, tuple):
+            from .weight_handles import replaced
+            self.params = replaced(self.params, key, value)
+        else:
+            self.__dict__["_own_weights"][key] = value
+
+    def __getattr__(self, name):
+        # only reached when normal lookup fails: `dense.kernel` is a handle on the weight of that name
+        attribute = getattr(type(self), name, None)
+        if isinstance(attribute, property):
+            return attribute.fget(self)          # a property raised AttributeError: let its own message through
+        if not name.startswith("_"):
+            from .weight_handles import handle_named
+            owner = self.__dict__.get("_weights_owner", self)
+            handle = handle_named(owner, name) if "_params" in owner.__dict__ else None
+            if handle is not None:
+                return handle
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     @property
     def losses(self):

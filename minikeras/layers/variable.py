@@ -91,7 +91,7 @@ class Variable(ArrayBox):
     def value(self):
         if self._bound:
             return self._bound[-1]
-        return self.layer._own_weights[self.key]
+        return self.layer._read_weight(self.key)
 
     @property
     def _value(self):
@@ -132,7 +132,8 @@ class Variable(ArrayBox):
 
     @property
     def path(self):
-        return f"{self.layer.name}/{self.name}"
+        keys = self.key if isinstance(self.key, tuple) else (self.name,)
+        return "/".join((self.layer.name,) + keys)
 
     # ---- changing the value ----------------------------------------------------------------------
     def assign(self, value):
@@ -146,7 +147,7 @@ class Variable(ArrayBox):
             self._bound[-1] = value
             context.record_update(context.variable_paths[id(self)], value)
         else:
-            self.layer._own_weights[self.key] = np.array(getval(value), dtype=self._dtype)
+            self.layer._write_weight(self.key, np.array(getval(value), dtype=self._dtype))
         return self
 
     def assign_add(self, delta):

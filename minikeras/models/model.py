@@ -397,23 +397,35 @@ class Model(SubclassedModel, Trainer, Layer):
             layer.set_weights(layer_weights)
 
     @property
+    def weights(self):
+        """Every weight as a handle (Keras's variables), layer by layer; the same objects as the layers' own."""
+        if self._keras_style:
+            return keras_style.weight_handles(self, "all")
+        return [w for layer in self.weighted_layers for w in layer.weights]
+
+    @property
     def trainable_weights(self):
-        """The weights training updates, layer by layer (copies); none when the model is not trainable."""
+        """The handles of the weights training updates, layer by layer; none when the model is not trainable."""
+        if self._keras_style:
+            return keras_style.weight_handles(self, "trainable")
         return [w for layer in self.weighted_layers if self.trainable for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self):
-        """The weights of frozen layers (trainable=False), or all of them when the model itself is frozen."""
+        """The handles of frozen weights (moving statistics, frozen layers), or all when the model is frozen."""
+        if self._keras_style:
+            return keras_style.weight_handles(self, "non_trainable")
         if not self.trainable:
-            return self.get_weights()
+            return self.weights
         return [w for layer in self.weighted_layers for w in layer.non_trainable_weights]
 
     @property
     def losses(self):
-        """The current total regularization penalty of the layers as a one-element list ([] when there is none)."""
+        """The layers' regularization penalties (one total) and what they added with add_loss in their last call."""
         params = self.params or {}
         value = self.regularization_loss(params)
-        return [] if isinstance(value, float) and value == 0.0 else [float(value)]
+        added = [loss for layer in self.weighted_layers for loss in layer.__dict__.get("_eager_losses", [])]
+        return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
 
     def count_params(self):
         """The number of weight values in the model (trainable or not)."""

@@ -38,6 +38,8 @@ class RNN(Layer):
             raise TypeError(f"RNN '{self.name}': cell must be a recurrent cell such as LSTMCell(4), "
                             f"got {type(cell).__name__}.")
         self.cell = cell
+        if isinstance(cell, Layer) and not cell._keras_style:
+            cell._weights_owner = self           # the RNN holds the cell's weights: lstm.cell.kernel reads them
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)

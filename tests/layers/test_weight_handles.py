@@ -1,0 +1,54 @@
+"""Built-in layers' weights as handles, as Keras names them: dense.kernel, lstm.cell.kernel, layer.weights."""
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import layers
+
+
+def test_dense_kernel_and_bias_read_and_assign():
+    dense = layers.Dense(2)
+    dense(np.ones((1, 3), "float32"))
+    assert dense.kernel.shape == (3, 2) and dense.bias.shape == (2,)
+    dense.kernel.assign(np.ones((3, 2)))
+    dense.bias.assign_add(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(dense(np.ones((1, 3), "float32")), [[4.0, 5.0]])
+    assert dense.weights[0] is dense.kernel           # the same handle each time
+    np.testing.assert_allclose(dense.kernel.numpy(), np.ones((3, 2)))
+
+
+def test_assign_checks_the_shape():
+    dense = layers.Dense(2)
+    dense(np.ones((1, 3), "float32"))
+    with pytest.raises(ValueError, match=r"'dense\w*/kernel' has shape \(3, 2\)"):
+        dense.kernel.assign(np.ones((2, 2)))
+
+
+def test_recurrent_cell_weights_are_the_layers():
+    lstm = layers.LSTM(4)
+    lstm(np.ones((1, 2, 3), "float32"))
+    assert lstm.cell.kernel.shape == (3, 16)
+    assert lstm.cell.recurrent_kernel.shape == (4, 16)
+    lstm.cell.bias.assign(np.zeros(16))
+    np.testing.assert_allclose(lstm.get_weights()[2], np.zeros(16))
+
+
+def test_model_weights_split_by_trainability():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2), layers.Dense(1)])
+    model.layers[0].trainable = False
+    assert [w.shape for w in model.trainable_weights] == [(2, 1), (1,)]
+    assert [w.shape for w in model.non_trainable_weights] == [(3, 2), (2,)]
+    assert len(model.weights) == 4
+
+
+def test_missing_attributes_still_raise_attribute_error():
+    dense = layers.Dense(2)
+    with pytest.raises(AttributeError):
+        dense.kernel                    # not built: no weight yet
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        dense.no_such_thing
+
+
+def test_model_weights_are_the_layers_handles():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2)])
+    assert model.weights[0] is model.layers[0].kernel
