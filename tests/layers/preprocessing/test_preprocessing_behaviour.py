@@ -108,3 +108,9 @@ def test_normalization_errors():
         Normalization(mean=[1.0])
     with pytest.raises(ValueError, match="cannot adapt"):
         Normalization(mean=[1.0], variance=[1.0]).adapt(np.ones((3, 1)))
+
+
+def test_keras2_experimental_path_gives_the_same_layers():
+    from minikeras.layers.experimental import preprocessing
+    assert preprocessing.TextVectorization is TextVectorization
+    assert preprocessing.Normalization is Normalization
