@@ -173,8 +173,9 @@ def _kind(raw):
     return type(raw).__name__
 
 
-def warn_ran_out():
-    warnings.warn(RAN_OUT_MESSAGE, UserWarning, stacklevel=4)
+def warn_ran_out(stacklevel=4):
+    """Keras 3's warning when a stream ends before the steps asked of it (pointing at the user's call)."""
+    warnings.warn(RAN_OUT_MESSAGE, UserWarning, stacklevel=stacklevel)
 
 
 def take_weights(arrays, index):

@@ -194,6 +194,8 @@ class TrainingLoops:
             arrays = self._prepare(x, y, sample_weight, None, "evaluate")
             batches = S.ArrayBatches(arrays, self._batch_size_for(batch_size, len(arrays["x"][0]), "evaluate"))
         logs = self._run_evaluation(batches, _checked_callbacks(callbacks, self), verbose)
+        if batches.ran_out and logs is not None:
+            S.warn_ran_out()
         if logs is None:
             raise ValueError(f"Model '{self.name}'.evaluate(): the {S.describe(x)} yielded no batch to evaluate.")
         return logs if return_dict else _as_results(logs)
@@ -255,6 +257,8 @@ class TrainingLoops:
                 progbar.update(step + 1, finalize=False)
         if not pieces:
             raise ValueError(f"Model '{self.name}'.predict(): the {S.describe(x)} yielded no batch to predict.")
+        if S.is_stream(x) and stream.ran_out:
+            S.warn_ran_out()
         self.set_states(state)
         if progbar is not None:
             progbar.update(None, finalize=True)

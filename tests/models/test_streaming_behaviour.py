@@ -287,3 +287,17 @@ def test_evaluate_and_predict_call_the_test_and_predict_hooks():
     calls.clear()
     model.fit(X, Y, batch_size=8, epochs=1, verbose=0, validation_data=iter(batches()[:1]), callbacks=[Recorder()])
     assert calls == ["test_begin", ("test_batch", 0, ["loss", "mae"]), ("test_end", ["loss", "mae"])]
+
+
+def test_evaluate_and_predict_warn_when_the_stream_ends_before_steps():
+    model = dense_model()
+    with pytest.warns(UserWarning, match="ran out of data") as caught:
+        logs = model.evaluate(iter(batches()[:2]), steps=3, verbose=0, return_dict=True)
+    assert caught[0].filename == __file__
+    assert logs == pytest.approx(model.evaluate(X[:8], Y[:8], verbose=0, return_dict=True), rel=1e-6)
+    with pytest.warns(UserWarning, match="ran out of data"):
+        assert model.predict(iter([X[:4]]), steps=2, verbose=0).shape == (4, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.evaluate(iter(batches()[:2]), verbose=0)        # no steps asked: the end is the end
+        model.predict(iter([X[:4]]), verbose=0)
