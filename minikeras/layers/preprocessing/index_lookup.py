@@ -50,7 +50,7 @@ class IndexLookup(PreprocessingLayer):
 
     def _check_arguments(self, max_tokens, num_oov_indices, output_mode, sparse, pad_to_max_tokens, invert,
                          idf_weights):
-        owner = f"{type(self).__name__} '{self.name}'"
+        owner = self._owner
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
                                        or max_tokens <= 1):
             raise ValueError(f"{owner}: max_tokens must be None or an integer > 1, got {max_tokens!r}.")
