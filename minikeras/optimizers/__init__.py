@@ -12,7 +12,10 @@ _BY_NAME = {**{cls.__name__: cls for cls in _CLASSES}, **{cls.__name__.lower(): 
 
 
 def get(identifier):
-    """An optimizer from a name ('adam', 'RMSprop'), a saved config dict, or an Optimizer (returned as is)."""
+    """An optimizer from a name ('adam', 'RMSprop'), a saved config dict, or an Optimizer (returned as is);
+    None gives None."""
+    if identifier is None:
+        return None
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, (str, dict)):

@@ -17,6 +17,8 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
 
     def initial_slot(self, slot_name, variable):
+        if slot_name != "accumulator":   # the EMA average and gradient accumulators start at zero
+            return super().initial_slot(slot_name, variable)
         return np.full_like(variable, self.initial_accumulator_value)
 
     def update_variable(self, variable, gradient, slots, lr, step, extra):

@@ -16,15 +16,11 @@ from ..params import flatten_params, unflatten_like
 from . import schedules
 from .object_api import KerasOptimizerFace
 
-_names_taken = {}
-
-
 def _auto_name(class_name):
-    """'adam', then 'adam_1', 'adam_2', ... as Keras 3 names optimizers nobody named."""
-    base = snake_case(class_name)
-    count = _names_taken.get(base, 0)
-    _names_taken[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
+    """'adam', then 'adam_1', 'adam_2', ... as Keras 3 names optimizers nobody named: from the one registry of
+    automatic names that layers use too (backend.clear_session() starts it afresh)."""
+    from ..layers.base import unique_name   # imported here: only naming reaches over to layers
+    return unique_name(snake_case(class_name))
 
 
 class Optimizer(KerasOptimizerFace):
@@ -35,7 +31,8 @@ class Optimizer(KerasOptimizerFace):
     `ema_momentum` and `ema_overwrite_frequency` (a moving average of the weights, written over them every
     that many steps and at the end of fit); `loss_scale_factor` (gradients given to apply_gradients are
     divided by it); `name`. Keras 1/2's `lr=` and `decay=` work, with a warning. `gradient_accumulation_steps`
-    is refused; `jit_compile` is accepted and means nothing here.
+    (>= 2) averages that many gradients before
+    one update; `jit_compile` is accepted and means nothing here.
     """
 
     slot_names = ()
@@ -53,9 +50,10 @@ class Optimizer(KerasOptimizerFace):
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{kind}: only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set, got "
                              f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}.")
-        if gradient_accumulation_steps:
-            raise ValueError(f"{kind}: gradient_accumulation_steps is not supported by minikeras "
-                             f"(got {gradient_accumulation_steps}); use a larger batch_size instead.")
+        if gradient_accumulation_steps and (not isinstance(gradient_accumulation_steps, int)
+                                            or gradient_accumulation_steps < 2):
+            raise ValueError(f"{kind}: gradient_accumulation_steps must be an integer >= 2 (or None), "
+                             f"got {gradient_accumulation_steps!r}.")
         self._check_ema(kind, use_ema, ema_momentum, ema_overwrite_frequency)
         if decay:  # Keras 1/2 time decay: lr / (1 + decay * iterations)
             legacy.warn_once(f"{kind}(decay=...)", "learning_rate=keras.optimizers.schedules.InverseTimeDecay(...)")
@@ -66,9 +64,9 @@ class Optimizer(KerasOptimizerFace):
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = bool(use_ema), ema_momentum, ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
-        self.gradient_accumulation_steps = None
+        self.gradient_accumulation_steps = gradient_accumulation_steps or None
         self.name = name or _auto_name(kind)
-        self.iterations = 0  # mirrors the state of the model that uses this optimizer, for callbacks and users
+        self._iterations = 0  # mirrors the state of the model that uses this optimizer, for callbacks and users
         self._decay_exempt_names = None
         self._decay_exempt_ids = set()
         self._init_object_face()
@@ -83,6 +81,19 @@ class Optimizer(KerasOptimizerFace):
                                                     or ema_overwrite_frequency < 1):
             raise ValueError(f"{kind}: ema_overwrite_frequency must be an integer >= 1 or None, "
                              f"got {ema_overwrite_frequency!r}.")
+
+    @property
+    def iterations(self):
+        """The number of update steps taken (with gradient accumulation: of the steps that changed the weights)."""
+        return self.effective_steps(self._iterations)
+
+    @iterations.setter
+    def iterations(self, value):
+        self._iterations = int(value)
+
+    def effective_steps(self, calls):
+        """The update steps `calls` gradient applications make (calls // gradient_accumulation_steps, if set)."""
+        return calls // self.gradient_accumulation_steps if self.gradient_accumulation_steps else calls
 
     # ---- the learning rate users read and set (Keras 1/2 called it lr) ----
     @property
@@ -126,7 +137,8 @@ class Optimizer(KerasOptimizerFace):
         return {"iterations": 0, "slots": slots, **self.initial_globals()}
 
     def _all_slot_names(self):
-        return tuple(self.slot_names) + (("average",) if self.use_ema else ())
+        return (tuple(self.slot_names) + (("average",) if self.use_ema else ())
+                + (("gradient_accumulator",) if self.gradient_accumulation_steps else ()))
 
     def initial_slot(self, slot_name, variable):
         return np.zeros_like(variable)
@@ -147,25 +159,43 @@ class Optimizer(KerasOptimizerFace):
 
     def update_leaves(self, variables, gradients, slot_leaves, state, decays):
         """The step over flat lists: (new variables, new slot lists by name, new state without slots)."""
+        calls = state["iterations"]
+        scalars = {key: value for key, value in state.items() if key not in ("iterations", "slots")}
+        new_slots = {name: list(leaves) for name, leaves in slot_leaves.items()}
+        steps = self.gradient_accumulation_steps
+        if steps and (calls + 1) % steps:
+            # not an update step: only add the gradients to the accumulators
+            new_slots["gradient_accumulator"] = [a + g for a, g in zip(slot_leaves["gradient_accumulator"], gradients)]
+            new_variables = list(variables)
+        else:
+            if steps:
+                gradients = [(g + a) / steps for g, a in zip(gradients, slot_leaves["gradient_accumulator"])]
+                new_slots["gradient_accumulator"] = [np.zeros_like(a) for a in slot_leaves["gradient_accumulator"]]
+            new_variables, rule_slots, scalars = self._rule_step(variables, gradients, slot_leaves, state, decays)
+            new_slots.update(rule_slots)
+        if self.use_ema:
+            new_slots["average"], new_variables = self._moving_average(new_variables, slot_leaves["average"],
+                                                                        self.effective_steps(calls))
+        self._iterations = calls + 1
+        return new_variables, new_slots, {"iterations": calls + 1, **scalars}
+
+    def _rule_step(self, variables, gradients, slot_leaves, state, decays):
+        """Clipping, weight decay and the update rule, at the step count the weights have seen."""
         gradients = self.clip(gradients)
-        lr = self.current_learning_rate(state["iterations"])
-        step = state["iterations"] + 1
-        extra = self.advance_globals(state, step)
+        done = self.effective_steps(state["iterations"])
+        lr = self.current_learning_rate(done)
+        extra = self.advance_globals(state, done + 1)
         new_variables, new_slots = [], {name: [] for name in self.slot_names}
         for i, (variable, gradient) in enumerate(zip(variables, gradients)):
             if self.weight_decay and decays[i]:
                 variable = variable - variable * (self.weight_decay * lr)
             slots = {name: slot_leaves[name][i] for name in self.slot_names}
             variable, slots = self.update_variable(variable, np.asarray(gradient).astype(variable.dtype, copy=False),
-                                                   slots, lr, step, extra)
+                                                   slots, lr, done + 1, extra)
             new_variables.append(variable)
             for name in new_slots:
                 new_slots[name].append(slots[name])
-        if self.use_ema:
-            new_slots["average"], new_variables = self._moving_average(new_variables, slot_leaves["average"],
-                                                                        state["iterations"])
-        self.iterations = step
-        return new_variables, new_slots, {"iterations": step, **extra}
+        return new_variables, new_slots, extra
 
     def _moving_average(self, variables, averages, iterations):
         # the first step starts the average at the weights themselves, as Keras does
@@ -198,6 +228,8 @@ class Optimizer(KerasOptimizerFace):
             return [np.clip(g, -self.clipvalue, self.clipvalue) for g in gradients]
         return gradients
 
+    _clip_gradients = clip   # Keras's private name, which code ported from Keras (and its tests) calls
+
     # ---- weight decay exclusions ----
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Leave out of weight decay the variables in `var_list`, and those whose name contains one of `var_names`.
@@ -227,7 +259,8 @@ class Optimizer(KerasOptimizerFace):
                 "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
                 "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
                 "ema_overwrite_frequency": self.ema_overwrite_frequency,
-                "loss_scale_factor": self.loss_scale_factor, "gradient_accumulation_steps": None}
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

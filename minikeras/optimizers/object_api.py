@@ -52,7 +52,7 @@ class KerasOptimizerFace:
         """Make the optimizer's slots for `var_list` (arrays or weight handles); apply_gradients does it on first use."""
         var_list = list(var_list)
         self._object_state = self.init(_keyed([read_value(v) for v in var_list]))
-        self._object_state["iterations"] = self.iterations
+        self._object_state["iterations"] = self._iterations
         self._var_list = var_list
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
         self.built = True
@@ -60,8 +60,8 @@ class KerasOptimizerFace:
     @property
     def variables(self):
         """The optimizer's state as Keras 3 lists it: iteration, learning_rate (when a number), then the slots."""
-        state = self._object_state or {"iterations": self.iterations, "slots": {}}
-        values = flat_variables(self, {**state, "iterations": self.iterations}, self._has_rate_variable())
+        state = self._object_state or {"iterations": self._iterations, "slots": {}}
+        values = flat_variables(self, {**state, "iterations": self._iterations}, self._has_rate_variable())
         return values
 
     def _has_rate_variable(self):
@@ -75,7 +75,7 @@ class KerasOptimizerFace:
         values = [read_value(w) for w in weights]
         self._object_state = state_from_flat(self, self._object_state, values,
                                              f"{type(self).__name__}.set_weights()", self._has_rate_variable())
-        self.iterations = self._object_state["iterations"]
+        self._iterations = self._object_state["iterations"]
 
     def apply_gradients(self, grads_and_vars):
         """Update each variable from its gradient: a list of (gradient, variable) pairs, as Keras takes them.
@@ -112,8 +112,8 @@ class KerasOptimizerFace:
                 grads = [np.asarray(g) / self.loss_scale_factor for g in grads]
             self._step(grads, trainable_variables, indices)
         else:
-            self.iterations += 1
-        self._object_state["iterations"] = self.iterations
+            self._iterations += 1
+        self._object_state["iterations"] = self._iterations
 
     def _known_indices(self, variables):
         unknown = [i for i, v in enumerate(variables) if id(v) not in self._var_index]
@@ -176,6 +176,16 @@ class KerasOptimizerFace:
             return []
         averages = self._object_state["slots"]["average"]
         return [averages[str(i)] for i in range(len(averages))]
+
+    _model_variables_moving_average = moving_averages   # Keras's private name
+
+    @property
+    def _accumulated_gradients(self):
+        """With gradient_accumulation_steps, each built variable's summed gradients so far (Keras's name)."""
+        if not self.gradient_accumulation_steps or self._object_state is None:
+            return []
+        sums = self._object_state["slots"]["gradient_accumulator"]
+        return [sums[str(i)] for i in range(len(sums))]
 
     def scale_loss(self, loss):
         """The loss multiplied by loss_scale_factor (when set), as Keras scales it before taking gradients."""

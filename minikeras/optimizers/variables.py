@@ -1,6 +1,7 @@
 """The optimizer's variables as Keras 3 lists them: iteration, learning_rate, then the slots in Keras's order.
 
-Keras 3 creates `iteration`, `learning_rate`, the EMA averages (with use_ema), then the slots. Slots of one
+Keras 3 creates `iteration`, `learning_rate`, the EMA averages (with use_ema), the gradient accumulators (with
+gradient_accumulation_steps), then the slots. Slots of one
 group are interleaved per weight (Adam: kernel momentum, kernel velocity, bias momentum, ...); later groups
 follow as blocks (RMSprop: every velocity, then every momentum). The groups were read off real Keras 3 files
 (tests/fixtures/saving/facts.json). This order is what `optimizer.variables` shows and what `.keras` files
@@ -25,7 +26,7 @@ _GLOBALS_AFTER_SLOTS = {"Nadam": ["u_product"]}
 
 def slot_order(optimizer, slot_names):
     """The slot names in groups, in the order Keras 3 creates them (the EMA average first)."""
-    groups = [["average"]] + _SLOT_GROUPS.get(type(optimizer).__name__, [list(slot_names)])
+    groups = [["average"], ["gradient_accumulator"]] + _SLOT_GROUPS.get(type(optimizer).__name__, [list(slot_names)])
     ordered = [[s for s in group if s in slot_names] for group in groups]
     ordered = [g for g in ordered if g]
     missing = [s for s in slot_names if not any(s in g for g in ordered)]
@@ -36,7 +37,8 @@ def flat_variables(optimizer, state, with_learning_rate=True):
     """The flat list of arrays Keras 3 shows as optimizer.variables: iteration, learning_rate, slots, globals."""
     values = [np.asarray(state["iterations"], dtype="int32")]
     if with_learning_rate:
-        values.append(np.asarray(optimizer.current_learning_rate(state["iterations"]), dtype="float32"))
+        rate = optimizer.current_learning_rate(optimizer.effective_steps(state["iterations"]))
+        values.append(np.asarray(rate, dtype="float32"))
     slot_leaves = {name: flatten_params(tree) for name, tree in state["slots"].items()}
     count = len(next(iter(slot_leaves.values()))) if slot_leaves else 0
     for group in slot_order(optimizer, list(slot_leaves)):

@@ -217,9 +217,15 @@ def test_numpy_arrays_are_updated_in_place():
     np.testing.assert_allclose(x, [0.5, 1.5])
 
 
-def test_gradient_accumulation_is_refused_clearly():
-    with pytest.raises(ValueError, match="gradient_accumulation_steps is not supported"):
-        optimizers.SGD(gradient_accumulation_steps=3)
+def test_gradient_accumulation_averages_before_each_update():
+    v = Variable([[1.0, 2.0], [3.0, 4.0]])
+    optimizer = optimizers.SGD(learning_rate=1.0, gradient_accumulation_steps=3)
+    for step in range(3):
+        optimizer.apply_gradients([(np.full((2, 2), float(step)), v)])
+    np.testing.assert_allclose(v.numpy(), [[0.0, 1.0], [2.0, 3.0]])   # one step along the mean gradient, 1.0
+    assert optimizer.iterations == 1 and optimizer._iterations == 3
+    with pytest.raises(ValueError, match="gradient_accumulation_steps must be an integer >= 2"):
+        optimizers.SGD(gradient_accumulation_steps=1)
 
 
 def test_auto_naming_and_serialization_keep_names():
