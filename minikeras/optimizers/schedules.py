@@ -101,26 +101,68 @@ class PolynomialDecay(LearningRateSchedule):
 
 
 class CosineDecay(LearningRateSchedule):
-    """Cosine from initial_learning_rate down to alpha * initial over decay_steps (no warmup)."""
+    """Cosine from initial_learning_rate down to alpha * its start over decay_steps.
+
+    With `warmup_target`, the rate first rises linearly from initial_learning_rate to warmup_target over
+    `warmup_steps`, then the cosine decays from warmup_target."""
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
                  warmup_steps=0):
-        if warmup_target is not None or warmup_steps:
-            raise ValueError("CosineDecay: warmup is not supported by minikeras.")
+        if decay_steps <= 0:
+            raise ValueError(f"CosineDecay: decay_steps must be > 0, got {decay_steps}.")
         self.initial_learning_rate, self.decay_steps, self.alpha, self.name = initial_learning_rate, decay_steps, alpha, name
+        self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
+
+    def _cosine(self, step, start):
+        cosine = 0.5 * (1 + math.cos(math.pi * step / self.decay_steps))
+        return start * ((1 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step):
-        progress = min(step, self.decay_steps) / self.decay_steps
-        cosine = 0.5 * (1 + math.cos(math.pi * progress))
-        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+        if self.warmup_target is None:
+            return self._cosine(min(step, self.decay_steps), self.initial_learning_rate)
+        step = min(step, self.decay_steps + self.warmup_steps)
+        if step < self.warmup_steps:
+            rise = self.warmup_target - self.initial_learning_rate
+            return self.initial_learning_rate + rise * step / self.warmup_steps
+        return self._cosine(step - self.warmup_steps, self.warmup_target)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha, "name": self.name, "warmup_target": None, "warmup_steps": 0}
+                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
+                "warmup_steps": self.warmup_steps}
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): each period is t_mul times the last, each restart m_mul times
+    as high; the first period lasts first_decay_steps."""
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"):
+        if first_decay_steps <= 0:
+            raise ValueError(f"CosineDecayRestarts: first_decay_steps must be > 0, got {first_decay_steps}.")
+        self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
+        self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
+
+    def _period_and_fraction(self, fraction):
+        """Which restart `fraction` (of the first period) falls in, and how far into that period it is."""
+        if self.t_mul == 1.0:
+            restart = math.floor(fraction)
+            return restart, fraction - restart
+        restart = math.floor(math.log(1.0 - fraction * (1.0 - self.t_mul)) / math.log(self.t_mul))
+        before = (1.0 - self.t_mul ** restart) / (1.0 - self.t_mul)
+        return restart, (fraction - before) / self.t_mul ** restart
+
+    def __call__(self, step):
+        restart, fraction = self._period_and_fraction(step / self.first_decay_steps)
+        cosine = 0.5 * self.m_mul ** restart * (1.0 + math.cos(math.pi * fraction))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,
+                "t_mul": self.t_mul, "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
 
 
 _BY_NAME = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay,
-                                          CosineDecay)}
+                                          CosineDecay, CosineDecayRestarts)}
 
 
 def serialize(schedule):

@@ -20,8 +20,8 @@ def load_fixtures(stem):
     return facts, (dict(np.load(path)) if os.path.exists(path) else {})
 
 
-class Variable:
-    """keras.Variable's face: a float32 array read with numpy() and changed with assign()."""
+class Variable(np.lib.mixins.NDArrayOperatorsMixin):
+    """keras.Variable's face: a float32 array read with numpy() and changed with assign(), usable in arithmetic."""
 
     def __init__(self, value, dtype="float32", name="variable"):
         self._value = np.array(value, dtype=dtype)
@@ -36,6 +36,24 @@ class Variable:
 
     def __array__(self, dtype=None, copy=None):
         return self._value if dtype is None else self._value.astype(dtype)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = [x._value if isinstance(x, Variable) else x for x in inputs]
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    @property
+    def shape(self):
+        return self._value.shape
+
+    @property
+    def dtype(self):
+        return self._value.dtype
 
 
 class TestCase(unittest.TestCase):
