@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import backend, initializers
 from .base import Layer, is_symbolic
+from .fused_attention import weighted_sum
 
 # Keras subtracts this from the scores of masked key steps: exp() of it is 0 in float32
 _MASKED_SCORE_OFFSET = 1.0e9
@@ -31,11 +32,11 @@ def causal_mask(query_steps, key_steps):
     return np.tril(np.ones((query_steps, key_steps), dtype=bool))[None]
 
 
-def dropout_weights(weights, rate, rng):
-    """Drop whole attention weights (not renormalized), as Keras does, scaling the kept ones by 1 / (1 - rate)."""
+def dropout_multiplier(shape, rate, rng):
+    """What dropout multiplies attention weights by: 0 for a dropped weight, 1 / (1 - rate) for a kept one (Keras
+    does not renormalize the rows)."""
     rng = rng if rng is not None else backend.new_rng()
-    keep = (rng.random(weights.shape) >= rate).astype(weights.dtype) / (1.0 - rate)
-    return weights * keep
+    return (rng.random(shape) >= rate).astype(backend.floatx()) / (1.0 - rate)
 
 
 def _dropout_rate(owner, value):
@@ -73,15 +74,34 @@ class _BaseDenseAttention(Layer):
 
     def call(self, params, x, mask=None, training=False, rng=None, return_attention_scores=False,
              use_causal_mask=False):
-        query, value, key = self._split_inputs(x)
-        query_mask, value_mask = self._split_masks(mask, query, value)
+        """The output (and the weights with return_attention_scores), through the fused kernel: one autograd node
+        for masking, softmax, dropout and the weighted sum. `reference_call` is the same math, op by op."""
+        query, value, key, query_mask, keep, dropped = self._prepare(x, mask, training, rng, use_causal_mask)
+        output, weights = weighted_sum(self.scores(params, query, key), value, keep, False, dropped)
+        return self._finish(output, weights, query_mask, return_attention_scores)
+
+    def reference_call(self, params, x, mask=None, training=False, rng=None, return_attention_scores=False,
+                       use_causal_mask=False):
+        """`call` written op by op, as the equations read (the tests prove `call` equal to it)."""
+        query, value, key, query_mask, keep, dropped = self._prepare(x, mask, training, rng, use_causal_mask)
         scores = self.scores(params, query, key)
-        keep = self._score_mask(value_mask, use_causal_mask, query.shape[1], key.shape[1])
         if keep is not None:
             scores = anp.where(keep, scores, scores - _MASKED_SCORE_OFFSET)
         weights = softmax_last_axis(scores)
-        used_weights = dropout_weights(weights, self.dropout, rng) if training and self.dropout > 0 else weights
-        output = anp.matmul(used_weights, value)
+        output = anp.matmul(weights if dropped is None else weights * dropped, value)
+        return self._finish(output, weights, query_mask, return_attention_scores)
+
+    def _prepare(self, x, mask, training, rng, use_causal_mask):
+        query, value, key = self._split_inputs(x)
+        query_mask, value_mask = self._split_masks(mask, query, value)
+        keep = self._score_mask(value_mask, use_causal_mask, query.shape[1], key.shape[1])
+        dropped = None
+        if training and self.dropout > 0:
+            dropped = dropout_multiplier((query.shape[0], query.shape[1], key.shape[1]), self.dropout, rng)
+        return query, value, key, query_mask, keep, dropped
+
+    @staticmethod
+    def _finish(output, weights, query_mask, return_attention_scores):
         if query_mask is not None:
             output = anp.where(query_mask[..., None], output, 0.0)
         return [output, weights] if return_attention_scores else output

@@ -11,11 +11,14 @@ With query (batch, T, features), value and key (batch, S, features), heads N and
 The weights are grouped as Keras 3 groups them, one sub-dict per projection: query, key, value,
 attention_output, each with kernel and bias.
 """
+import math
+
 import autograd.numpy as anp
 import numpy as np
 
 from .. import initializers, regularizers, constraints
-from .attention import causal_mask, dropout_weights, softmax_last_axis
+from .attention import causal_mask, dropout_multiplier, softmax_last_axis
+from .fused_attention import multi_head_attention
 from .base import Layer, is_symbolic
 
 PROJECTIONS = ("query", "key", "value", "attention_output")
@@ -194,28 +197,53 @@ class MultiHeadAttention(Layer):
     # ---- the math -----------------------------------------------------------------------------------
     def call(self, params, x, mask=None, training=False, rng=None, attention_mask=None,
              return_attention_scores=False, use_causal_mask=False):
-        query, value, key = x[0], x[1], (x[2] if len(x) == 3 else x[1])
-        steps_shape = np.shape(query)[1:-1]
-        query, value, key = (_flatten_steps(t) for t in (query, value, key))
-        keep = self._attention_mask(mask, attention_mask, use_causal_mask, query.shape, key.shape, steps_shape)
+        """The output (and the per-head weights with return_attention_scores) through the fused kernel: the whole
+        layer is one autograd node. `reference_call` is the same math op by op, as the module docstring reads."""
+        query, value, key, keep, dropped, shapes = self._prepare(x, mask, training, rng, attention_mask,
+                                                                 use_causal_mask)
+        projections = []
+        for name in PROJECTIONS:
+            projections += [params[name]["kernel"], params[name]["bias"] if self.use_bias else None]
+        output, weights = multi_head_attention(query, key, value, projections, keep, dropped)
+        return self._finish(output, weights, shapes, return_attention_scores)
+
+    def reference_call(self, params, x, mask=None, training=False, rng=None, attention_mask=None,
+                       return_attention_scores=False, use_causal_mask=False):
+        """`call` written op by op (the tests prove `call` equal to it, values and gradients)."""
+        query, value, key, keep, dropped, shapes = self._prepare(x, mask, training, rng, attention_mask,
+                                                                 use_causal_mask)
         q = self._project(params["query"], query)                          # (batch, N, T, H)
         k = self._project(params["key"], key)                              # (batch, N, S, H)
         v = self._project(params["value"], value)                          # (batch, N, S, value_dim)
-        scores = anp.matmul(q * (1.0 / np.sqrt(self.key_dim)), anp.swapaxes(k, -1, -2))   # (batch, N, T, S)
+        scores = anp.matmul(q * (1.0 / math.sqrt(self.key_dim)), anp.swapaxes(k, -1, -2))   # (batch, N, T, S)
         if keep is not None:
             scores = anp.where(keep[:, None], scores, _MASKED_SCORE)
         weights = softmax_last_axis(scores)
-        used = dropout_weights(weights, self.dropout, rng) if training and self.dropout > 0 else weights
-        context = anp.matmul(used, v)                                      # (batch, N, T, value_dim)
+        context = anp.matmul(weights if dropped is None else weights * dropped, v)     # (batch, N, T, value_dim)
         output = anp.tensordot(anp.transpose(context, (0, 2, 1, 3)), params["attention_output"]["kernel"],
                                axes=([2, 3], [0, 1]))
         if self.use_bias:
             output = output + params["attention_output"]["bias"]
-        output = anp.reshape(output, (output.shape[0],) + steps_shape + output.shape[2:])
+        return self._finish(output, weights, shapes, return_attention_scores)
+
+    def _prepare(self, x, mask, training, rng, attention_mask, use_causal_mask):
+        query, value, key = x[0], x[1], (x[2] if len(x) == 3 else x[1])
+        shapes = (np.shape(query)[1:-1], np.shape(key)[1:-1])      # the steps axes of the query and the key
+        query, value, key = (_flatten_steps(t) for t in (query, value, key))
+        keep = self._attention_mask(mask, attention_mask, use_causal_mask, query.shape, key.shape, shapes[0])
+        dropped = None
+        if training and self.dropout > 0:
+            dropped = dropout_multiplier((query.shape[0], self.num_heads, query.shape[1], key.shape[1]),
+                                         self.dropout, rng)
+        return query, value, key, keep, dropped, shapes
+
+    @staticmethod
+    def _finish(output, weights, shapes, return_attention_scores):
+        query_steps, key_steps = shapes
+        output = anp.reshape(output, (output.shape[0],) + query_steps + output.shape[2:])
         if not return_attention_scores:
             return output
-        key_steps = np.shape(x[2] if len(x) == 3 else x[1])[1:-1]
-        return [output, anp.reshape(weights, weights.shape[:2] + steps_shape + key_steps)]
+        return [output, anp.reshape(weights, weights.shape[:2] + query_steps + key_steps)]
 
     def _project(self, params, x):
         projected = anp.tensordot(x, params["kernel"], axes=([2], [0]))     # (batch, steps, N, dim)

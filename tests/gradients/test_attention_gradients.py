@@ -119,3 +119,72 @@ def test_conv_lstm_fast_path_equals_the_readable_step(options):
 def random_params_of(layer):
     rng = np.random.default_rng(0)
     return {k: rng.normal(0, 0.5, size=v.shape) for k, v in layer.params.items()}
+
+
+# ---- the fused kernels against the readable code ---------------------------------------------------------------
+def _fused_and_reference_agree(layer, params, x, **options):
+    probe_shapes = [np.shape(y) for y in _as_list(layer.reference_call(params, x, **options, rng=_rng()))]
+    probes = [np.random.default_rng(7).normal(size=s) for s in probe_shapes]
+
+    def loss(p, xs, which):
+        xs = [xs[i] for i in range(len(xs))]          # a list of arrays (autograd hands a boxed sequence)
+        outputs = _as_list(getattr(layer, which)(p, xs, **options, rng=_rng()))
+        return sum(autograd.numpy.sum(y * probe) for y, probe in zip(outputs, probes))
+
+    for got, want in zip(_as_list(layer.call(params, x, **options, rng=_rng())),
+                         _as_list(layer.reference_call(params, x, **options, rng=_rng()))):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    for argnum in (0, 1):
+        fused = autograd.grad(loss, argnum)(params, x, "call")
+        reference = autograd.grad(loss, argnum)(params, x, "reference_call")
+        for a, b in zip(_leaves(fused), _leaves(reference)):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def _rng():
+    return np.random.default_rng(0)
+
+
+def _as_list(y):
+    return list(y) if isinstance(y, (list, tuple)) else [y]
+
+
+def _leaves(tree):
+    if isinstance(tree, dict):
+        return [leaf for key in tree for leaf in _leaves(tree[key])]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for item in tree for leaf in _leaves(item)]
+    return [tree]
+
+
+MASKS = [None, [np.array([[1, 1, 0], [1, 1, 1]], bool), np.array([[1, 1, 1, 0, 0], [1, 0, 0, 0, 0]], bool)]]
+
+
+@pytest.mark.parametrize("make", [lambda: L.Attention(use_scale=True, dropout=0.3),
+                                  lambda: L.Attention(score_mode="concat", use_scale=True),
+                                  lambda: L.AdditiveAttention(dropout=0.3)])
+@pytest.mark.parametrize("mask", MASKS, ids=["unmasked", "masked"])
+@pytest.mark.parametrize("options", [{}, {"training": True, "return_attention_scores": True},
+                                     {"use_causal_mask": True}])
+def test_fused_attention_equals_the_readable_code(make, mask, options):
+    layer = make()
+    rng = np.random.default_rng(3)
+    x = [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5, 4))]
+    layer(x)
+    params = {k: np.random.default_rng(1).normal(size=np.shape(v)) for k, v in layer.params.items()}
+    _fused_and_reference_agree(layer, params, x, mask=mask, **options)
+
+
+@pytest.mark.parametrize("mask", MASKS, ids=["unmasked", "masked"])
+@pytest.mark.parametrize("options", [{}, {"training": True, "return_attention_scores": True},
+                                     {"use_causal_mask": True, "attention_mask": np.random.default_rng(2).random(
+                                         (2, 3, 5)) < 0.7}])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_fused_multi_head_attention_equals_the_readable_code(mask, options, use_bias):
+    layer = L.MultiHeadAttention(2, 3, value_dim=2, output_shape=(2, 3), dropout=0.3, use_bias=use_bias)
+    rng = np.random.default_rng(3)
+    x = [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5, 6)), rng.normal(size=(2, 5, 4))]
+    layer(*x)
+    params = {name: {k: np.random.default_rng(1).normal(size=np.shape(v)) for k, v in weights.items()}
+              for name, weights in layer.params.items()}
+    _fused_and_reference_agree(layer, params, x, mask=mask and mask + [mask[1]], **options)

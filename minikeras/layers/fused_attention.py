@@ -1,0 +1,166 @@
+"""Fused attention kernels: the masked softmax and weighted sum (and, for MultiHeadAttention, the projections around
+them) as single autograd nodes with hand-derived gradients.
+
+Small attention models spend their time in the overhead of many small autograd operations, not in arithmetic;
+one node per layer call removes most of it. tests/gradients/test_attention_gradients.py proves the values and
+gradients equal those of the layers' readable code (`Attention.call` / `MultiHeadAttention.reference_call`).
+"""
+import math
+
+import numpy as np
+from autograd.extend import primitive, defvjp_argnums
+from autograd.tracer import isbox
+
+from .rnn._fused_cache import remember, recall
+
+MASKED_SCORE = -1.0e9     # what a masked score becomes (MultiHeadAttention, like Keras's Softmax)
+MASKED_OFFSET = 1.0e9     # what a masked score loses (Attention / AdditiveAttention, like Keras)
+
+
+def _masked(scores, keep, replace):
+    if keep is None:
+        return scores
+    return np.where(keep, scores, MASKED_SCORE if replace else scores - MASKED_OFFSET)
+
+
+def _row_sums(x):
+    # numpy reduces a short last axis slowly, one row at a time; a matrix-vector product does all rows at once
+    return np.matmul(x, np.ones(x.shape[-1], dtype=x.dtype))[..., None]
+
+
+def _softmax(z):
+    """softmax over the last axis. Shifting by the largest score of the whole array (one fast reduction) instead of
+    each row's keeps exp() from overflowing; a row far below it could underflow, and is then redone row by row."""
+    e = np.exp(z - z.max())
+    sums = _row_sums(e)
+    if sums.min() < np.finfo(e.dtype).tiny * 1e10:
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        sums = _row_sums(e)
+    return e / sums
+
+
+def _softmax_backward(weights, d_weights):
+    return weights * (d_weights - _row_sums(d_weights * weights))
+
+
+# ---- softmax(scores) @ value ----------------------------------------------------------------------------------
+def weighted_sum(scores, value, keep=None, replace=False, dropped=None):
+    """(softmax(masked scores, last axis) [* dropped]) @ value and the softmax weights, as one autograd node.
+
+    `keep` (broadcastable to scores) marks the scores that count; a masked score becomes -1e9 with `replace`, else
+    it loses 1e9 (Keras's Attention). `dropped` is dropout's multiplier of the weights (None: no dropout).
+    """
+    track = isbox(scores) or isbox(value)
+    return _weighted_sum(scores, value, keep, replace, dropped, track)
+
+
+@primitive
+def _weighted_sum(scores, value, keep, replace, dropped, track):
+    weights = _softmax(_masked(scores, keep, replace))
+    used = weights if dropped is None else weights * dropped
+    result = (np.matmul(used, value), weights)
+    if track:
+        remember(result, used)
+    return result
+
+
+def _weighted_sum_vjp(argnums, result, args, kwargs):
+    scores, value, keep, replace, dropped, _ = args
+    weights, used = result[1], recall(result)
+
+    def vjp(g):
+        d_out, d_weights = g
+        d_used = np.matmul(d_out, np.swapaxes(value, -1, -2))
+        d_weights = (d_used if dropped is None else d_used * dropped) + d_weights
+        d_scores = _softmax_backward(weights, d_weights)
+        if keep is not None and replace:
+            d_scores = d_scores * keep
+        grads = {0: d_scores, 1: _sum_to_shape(np.matmul(np.swapaxes(used, -1, -2), d_out), np.shape(value))}
+        return tuple(grads[n] for n in argnums)
+    return vjp
+
+
+defvjp_argnums(_weighted_sum, _weighted_sum_vjp)
+
+
+def _sum_to_shape(array, shape):
+    """Undo broadcasting: sum `array` down to `shape`."""
+    while array.ndim > len(shape):
+        array = array.sum(axis=0)
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and array.shape[i] != 1)
+    return array.sum(axis=axes, keepdims=True) if axes else array
+
+
+# ---- MultiHeadAttention ---------------------------------------------------------------------------------------
+def multi_head_attention(query, key, value, projections, keep, dropped):
+    """MultiHeadAttention of (batch, steps, features) inputs as one autograd node: (output, weights).
+
+    `projections` is [q kernel, q bias, k kernel, k bias, v kernel, v bias, output kernel, output bias] (biases
+    may be None); `keep` is (batch, T, S) booleans or None; `dropped` dropout's multiplier of the weights or None.
+    """
+    arrays = (query, key, value) + tuple(projections)
+    track = any(isbox(a) for a in arrays)
+    return _multi_head_attention(query, key, value, *projections, keep, dropped, track)
+
+
+def _project(x, kernel, bias):
+    """(batch, steps, features) @ (features, heads, dim) + (heads, dim) -> (batch, heads, steps, dim)."""
+    batch, steps, features = x.shape
+    heads, dim = kernel.shape[1], kernel.shape[2]
+    flat = np.matmul(x.reshape(batch * steps, features), kernel.reshape(features, heads * dim))
+    if bias is not None:
+        flat += bias.reshape(-1)
+    return flat.reshape(batch, steps, heads, dim).transpose(0, 2, 1, 3)
+
+
+@primitive
+def _multi_head_attention(query, key, value, wq, bq, wk, bk, wv, bv, wo, bo, keep, dropped, track):
+    batch, steps = query.shape[0], query.shape[1]
+    q = _project(query, wq, bq) * (1.0 / math.sqrt(wq.shape[2]))
+    k, v = _project(key, wk, bk), _project(value, wv, bv)
+    weights = _softmax(_masked(np.matmul(q, k.transpose(0, 1, 3, 2)), None if keep is None else keep[:, None], True))
+    used = weights if dropped is None else weights * dropped
+    context = np.matmul(used, v).transpose(0, 2, 1, 3).reshape(batch * steps, -1)     # (batch * T, heads * dim)
+    out = np.matmul(context, wo.reshape(context.shape[1], -1))
+    if bo is not None:
+        out += bo.reshape(-1)
+    result = (out.reshape((batch, steps) + wo.shape[2:]), weights)
+    if track:
+        remember(result, (q, k, v, used, context))
+    return result
+
+
+def _multi_head_attention_vjp(argnums, result, args, kwargs):
+    query, key, value, wq, bq, wk, bk, wv, bv, wo, bo, keep, dropped, _ = args
+    q, k, v, used, context = recall(result)
+    weights = result[1]
+
+    def vjp(g):
+        d_out, d_weights = g
+        batch, steps = query.shape[0], query.shape[1]
+        heads, value_dim = wo.shape[0], wo.shape[1]
+        d_flat = d_out.reshape(batch * steps, -1)
+        grads = {10: None if bo is None else d_flat.sum(axis=0).reshape(bo.shape),
+                 9: np.matmul(context.T, d_flat).reshape(wo.shape)}
+        d_context = np.matmul(d_flat, wo.reshape(heads * value_dim, -1).T)
+        d_context = d_context.reshape(batch, steps, heads, value_dim).transpose(0, 2, 1, 3)
+        d_used = np.matmul(d_context, v.transpose(0, 1, 3, 2))
+        d_v = np.matmul(used.transpose(0, 1, 3, 2), d_context)
+        d_scores = _softmax_backward(weights, (d_used if dropped is None else d_used * dropped) + d_weights)
+        if keep is not None:
+            d_scores = d_scores * keep[:, None]
+        d_q = np.matmul(d_scores, k) * (1.0 / math.sqrt(wq.shape[2]))
+        d_k = np.matmul(d_scores.transpose(0, 1, 3, 2), q)
+        for base, x, kernel, bias, d_proj in ((0, query, wq, bq, d_q), (1, key, wk, bk, d_k), (2, value, wv, bv, d_v)):
+            if not {base, 3 + 2 * base, 4 + 2 * base} & set(argnums):
+                continue
+            b, steps_x, features = x.shape
+            d_proj = d_proj.transpose(0, 2, 1, 3).reshape(b * steps_x, -1)
+            grads[base] = np.matmul(d_proj, kernel.reshape(features, -1).T).reshape(x.shape)
+            grads[3 + 2 * base] = np.matmul(x.reshape(b * steps_x, features).T, d_proj).reshape(kernel.shape)
+            grads[4 + 2 * base] = None if bias is None else d_proj.sum(axis=0).reshape(bias.shape)
+        return tuple(grads[n] for n in argnums)
+    return vjp
+
+
+defvjp_argnums(_multi_head_attention, _multi_head_attention_vjp)
