@@ -99,8 +99,6 @@ def test_weights_have_keras_names_and_order(name):
         assert value.shape == case[f"w{i}"].shape
     keras_names = [k[len("grad_"):] for k in case if k.startswith("grad_") and k != "grad_x"] + \
                   [k[len("new_"):] for k in case if k.startswith("new_")]
-    # the random layers' generator state is a variable in Keras 3, but not a weight: get_weights and files omit it
-    keras_names = [k for k in keras_names if k != "seed_generator_state"]
     assert sorted(layer.params) == sorted(keras_names)
 
 

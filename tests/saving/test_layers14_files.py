@@ -120,3 +120,9 @@ def test_a_trained_batch_normalization_comes_back_with_its_statistics(tmp_file):
     assert not np.allclose(norm.params["moving_variance"], 1.0)  # trained statistics, not the initial ones
     for a, b in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_keras2_hdf5_layout_with_batch_normalization_loads():
+    model = saving.load_model(os.path.join(FIXTURES, "bn_conv_legacy.h5"))
+    x, expected = recorded_io("bn_conv")
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
