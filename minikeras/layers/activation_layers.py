@@ -30,6 +30,7 @@ class _Elementwise(Layer):
 
     supports_masking = True
     same_at_every_position = True
+    keras_built_at_init = True  # Keras 3 builds these weightless layers at construction: no build_config is saved
 
 
 class Identity(_Elementwise):
@@ -169,6 +170,7 @@ class Softmax(Layer):
     broadcasts to the input, masked positions get probability 0, as in Keras 3."""
 
     supports_masking = True
+    keras_built_at_init = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

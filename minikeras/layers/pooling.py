@@ -175,11 +175,13 @@ class GlobalMaxPooling2D(_GlobalPooling):
 class GlobalAveragePooling3D(_GlobalPooling):
     """The mean over the three spatial axes (e.g. time, rows and cols of a ConvLSTM2D's sequence), per channel."""
     rank, spatial_names, keras_class_name, reduction = 3, ("dim1", "dim2", "dim3"), "GlobalAveragePooling3D", "average"
+    keras_built_at_init = True  # Keras 3 saves no build_config for it
 
 
 class GlobalMaxPooling3D(_GlobalPooling):
     """The max over the three spatial axes, per channel."""
     rank, spatial_names, keras_class_name, reduction = 3, ("dim1", "dim2", "dim3"), "GlobalMaxPooling3D", "max"
+    keras_built_at_init = True  # Keras 3 saves no build_config for it
 
 
 # Keras's short names are the same classes

@@ -2,7 +2,8 @@
 ActivityRegularization.
 
 Each is the identity at inference; in training the random ones draw from the `rng` the engine hands to `call`.
-None has weights. All pass masks on unchanged, as in Keras.
+None has weights. All pass masks on unchanged, as in Keras. Keras 3 builds them at construction, so their saved
+configs have no build_config (`keras_built_at_init`).
 """
 import math
 
@@ -39,6 +40,8 @@ class _SpatialDropout(Layer):
 
     supports_masking = True
     spatial_names = ()
+    keras_built_at_init = True
+    keras_dtype_is_a_name = True  # Keras 3 writes these layers' dtype as 'float32', not as a DTypePolicy
 
     def __init__(self, rate=None, seed=None, name=None, dtype=None, noise_shape=None, **kwargs):
         owner = type(self).__name__
@@ -119,6 +122,7 @@ class GaussianNoise(Layer):
     """
 
     supports_masking = True
+    keras_built_at_init = True
 
     def __init__(self, stddev=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "GaussianNoise", "sigma")
@@ -144,6 +148,7 @@ class GaussianDropout(Layer):
     while training: the multiplicative noise of Dropout at the same rate, without zeros."""
 
     supports_masking = True
+    keras_built_at_init = True
 
     def __init__(self, rate=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "GaussianDropout", "p")
@@ -167,6 +172,7 @@ class AlphaDropout(Layer):
     affine map keeps the mean and variance of standardized inputs unchanged."""
 
     supports_masking = True
+    keras_built_at_init = True
 
     def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "AlphaDropout", "p")
@@ -197,6 +203,7 @@ class ActivityRegularization(Layer):
     Keras 3, to the training loss."""
 
     supports_masking = True
+    keras_built_at_init = True
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -75,7 +75,8 @@ def serialize_layer(layer):
 
 
 def _build_shape(layer, class_name):
-    if not layer.built or class_name in LAYERS_WITHOUT_BUILD_CONFIG or class_name in ("InputLayer", "Functional"):
+    if not layer.built or class_name in LAYERS_WITHOUT_BUILD_CONFIG or class_name in ("InputLayer", "Functional") \
+            or getattr(layer, "keras_built_at_init", False):
         return None  # Keras records no build shape for a Functional: its Inputs say it all
     return jsonable(getattr(layer, "_build_input_shape", None))
 
@@ -87,7 +88,8 @@ def keras_layer_config(layer):
     config = jsonable(dict(layer.get_config()))
     config.pop("batch_input_shape", None)  # Keras 3 keeps the input shape in an InputLayer instead
     dtype = config.get("dtype")
-    config["dtype"] = dtype_policy(dtype if isinstance(dtype, str) else backend.floatx())
+    if not (getattr(layer, "keras_dtype_is_a_name", False) and isinstance(dtype, str)):  # SpatialDropout's is
+        config["dtype"] = dtype_policy(dtype if isinstance(dtype, str) else backend.floatx())
     kind = type(layer).__name__
     if kind in ("Dense", "Embedding"):
         config.setdefault("quantization_config", None)

@@ -61,7 +61,8 @@ def _config_of(layer):
 def _build_shape(layer):
     from ..models.model import Model
     from ..models.graph import InputLayer
-    if isinstance(layer, InputLayer) or not layer.built or _class_entry(layer)[1] in LAYERS_WITHOUT_BUILD_CONFIG:
+    if isinstance(layer, InputLayer) or not layer.built or _class_entry(layer)[1] in LAYERS_WITHOUT_BUILD_CONFIG \
+            or getattr(layer, "keras_built_at_init", False):
         return None
     if type(layer) is Model:
         return None  # Keras records no build shape for a Functional: its Inputs say it all

@@ -50,24 +50,6 @@ def comparable(value, blank_names=False):
     return value
 
 
-def without_cosmetic_differences(layer_entries):
-    """Two differences Keras 3 does not mind (tests/fixtures/check_layers14_interop.py opens minikeras's files in
-    Keras 3 and gets the same numbers), still to be removed in the saving code: minikeras writes a build_config for
-    the weightless layers Keras builds at construction (facts.json lists them), and writes SpatialDropout's dtype as
-    a DTypePolicy where Keras writes the plain name."""
-    with open(os.path.join(FIXTURES, "facts.json")) as f:
-        built_at_init = set(json.load(f)["layers_without_build_config"])
-    entries = []
-    for entry in layer_entries:
-        entry = dict(entry, config=dict(entry["config"]))
-        if entry["class_name"] in built_at_init:
-            entry.pop("build_config", None)
-        if isinstance(entry["config"].get("dtype"), dict):
-            entry["config"]["dtype"] = entry["config"]["dtype"]["config"]["name"]
-        entries.append(entry)
-    return entries
-
-
 def test_the_fixtures_are_there():
     assert {"bn_conv", "bn_masked_lstm", "activations", "reshaping2d", "noise_at_rate_0"} <= set(CASES)
 
@@ -92,8 +74,7 @@ def test_minikeras_writes_the_file_keras_wrote(case, tmp_file):
         np.testing.assert_array_equal(ours[path], value, err_msg=path)
     keras_config = json.loads(keras_zip.read("config.json"))
     our_config = json.loads(our_zip.read("config.json"))
-    ours, keras = (without_cosmetic_differences(comparable(c["config"]["layers"])) for c in (our_config, keras_config))
-    assert ours == keras
+    assert comparable(our_config["config"]["layers"]) == comparable(keras_config["config"]["layers"])
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -107,8 +88,7 @@ def test_a_model_built_here_saves_keras_configs(case, tmp_file):
     saving.save_model(model, tmp_file("built.keras"))
     ours = json.loads(zipfile.ZipFile(tmp_file("built.keras")).read("config.json"))["config"]["layers"]
     keras = json.loads(zipfile.ZipFile(keras_file(case)).read("config.json"))["config"]["layers"]
-    assert comparable(without_cosmetic_differences(ours), blank_names=True) == \
-        comparable(without_cosmetic_differences(keras), blank_names=True)
+    assert comparable(ours, blank_names=True) == comparable(keras, blank_names=True)
 
 
 def test_a_trained_batch_normalization_comes_back_with_its_statistics(tmp_file):
@@ -120,6 +100,16 @@ def test_a_trained_batch_normalization_comes_back_with_its_statistics(tmp_file):
     assert not np.allclose(norm.params["moving_variance"], 1.0)  # trained statistics, not the initial ones
     for a, b in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_layers_keras_builds_at_construction_save_no_build_config():
+    with open(os.path.join(FIXTURES, "facts.json")) as f:
+        without_build_config = set(json.load(f)["layers_without_build_config"])
+    for class_name in without_build_config:
+        assert getattr(layers, class_name).keras_built_at_init, class_name
+    marked = {getattr(layers, name).__name__ for name in dir(layers)
+              if getattr(getattr(layers, name), "keras_built_at_init", False)}
+    assert marked == without_build_config
 
 
 def test_keras2_hdf5_layout_with_batch_normalization_loads():
