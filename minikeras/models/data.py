@@ -6,6 +6,8 @@ from .. import backend
 
 def to_array_list(data, tensors, what, model_name):
     """`data` (array, list or dict) as one array per symbolic tensor, dtypes matched to the tensors."""
+    if isinstance(data, np.ndarray) and len(tensors) == 1:     # the common case, taken first: streams come here often
+        return [_as_typed_array(data, tensors[0], what, model_name)]
     names = [t.name for t in tensors]
     if data is None:
         raise TypeError(f"Model '{model_name}' needs {what} for {names}, got None: pass a numpy array "
@@ -270,15 +272,24 @@ def check_class_weight(class_weight, model_name):
             raise ValueError(f"Model '{model_name}': class_weight[{label}] must be a finite number, got {weight!r}.")
 
 
-def check_embedding_indices(arrays, tensors, layers):
+def check_embedding_indices(arrays, tensors, layers, checks=None):
     """Indices out of range for an Embedding fed straight from an input are refused before training starts:
-    found mid-epoch, the batches before would already have changed the weights."""
-    by_id = {t.id: a for a, t in zip(arrays, tensors)}
+    found mid-epoch, the batches before would already have changed the weights. `checks` (from
+    embedding_index_checks) saves finding the Embeddings again for each streamed batch."""
+    for position, check in embedding_index_checks(tensors, layers) if checks is None else checks:
+        check(arrays[position])
+
+
+def embedding_index_checks(tensors, layers):
+    """[(input position, the layer's index check)] for each Embedding fed straight from one of `tensors`."""
+    positions = {t.id: i for i, t in enumerate(tensors)}
+    checks = []
     for layer in layers:
         check = getattr(layer, "_checked_indices", None)
         for node in getattr(layer, "_inbound_nodes", []) if check else []:
-            if node.input_tensors and node.input_tensors[0].id in by_id:
-                check(by_id[node.input_tensors[0].id])
+            if node.input_tensors and node.input_tensors[0].id in positions:
+                checks.append((positions[node.input_tensors[0].id], check))
+    return checks
 
 
 # ---- compile() arguments ------------------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ class Trainer(TrainingLoops, Keras2Methods):
         D.check_same_length({"x": xs}, self.name)
         return xs
 
-    def _prepare(self, x, y, sample_weight, class_weight, what):
+    def _prepare(self, x, y, sample_weight, class_weight, what, index_checks=None):
         xs = self._prepare_inputs(x, what)
         if y is None:
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
@@ -189,7 +189,9 @@ class Trainer(TrainingLoops, Keras2Methods):
         D.check_same_length({"x": xs, "y": ys, "sample_weight": sws}, self.name)
         D.check_finite({"x": xs, "y": ys, "sample_weight": sws}, self.name)
         D.check_targets(ys, self.outputs, self._losses, self.name)
-        D.check_embedding_indices(xs, self.inputs, self.layers)
+        if index_checks is None:
+            index_checks = D.embedding_index_checks(self.inputs, self.layers)
+        D.check_embedding_indices(xs, self.inputs, None, index_checks)
         return {"x": xs, "y": ys, "sample_weight": sws}
 
     def _prepare_validation(self, validation_data):

@@ -122,21 +122,22 @@ class TrainingLoops:
         return train, S.ArrayBatches(valid_arrays, valid_batch_size)
 
     def _stream_source(self, data, steps, what, shuffle=False, class_weight=None, with_targets=True):
+        plan = {}     # what every batch is checked against, found once: after the first batch, which may build the model
+
         def prepare(x, y, sample_weight):
-            if not with_targets:
-                xs = self._prepare_inputs(x, what)
-            else:
-                arrays = self._prepare(x, y, sample_weight, class_weight, what)
+            if with_targets:
+                arrays = self._prepare(x, y, sample_weight, class_weight, what, plan.get("index_checks"))
                 xs = arrays["x"]
-            self._check_stream_batch_size(len(xs[0]))
+            else:
+                xs = self._prepare_inputs(x, what)
+            if not plan:
+                plan.update(fixed=self._fixed_batch_size(),
+                            index_checks=D.embedding_index_checks(self.inputs, self.layers))
+            if plan["fixed"] is not None and len(xs[0]) != plan["fixed"]:
+                raise ValueError(f"the model is built for a fixed batch size of {plan['fixed']} (it is stateful), "
+                                 f"but this batch has {len(xs[0])} samples.")
             return (arrays["x"], arrays["y"], S.take_weights(arrays, slice(None))) if with_targets else xs
         return S.StreamBatches(data, steps, prepare, self.name, what, shuffle=shuffle, with_targets=with_targets)
-
-    def _check_stream_batch_size(self, size):
-        built = self._fixed_batch_size()
-        if built is not None and size != built:
-            raise ValueError(f"the model is built for a fixed batch size of {built} (it is stateful), but this batch "
-                             f"has {size} samples.")
 
     def _fit_epoch(self, batches, callback_list, epoch):
         """One epoch of training steps; the epoch's logs, or None if it trained on nothing or a step failed."""
