@@ -28,6 +28,11 @@ def _row_sums(x):
     return np.matmul(x, np.ones(x.shape[-1], dtype=x.dtype))[..., None]
 
 
+def _column_sums(x):
+    """Sums over the first axis of a 2-D array (a bias gradient), as one matrix-vector product."""
+    return np.matmul(np.ones(x.shape[0], dtype=x.dtype), x)
+
+
 def _softmax(z):
     """softmax over the last axis. Shifting by the largest score of the whole array (one fast reduction) instead of
     each row's keeps exp() from overflowing; a row far below it could underflow, and is then redone row by row."""
@@ -140,7 +145,7 @@ def _multi_head_attention_vjp(argnums, result, args, kwargs):
         batch, steps = query.shape[0], query.shape[1]
         heads, value_dim = wo.shape[0], wo.shape[1]
         d_flat = d_out.reshape(batch * steps, -1)
-        grads = {10: None if bo is None else d_flat.sum(axis=0).reshape(bo.shape),
+        grads = {10: None if bo is None else _column_sums(d_flat).reshape(bo.shape),
                  9: np.matmul(context.T, d_flat).reshape(wo.shape)}
         d_context = np.matmul(d_flat, wo.reshape(heads * value_dim, -1).T)
         d_context = d_context.reshape(batch, steps, heads, value_dim).transpose(0, 2, 1, 3)
@@ -158,7 +163,7 @@ def _multi_head_attention_vjp(argnums, result, args, kwargs):
             d_proj = d_proj.transpose(0, 2, 1, 3).reshape(b * steps_x, -1)
             grads[base] = np.matmul(d_proj, kernel.reshape(features, -1).T).reshape(x.shape)
             grads[3 + 2 * base] = np.matmul(x.reshape(b * steps_x, features).T, d_proj).reshape(kernel.shape)
-            grads[4 + 2 * base] = None if bias is None else d_proj.sum(axis=0).reshape(bias.shape)
+            grads[4 + 2 * base] = None if bias is None else _column_sums(d_proj).reshape(bias.shape)
         return tuple(grads[n] for n in argnums)
     return vjp
 
