@@ -7,6 +7,7 @@ from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concaten
                     add, subtract, multiply, average, maximum, minimum, concatenate, dot)
 from .rnn import RNN, SimpleRNN, GRU, LSTM, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells
 from .wrappers import Wrapper, TimeDistributed, Bidirectional
+from .serialization import serialize, deserialize
 from ..models.graph import Input, InputLayer
 from . import recurrent, wrappers, core, embeddings, merge
 

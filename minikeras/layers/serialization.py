@@ -228,3 +228,15 @@ def _drop_unsupported(cls, class_name, kwargs):
         else:
             raise ValueError(f"Layer '{kwargs.get('name')}' ({class_name}): the config sets {key}={kwargs[key]!r}, "
                              f"which minikeras's {class_name} does not support.")
+
+
+# ---- keras.layers.serialize / deserialize ------------------------------------------------------------------
+def serialize(layer):
+    """keras.layers.serialize: a layer's Keras 3 config entry ({module, class_name, config, ...}), JSON-able."""
+    return serialize_layer(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """keras.layers.deserialize: a new layer (fresh weights) from the entry serialize() wrote, or one Keras 3 or
+    Keras 2 wrote; `custom_objects` names your own classes and functions."""
+    return deserialize_layer(config, custom_objects)

@@ -159,3 +159,15 @@ def test_wrapper_from_keras_3_config_gives_keras_numbers(name):
     again = json.loads(json.dumps(layer.get_config()))
     assert again["layer"]["class_name"] == config["layer"]["class_name"]
     assert again["layer"]["config"]["name"] == config["layer"]["config"]["name"]
+
+
+def test_layers_serialize_and_deserialize_as_keras():
+    from minikeras import layers
+    entry = layers.serialize(layers.Dense(3, activation="relu", name="d3"))
+    assert entry["class_name"] == "Dense" and entry["config"]["units"] == 3
+    copy = layers.deserialize(json.loads(json.dumps(entry)))
+    assert isinstance(copy, layers.Dense) and copy.name == "d3" and copy.get_config()["activation"] == "relu"
+    keras2 = layers.deserialize({"class_name": "LSTM", "config": {"units": 4, "return_sequences": True}})
+    assert isinstance(keras2, LSTM) and keras2.units == 4 and keras2.return_sequences
+    with pytest.raises(ValueError, match="Unknown layer class 'Nope'"):
+        layers.deserialize({"class_name": "Nope", "config": {}})
