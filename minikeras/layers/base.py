@@ -61,6 +61,8 @@ class Layer:
         cls._keras_style = len(parameters) < 2 or parameters[1] != "params"
         if cls._keras_style:
             cls.has_weight_updates = True
+        elif "build" in cls.__dict__:
+            cls.build = _also_keras_build(cls.__dict__["build"])
     # True when the layer computes each position of the leading axes on its own, with the same weights
     # (Dense on the last axis): TimeDistributed can then call it on the whole sequence at once
     same_at_every_position = False
@@ -391,8 +393,13 @@ class Layer:
         added = list(self.__dict__.get("_eager_losses", []))
         if not self.params:
             return added
-        value = self.regularization_loss(self.params)
-        return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
+        if self._keras_style:
+            value = self.regularization_loss(self.params)
+            return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
+        regularizers = self.weight_regularizers()
+        penalties = [float(regularizers[name](value)) for name, value in self.params.items()
+                     if regularizers.get(name) is not None and not isinstance(value, dict)]
+        return penalties + added     # one entry per regularized weight, in weight order, as Keras lists them
 
     def count_params(self):
         """The number of weight values in the layer; ValueError if it is not built yet."""
@@ -436,6 +443,21 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _also_keras_build(pure_build):
+    """A built-in layer's pure `build(input_shape, rng) -> params`, which also answers Keras's `layer.build(shape)`:
+    called without an rng, it builds the layer in place (seeded from the global seed), as Keras does."""
+    def build(self, input_shape, *args, **kwargs):
+        if args or kwargs:
+            return pure_build(self, input_shape, *args, **kwargs)
+        shape = [tuple(s) for s in input_shape] if input_shape and isinstance(input_shape[0], (list, tuple)) \
+            else tuple(input_shape)
+        self.ensure_built(shape)
+
+    build.__doc__ = pure_build.__doc__
+    build.__wrapped__ = pure_build
+    return build
 
 
 def weight_paths(params, prefix=""):

@@ -31,6 +31,17 @@ def to_array_list(data, tensors, what, model_name):
     return [_as_typed_array(a, t, what, model_name) for a, t in zip(arrays, tensors)]
 
 
+def standardized_rank(array, tensor):
+    """Keras 3's Functional models take inputs one rank off their Input's on the last axis: (n,) for an Input of
+    shape (1,) gets the axis added, (n, 3, 1) for an Input of shape (3,) has it dropped."""
+    want = len(tensor.shape)
+    if array.ndim == want - 1 and tensor.shape[-1] == 1:
+        return array[..., None]
+    if array.ndim == want + 1 and array.shape[-1] == 1:
+        return array[..., 0]
+    return array
+
+
 def _is_list_of_batches(data, tensor):
     """A list of whole batches (each of the input's rank) given to a one-input model, not a batch as a list."""
     return len(data) > 1 and all(isinstance(a, np.ndarray) and a.ndim == len(tensor.shape) for a in data)

@@ -318,7 +318,9 @@ class Model(SubclassedModel, Trainer, Layer):
         structure = self._output_structure
         if isinstance(structure, dict):
             return dict(zip(structure, outputs))
-        if isinstance(structure, (list, tuple)):
+        if isinstance(structure, tuple):
+            return tuple(outputs)            # Keras 3 gives outputs back in the structure the model was made with
+        if isinstance(structure, list):
             return list(outputs)
         return outputs[0]
 
@@ -421,11 +423,10 @@ class Model(SubclassedModel, Trainer, Layer):
 
     @property
     def losses(self):
-        """The layers' regularization penalties (one total) and what they added with add_loss in their last call."""
-        params = self.params or {}
-        value = self.regularization_loss(params)
-        added = [loss for layer in self.weighted_layers for loss in layer.__dict__.get("_eager_losses", [])]
-        return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
+        """The layers' losses: one per regularized weight, then what layers added with add_loss in their last call."""
+        if self._keras_style:
+            return Layer.losses.fget(self)
+        return [loss for layer in self.weighted_layers for loss in layer.losses]
 
     def count_params(self):
         """The number of weight values in the model (trainable or not)."""

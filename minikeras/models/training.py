@@ -173,7 +173,8 @@ class Trainer(TrainingLoops, Keras2Methods):
         if not self.built:
             sample = x[0] if isinstance(x, (list, tuple)) and len(x) and np.ndim(x[0]) > 0 else x
             self.ensure_built((None,) + np.shape(sample)[1:])
-        xs = D.to_array_list(x, self.inputs, "inputs", self.name)
+        xs = D.to_array_list(_by_structure(x, self._input_structure), self.inputs, "inputs", self.name)
+        xs = [D.standardized_rank(a, t) for a, t in zip(xs, self.inputs)]
         D.check_input_shapes(xs, self.inputs, self.name, self.shape_chain)
         D.check_same_length({"x": xs}, self.name)
         return xs
@@ -182,7 +183,7 @@ class Trainer(TrainingLoops, Keras2Methods):
         xs = self._prepare_inputs(x, what)
         if y is None:
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
-        ys = D.to_array_list(y, self.outputs, "targets", self.name)
+        ys = D.to_array_list(_by_structure(y, self._output_structure), self.outputs, "targets", self.name)
         D.check_class_weight(class_weight, self.name)
         sample_weight = D.sample_weight_arrays(sample_weight, len(self.outputs), self.name)
         sws = _sample_weights(sample_weight, class_weight, ys, self.name)
@@ -227,6 +228,14 @@ class Trainer(TrainingLoops, Keras2Methods):
         if not self.stateful:
             return None
         return self.inputs[0].shape[0]
+
+
+def _by_structure(data, structure):
+    """Data given as a dict keyed like a model built from dicts (`Model({"a": x}, {"out": y})`): one array per
+    tensor, in the structure's order. Other data (or dicts keyed by tensor name) is left as it is."""
+    if isinstance(data, dict) and isinstance(structure, dict) and all(k in data for k in structure):
+        return [data[k] for k in structure]
+    return data
 
 
 def _sum_terms(terms):

@@ -52,3 +52,20 @@ def test_missing_attributes_still_raise_attribute_error():
 def test_model_weights_are_the_layers_handles():
     model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2)])
     assert model.weights[0] is model.layers[0].kernel
+
+
+def test_layer_losses_list_one_penalty_per_regularized_weight():
+    dense = layers.Dense(2, kernel_regularizer="l2", bias_regularizer="l1")
+    dense(np.ones((1, 3), "float32"))
+    dense.bias.assign(np.array([1.0, -2.0]))
+    assert len(dense.losses) == 2
+    np.testing.assert_allclose(dense.losses[1], 0.01 * 3.0, rtol=1e-6)
+    lstm = layers.LSTM(2, kernel_regularizer="l2", recurrent_regularizer="l2", bias_regularizer="l2")
+    model = minikeras.Sequential([minikeras.Input((3, 2)), lstm])
+    assert len(lstm.losses) == 3 and len(model.losses) == 3
+
+
+def test_build_with_a_shape_alone_builds_a_built_in_layer():
+    dense = layers.Dense(3)
+    dense.build((None, 4))
+    assert dense.built and dense.kernel.shape == (4, 3)
