@@ -73,7 +73,19 @@ class Constant(Initializer):
         return np.full(_shape(shape), self.value, dtype=_dtype(dtype))
 
     def get_config(self):
-        return {"value": self.value}
+        value = self.value
+        if isinstance(value, np.generic):
+            value = value.item()
+        elif isinstance(value, np.ndarray):   # Keras 3 writes an array as its "__numpy__" entry
+            value = {"class_name": "__numpy__", "config": {"value": value.tolist(), "dtype": value.dtype.name}}
+        return {"value": value}
+
+    @classmethod
+    def from_config(cls, config):
+        value = config.get("value", 0.0)
+        if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+            value = np.asarray(value["config"]["value"], dtype=value["config"].get("dtype"))
+        return cls(value)
 
 
 class Identity(Initializer):
@@ -96,17 +108,21 @@ class RandomInitializer(Initializer):
     """Shared by the random initializers: where the random numbers come from."""
 
     def __init__(self, seed=None):
-        if seed is not None and not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"{type(self).__name__}: seed must be an integer or None, got {seed!r}.")
+        if seed is not None and not isinstance(seed, (int, np.integer)) and not _is_seed_generator(seed):
+            raise ValueError(f"{type(self).__name__}: seed must be an integer, a random.SeedGenerator or None, "
+                             f"got {seed!r}.")
         self.seed = seed
 
     def _generator(self, rng):
+        if _is_seed_generator(self.seed):   # a SeedGenerator moves on: every call draws new values, as in Keras
+            return self.seed.next()
         if self.seed is not None:
             return np.random.default_rng(self.seed)
         return rng if rng is not None else backend.new_rng()
 
     def get_config(self):
-        return {"seed": self.seed}
+        seed = self.seed.seed if _is_seed_generator(self.seed) else self.seed
+        return {"seed": seed}
 
 
 def _draw_dtype(dtype):
@@ -123,6 +139,11 @@ def _uniform(rng, low, high, shape, dtype):
     """Samples uniform in [low, high), drawn in the weight's own float type."""
     draw_dtype = _draw_dtype(dtype)
     return (rng.random(shape, dtype=draw_dtype) * draw_dtype.type(high - low) + draw_dtype.type(low))
+
+
+def _is_seed_generator(seed):
+    # random.SeedGenerator (duck-typed: random.py sits above this module)
+    return hasattr(seed, "next") and hasattr(seed, "get_config")
 
 
 def _truncated_normal(rng, shape, stddev, dtype):

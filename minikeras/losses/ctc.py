@@ -50,9 +50,10 @@ def ctc(y_true, y_pred):
     extended = np.full((batch, 2 * labels.shape[1] + 1), BLANK, dtype=np.int64)
     extended[:, 1::2] = labels
     label_lengths = np.sum(labels != BLANK, axis=1)
-    # a jump over a blank is allowed into a label that differs from the label two places back
+    # a jump over a blank is allowed into a label place whose label differs from the one two places back
+    # (the label places are the odd ones: a 0 among the first label_length labels is emitted as class 0, as Keras)
     can_jump = np.zeros(extended.shape, dtype=bool)
-    can_jump[:, 2:] = (extended[:, 2:] != BLANK) & (extended[:, 2:] != extended[:, :-2])
+    can_jump[:, 3::2] = extended[:, 3::2] != extended[:, 1:-2:2]
 
     rows = np.arange(batch)[:, None]
     emit = [log_probs[rows, t, extended] for t in range(steps)]   # log p(place s's class at step t)

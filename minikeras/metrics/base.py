@@ -17,6 +17,10 @@ class Metric:
         self.dtype = dtype or "float32"
 
     @property
+    def _dtype(self):   # Keras's private name for the dtype, which code ported from Keras reads
+        return self.dtype
+
+    @property
     def variables(self):
         """The metric's running state as arrays, as Keras lists its variables (Mean: total, count)."""
         return [np.asarray(getattr(self, name), dtype=self.dtype) for name in self.state_names]

@@ -39,6 +39,8 @@ backend = types.SimpleNamespace(
     epsilon=minikeras_backend.epsilon,
     standardize_dtype=_standardize_dtype,
     is_tensor=lambda x: isinstance(x, np.ndarray),
+    shape=np.shape,
+    random=minikeras.random,
     numpy=types.SimpleNamespace(zeros=np.zeros, ones=np.ones),
 )
 testing = types.SimpleNamespace()

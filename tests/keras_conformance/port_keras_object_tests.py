@@ -35,6 +35,7 @@ EXACT = {
     "from keras.src.callbacks import TerminateOnNaN": "from minikeras.callbacks import TerminateOnNaN",
     "from absl import logging": "import logging",
     "import keras": "import minikeras as keras",
+    "from keras.src import utils": "from minikeras import utils",
 }
 
 

@@ -66,12 +66,12 @@ class TestCase(unittest.TestCase):
     def assertNotAllClose(self, x1, x2, atol=1e-6, rtol=1e-6, msg=None):
         self.assertFalse(np.allclose(np.asarray(x1), np.asarray(x2), atol=atol, rtol=rtol), msg)
 
-    def assertAlmostEqual(self, x1, x2, places=None, msg=None, delta=None, decimal=None):  # noqa: N802
-        """unittest's, also taking Keras's `decimal=` (numpy's assert_almost_equal)."""
-        if decimal is not None:
-            np.testing.assert_almost_equal(np.asarray(x1), np.asarray(x2), decimal=decimal, err_msg=msg or "")
-        else:
-            super().assertAlmostEqual(x1, x2, places=places, msg=msg, delta=delta)
+    def assertAlmostEqual(self, x1, x2, decimal=3, tpu_decimal=None, msg=None, places=None, delta=None):  # noqa: N802
+        """Keras's: equal to `decimal` (3) places, for arrays too (numpy's assert_almost_equal); unittest's
+        `places`/`delta` still work."""
+        if places is not None or delta is not None:
+            return super().assertAlmostEqual(x1, x2, places=places, msg=msg, delta=delta)
+        np.testing.assert_almost_equal(np.asarray(x1), np.asarray(x2), decimal=decimal, err_msg=msg or "")
 
     def assertLen(self, container, length):
         self.assertEqual(len(container), length)
