@@ -83,8 +83,11 @@ def wrapper_class(class_name, fn, default_name, arguments=(), doc=None, unsaved=
         options.update(kwargs)
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype, **options)
 
+    # __module__ and __qualname__: where the API reference (and a reader) finds the class and its signature
+    __init__.__module__, __init__.__qualname__ = "minikeras.losses", f"{class_name}.__init__"
     return type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__,
-                                                     "unsaved_arguments": tuple(unsaved)})
+                                                     "unsaved_arguments": tuple(unsaved),
+                                                     "__module__": "minikeras.losses"})
 
 
 MeanSquaredError = wrapper_class("MeanSquaredError", mean_squared_error, "mean_squared_error",
