@@ -12,9 +12,8 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtur
 
 # keras.ops names minikeras leaves out, and why (docs/guides/ops.md says the same).
 NOT_PROVIDED = {
-    # convolution, pooling and image ops: the Conv/Pooling layers hold minikeras's versions
-    "conv", "conv_transpose", "depthwise_conv", "separable_conv", "max_pool", "average_pool",
-    "adaptive_average_pool", "adaptive_max_pool", "fold", "unfold", "depth_to_space", "space_to_depth", "image",
+    # adaptive pooling, fold/unfold and the image module (resizing, affine transforms, ...)
+    "adaptive_average_pool", "adaptive_max_pool", "fold", "unfold", "image",
     # complex numbers and signal processing: autograd's complex support is thin, no layer needs them
     "fft", "fft2", "ifft2", "rfft", "irfft", "stft", "istft", "view_as_complex", "view_as_real", "polar",
     # CTC, einops patterns, forward-mode jvp, numpy's vectorize and view (dtype reinterpretation)

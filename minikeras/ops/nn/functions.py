@@ -2,9 +2,9 @@
 import autograd.numpy as anp
 import numpy as np
 
-from .. import activations, backend
-from ._tensor import as_array, to_float, normalize_axis, names_errors, standardize_dtype
-from .symbolic import keras_op
+from ... import activations, backend
+from .._tensor import as_array, to_float, normalize_axis, names_errors, standardize_dtype
+from ..symbolic import keras_op
 
 __all__ = ["leaky_relu", "elu", "celu", "gelu", "glu", "soft_shrink", "hard_shrink", "threshold", "squareplus",
            "softmax", "log_softmax", "sparsemax", "one_hot", "multi_hot", "binary_crossentropy",
