@@ -118,8 +118,9 @@ def test_api_reference_names_exist():
     assert not unresolved, f"API pages name objects that do not exist: {unresolved}"
 
 
-@pytest.mark.parametrize("module_name", ["minikeras.layers", "minikeras.optimizers", "minikeras.losses",
-                                         "minikeras.metrics", "minikeras.callbacks", "minikeras.utils"])
+@pytest.mark.parametrize("module_name", ["minikeras.layers", "minikeras.optimizers", "minikeras.optimizers.schedules",
+                                         "minikeras.losses", "minikeras.metrics", "minikeras.callbacks",
+                                         "minikeras.utils"])
 def test_api_reference_lists_every_public_name(module_name):
     """A new layer, optimizer, loss, metric or callback class, or utility, shows up in the reference."""
     pytest.importorskip("minikeras")
@@ -139,6 +140,6 @@ def test_api_reference_lists_every_public_name(module_name):
 
 
 _INTERNAL_CLASSES = {"LossFunctionWrapper", "CrossentropyByShape", "MeanMetricWrapper", "CallbackList", "Loss",
-                     "Metric", "Callback", "Optimizer", "Progbar"}
+                     "Metric", "Callback", "Optimizer", "Progbar", "LearningRateSchedule"}
 
 
