@@ -1,5 +1,6 @@
 """Every layer class, by its Keras name, plus Input and InputLayer."""
 from .base import Layer
+from .input_spec import InputSpec
 from .core import Dense, Activation, Dropout, Flatten, Reshape, RepeatVector, Permute, Lambda
 from .embedding import Embedding
 from .masking import Masking

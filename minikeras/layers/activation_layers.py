@@ -169,6 +169,8 @@ class Softmax(Layer):
     """exp(x) normalized to sum to 1 along `axis` (an int or a list of ints). With a mask (True = keep) that
     broadcasts to the input, masked positions get probability 0, as in Keras 3."""
 
+    call_arguments = ("mask",)
+
     supports_masking = True
     keras_built_at_init = True
 

@@ -48,6 +48,8 @@ def _dropout_rate(owner, value):
 class _BaseDenseAttention(Layer):
     """What Attention and AdditiveAttention share: input and mask checks, masking, softmax, dropout, output."""
 
+    call_arguments = ("mask", "training", "return_attention_scores", "use_causal_mask")
+
     supports_masking = True
 
     def __init__(self, use_scale=False, dropout=0.0, seed=None, **kwargs):

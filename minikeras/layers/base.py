@@ -13,6 +13,7 @@ from .. import backend, legacy
 from ..params import flatten_params, unflatten_like
 from ..weight_placeholders import WeightBudgetExceeded
 from .variable import current_call
+from .input_spec import check_input_spec
 
 _name_counts = {}
 
@@ -45,6 +46,9 @@ class Layer:
 
     supports_masking = False
     _keras_style = False
+    # the optional arguments of Keras's call(inputs, ...) for this layer, in order: `layer(x, mask)` passes mask
+    # where Keras's signature has it second
+    call_arguments = ("training", "mask")
     # True when the pure call may also return new values of non-trainable weights (call_with_updates)
     has_weight_updates = False
 
@@ -212,6 +216,9 @@ class Layer:
 
     # ---- the stateful Keras face ---------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
+        if args and not self._keras_style:
+            kwargs = self._named_call_arguments(args, kwargs)
+            args = ()
         if is_symbolic(inputs) or is_symbolic(list(args)) or any(is_symbolic(v) for v in kwargs.values()):
             from ..models.graph import record_node
             return record_node(self, inputs, args, kwargs)
@@ -222,6 +229,17 @@ class Layer:
         if self._keras_style:
             return self._call_keras_style_eagerly(inputs, *args, **kwargs)
         return self._call_eagerly(inputs, *args, **kwargs)
+
+    def _named_call_arguments(self, args, kwargs):
+        names = self.call_arguments
+        if len(args) > len(names):
+            raise TypeError(f"Layer '{self.name}' ({type(self).__name__}) takes at most {len(names)} positional "
+                            f"argument(s) after its inputs ({', '.join(names)}), got {len(args)}.")
+        named = dict(zip(names, args))
+        twice = [name for name in named if name in kwargs]
+        if twice:
+            raise TypeError(f"Layer '{self.name}' ({type(self).__name__}) got {twice} both by position and by name.")
+        return {**named, **kwargs}
 
     def _call_eagerly(self, inputs, training=False, mask=None, **kwargs):
         inputs = _as_arrays(inputs)
@@ -274,6 +292,7 @@ class Layer:
 
     def ensure_built(self, input_shape):
         """Build the weights once, for the first input shape seen; later shapes must fit."""
+        check_input_spec(self, input_shape)
         if self.built:
             self.check_input_shape(input_shape)
             return

@@ -270,6 +270,8 @@ class Lambda(Layer):
     safe_mode=False.
     """
 
+    call_arguments = ("mask", "training")
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):

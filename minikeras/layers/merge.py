@@ -11,6 +11,8 @@ from .base import Layer
 class _Merge(Layer):
     """Element-wise merges: every input has the same shape (size-1 and unknown axes broadcast)."""
 
+    call_arguments = ("mask",)
+
     supports_masking = True
     min_inputs = 2
 

@@ -144,6 +144,8 @@ class _GlobalPooling(Layer):
 class GlobalAveragePooling1D(_GlobalPooling):
     """The mean over steps; given a mask (e.g. from Embedding(mask_zero=True)), over the unmasked steps only."""
 
+    call_arguments = ("mask",)
+
     rank, spatial_names, keras_class_name, reduction = 1, ("steps",), "GlobalAveragePooling1D", "average"
     supports_masking = True
 
@@ -159,6 +161,8 @@ class GlobalAveragePooling1D(_GlobalPooling):
 
 class GlobalMaxPooling1D(_GlobalPooling):
     """The max over steps, per channel."""
+
+    call_arguments = ("mask",)
     rank, spatial_names, keras_class_name, reduction = 1, ("steps",), "GlobalMaxPooling1D", "max"
 
 

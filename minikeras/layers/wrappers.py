@@ -52,6 +52,8 @@ class Wrapper(Layer):
 class TimeDistributed(Wrapper):
     """Applies `layer` to every time step (axis 1) of its input with one set of weights."""
 
+    call_arguments = ("training", "mask")
+
     supports_masking = True
 
     def build(self, input_shape, rng):
@@ -95,6 +97,8 @@ _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 class Bidirectional(Wrapper):
     """Runs a recurrent layer forwards and a copy of it backwards, then merges the two outputs."""
+
+    call_arguments = ("initial_state", "mask", "training")
 
     supports_masking = True
 

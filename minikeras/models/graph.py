@@ -159,7 +159,14 @@ def _checked_batch_shape(batch_shape):
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, sparse=None, tensor=None,
           ragged=None, optional=False):
-    """A symbolic input: `Input(shape=(10, 16))` stands for a batch of (10, 16) samples."""
+    """A symbolic input: `Input(shape=(10, 16))` stands for a batch of (10, 16) samples.
+
+    `tensor=` (an existing symbolic tensor) gives that tensor back, as Keras 3 does."""
+    if tensor is not None:
+        if not isinstance(tensor, KerasTensor):
+            raise TypeError(f"Input(tensor=...) takes a symbolic tensor (from Input or a layer), got "
+                            f"{type(tensor).__name__}.")
+        return tensor
     return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
                       batch_shape=batch_shape).output_tensor
 

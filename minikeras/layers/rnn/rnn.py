@@ -19,6 +19,8 @@ class RNN(Layer):
     `state_size` and `call(inputs, states) -> (output, new_states)`), or as minikeras's pure `step(params, x_t, states)`.
     """
 
+    call_arguments = ("initial_state", "mask", "training")
+
     supports_masking = True
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,

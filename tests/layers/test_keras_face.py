@@ -1,4 +1,4 @@
-"""Built-in layers' weights as handles, as Keras names them: dense.kernel, lstm.cell.kernel, layer.weights."""
+"""The Keras face of built-in layers: weight handles (dense.kernel, lstm.cell.kernel), losses per regularizer, build(shape), positional mask, InputSpec."""
 import numpy as np
 import pytest
 
@@ -69,3 +69,30 @@ def test_build_with_a_shape_alone_builds_a_built_in_layer():
     dense = layers.Dense(3)
     dense.build((None, 4))
     assert dense.built and dense.kernel.shape == (4, 3)
+
+
+def test_mask_as_the_second_positional_argument_where_keras_has_it():
+    x = np.array([[[1.0], [3.0], [100.0]]], "float32")
+    mask = np.array([[True, True, False]])
+    np.testing.assert_allclose(layers.GlobalAveragePooling1D()(x, mask), [[2.0]])
+    with pytest.raises(TypeError, match="at most 1 positional"):
+        layers.GlobalAveragePooling1D()(x, mask, True)
+
+
+def test_input_spec_refuses_inputs_that_do_not_fit():
+    class NeedsSequences(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.input_spec = layers.InputSpec(ndim=3)
+
+        def call(self, inputs):
+            return inputs
+
+    with pytest.raises(ValueError, match="'picky'.*expected 3 dimensions, got 2"):
+        NeedsSequences(name="picky")(minikeras.Input((4,)))
+    assert NeedsSequences()(minikeras.Input((2, 4))).shape == (None, 2, 4)
+
+
+def test_input_of_an_existing_tensor_is_that_tensor():
+    x = minikeras.Input((3,))
+    assert minikeras.Input(tensor=x) is x
