@@ -4,7 +4,7 @@ Loading a file builds every layer from the config and then replaces each weight 
 Drawing random initial values first would be wasted work, and a hostile config (`Dense(units=10**12)`)
 would make that draw allocate terabytes. Inside `placeholders_within(limit_bytes, source)` every
 Initializer returns a read-nothing array (one element, strides of 0) of the requested shape and dtype,
-and the weights asked for may not add up to more bytes than the file holds.
+and the weights asked for may not add up to more values than the file's bytes can hold.
 """
 import contextlib
 import math
@@ -15,21 +15,24 @@ _budgets = []   # the innermost open placeholders_within(), if any
 
 
 class WeightBudgetExceeded(ValueError):
-    """A config asks for more weight bytes than the file it came from holds."""
+    """A config asks for more weight values than the file it came from can hold."""
 
 
 class _Budget:
+    """Counts the weight values a rebuild asks for. A file stores each value in one byte at least (int8, bool;
+    float32 takes 4), so a file of N bytes holds at most N values, whatever dtype the model computes in."""
+
     def __init__(self, limit_bytes, source):
-        self.limit_bytes, self.source, self.used_bytes = int(limit_bytes), source, 0
+        self.limit_bytes, self.source, self.used_values = int(limit_bytes), source, 0
 
     def placeholder(self, shape, dtype):
         if any(d < 0 for d in shape):
             raise ValueError(f"a weight shape must not have negative sizes, got {shape}.")
-        self.used_bytes += math.prod(shape) * dtype.itemsize
-        if self.used_bytes > self.limit_bytes:
+        self.used_values += math.prod(shape)
+        if self.used_values > self.limit_bytes:
             raise WeightBudgetExceeded(
                 f"the config asks for a weight of shape {shape} ({dtype.name}), which brings the weights to "
-                f"{_readable(self.used_bytes)}, but {self.source} holds only {_readable(self.limit_bytes)}. "
+                f"{self.used_values:,} values, but {self.source} holds only {_readable(self.limit_bytes)}. "
                 f"The config does not match its weights (a corrupted or hostile file).")
         # writeable, so a build that sets a slice (LSTM's forget-gate bias) works; it writes one shared element
         return np.lib.stride_tricks.as_strided(np.zeros(1, dtype), shape, (0,) * len(shape))
@@ -44,7 +47,7 @@ def _readable(count):
 
 @contextlib.contextmanager
 def placeholders_within(limit_bytes, source):
-    """Initializers return zero-memory placeholders, refusing (WeightBudgetExceeded) past `limit_bytes` in all."""
+    """Initializers return zero-memory placeholders, refusing (WeightBudgetExceeded) past `limit_bytes` values in all."""
     _budgets.append(_Budget(limit_bytes, source))
     try:
         yield

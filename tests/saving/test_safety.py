@@ -317,3 +317,18 @@ def test_an_ordinarily_compressed_keras_file_still_loads(tmp_file):
             archive.writestr(name, data)
     for saved, loaded in zip(model.get_weights(), saving.load_model(path).get_weights()):
         np.testing.assert_array_equal(saved, loaded)
+
+
+def test_a_float32_file_loads_into_a_float64_model_however_large(tmp_file):
+    # the weight budget counts values, not the bytes of the dtype the loading model computes in
+    path = tmp_file("wide.keras")
+    model = mk.Sequential([mk.Input((8,)), L.Dense(512), L.Dense(512), L.Dense(1)])
+    saving.save_model(model, path, include_optimizer=False)
+    previous = mk.backend.floatx()
+    mk.backend.set_floatx("float64")
+    try:
+        loaded = saving.load_model(path)
+    finally:
+        mk.backend.set_floatx(previous)
+    for saved, got in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(saved, got)
