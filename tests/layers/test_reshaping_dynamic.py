@@ -1,6 +1,12 @@
-"""Flatten and Reshape with unknown or varying sizes, as Keras 3 (shapes from Keras 3's own reshape/flatten tests)."""
+"""Flatten and Reshape with unknown or varying sizes, as Keras 3 (fixtures/conformance/reshaping.json, and shapes
+from Keras 3's own reshape/flatten tests)."""
+import json
+import os
+
 import numpy as np
 import pytest
+
+import minikeras
 
 from minikeras.layers import Dense, Flatten, Input, Reshape
 from minikeras.models import Model, Sequential
@@ -72,3 +78,25 @@ def test_reshape_refuses_bad_target_shapes():
         Reshape((-1, -1, 5))
     with pytest.raises(TypeError, match="tuple of integers"):
         Reshape(("2", 4))
+
+
+with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "conformance",
+                       "reshaping.json")) as f:
+    KERAS_FACTS = json.load(f)
+
+
+def fix_tuples(kwargs):
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+
+
+@pytest.mark.parametrize("case", KERAS_FACTS["symbolic"], ids=lambda c: f"{c['layer']}{c['kwargs']}{c['batch_shape']}")
+def test_symbolic_shape_matches_keras(case):
+    layer = getattr(minikeras.layers, case["layer"])(**fix_tuples(case["kwargs"]))
+    out = layer(Input(batch_shape=tuple(case["batch_shape"])))
+    assert list(out.shape) == case["keras"]
+
+
+@pytest.mark.parametrize("case", KERAS_FACTS["varying"], ids=lambda c: c["layer"])
+def test_one_layer_on_varying_sizes_matches_keras(case):
+    layer = getattr(minikeras.layers, case["layer"])(**fix_tuples(case["kwargs"]))
+    assert [list(layer(np.ones(shape, "float32")).shape) for shape in case["shapes"]] == case["keras"]
