@@ -45,6 +45,9 @@ def scalar_kind(x):
 def promote(x1, x2, float_result):
     """JAX's rules where numpy's differ: an integer meeting a float becomes that float (not float64), a Python
     float meeting integers becomes floatx; with `float_result`, two integers become floatx too."""
+    dtype1, dtype2 = getattr(x1, "dtype", None), getattr(x2, "dtype", None)
+    if dtype1 is not None and dtype1.kind in "fc" and (dtype2 == dtype1 or isinstance(x2, (int, float))):
+        return x1, x2   # the common case inside a model: nothing to promote
     kinds = (scalar_kind(x1), scalar_kind(x2))
     float_side = [x for x, k in zip((x1, x2), kinds) if k in ("f", "c")]
     if float_side:
