@@ -142,9 +142,16 @@ def _connect(item, node_data, tensors):
     args, kwargs = _node_call(node_data, tensors)
     kwargs = {k: v for k, v in kwargs.items() if k != "mask" and not (k == "training" and v is False)}
     outputs = layer(args, **kwargs)
-    for i, tensor in enumerate(outputs if isinstance(outputs, list) else [outputs]):
+    for i, tensor in enumerate(_flat_outputs(outputs)):
         tensors[(name, count, i)] = tensor
     item[3] = count + 1
+
+
+def _flat_outputs(outputs):
+    """A call's outputs in the order the config counts them (RNN([cells], return_state=True) nests its states)."""
+    if not isinstance(outputs, (list, tuple)):
+        return [outputs]
+    return [t for item in outputs for t in _flat_outputs(item)]
 
 
 def _node_call(node_data, tensors):

@@ -335,6 +335,18 @@ def test_model_of_nested_stacked_states_has_the_flat_outputs_keras_lists():
     assert [p.shape for p in model.predict(floats(2, 5, 4), verbose=0)] == [(2, 2), (2, 3), (2, 3), (2, 2)]
 
 
+def test_a_model_of_nested_stacked_states_saves_loads_and_clones(tmp_path):
+    inputs = K.Input((5, 4))
+    model = K.Model(inputs, L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)(inputs))
+    model.save(str(tmp_path / "stacked.keras"))
+    x = floats(2, 5, 4)
+    expected = model.predict(x, verbose=0)
+    for other in (K.models.load_model(str(tmp_path / "stacked.keras")), K.models.clone_model(model)):
+        assert [t.shape for t in other.outputs] == [(None, 2), (None, 3), (None, 3), (None, 2)]
+    for want, got in zip(expected, K.models.load_model(str(tmp_path / "stacked.keras")).predict(x, verbose=0)):
+        np.testing.assert_array_equal(want, got)
+
+
 def _flatten(items):
     flat = []
     for item in items:
