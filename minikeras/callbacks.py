@@ -373,6 +373,9 @@ class CSVLogger(Callback):
         logs = logs or {}
         if self._keys is None:
             self._keys = sorted(logs)
+            if not any(k.startswith("val_") for k in self._keys):
+                # with validation_freq > 1 the first epoch has no val_ entries: give them columns now, as Keras does
+                self._keys += ["val_" + k for k in self._keys]
             self._writer = csv.DictWriter(self._file, fieldnames=["epoch"] + self._keys, delimiter=self.separator)
             if not self.append or self._file.tell() == 0:
                 self._writer.writeheader()

@@ -16,6 +16,18 @@ from ..params import flatten_params, unflatten_like
 from . import schedules
 from .object_api import KerasOptimizerFace
 
+class LearningRate(float):
+    """The learning rate an optimizer reports: a float that also reads like Keras's learning-rate variable
+    (`optimizer.learning_rate.numpy()`, `.value`), in float32 as Keras stores it."""
+
+    def numpy(self):
+        return np.float32(self)
+
+    @property
+    def value(self):
+        return np.float32(self)
+
+
 def _auto_name(class_name):
     """'adam', then 'adam_1', 'adam_2', ... as Keras 3 names optimizers nobody named: from the one registry of
     automatic names that layers use too (backend.clear_session() starts it afresh)."""
@@ -99,7 +111,7 @@ class Optimizer(KerasOptimizerFace):
     @property
     def learning_rate(self):
         """The learning rate now (a schedule's value at the current step); settable to a number or a schedule."""
-        return self.current_learning_rate(self.iterations)
+        return LearningRate(self.current_learning_rate(self.iterations))
 
     @learning_rate.setter
     def learning_rate(self, value):
