@@ -34,10 +34,11 @@ def _or_placeholder(draw):
     """`draw`, except while a saved model is rebuilt: then a zero-memory placeholder the file's weight replaces
     (weight_placeholders.py), so a load draws no random numbers and a hostile config allocates nothing."""
     @functools.wraps(draw)
-    def initialize(self, shape, dtype=None, rng=None):
+    def initialize(self, shape, *args, **kwargs):
         if rebuilding_from_file():
+            dtype = args[0] if args else kwargs.get("dtype")
             return placeholder(_shape(shape), _dtype(dtype))
-        return draw(self, shape, dtype=dtype, rng=rng)
+        return draw(self, shape, *args, **kwargs)   # exactly as called: a user's __call__ may not take rng
     return initialize
 
 

@@ -332,3 +332,16 @@ def test_a_float32_file_loads_into_a_float64_model_however_large(tmp_file):
         mk.backend.set_floatx(previous)
     for saved, got in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(saved, got)
+
+
+def test_an_initializer_written_the_keras_way_without_rng_is_called_as_written():
+    # the placeholder wrapper around every Initializer passes on exactly what the caller gave
+    class HalfInitializer(mk.initializers.Initializer):     # Keras's signature: no rng
+        def __call__(self, shape, dtype=None):
+            return np.full(shape, 0.5, dtype=dtype or "float32")
+
+        def get_config(self):
+            return {}
+
+    np.testing.assert_array_equal(HalfInitializer()((2, 2), "float32"), np.full((2, 2), 0.5, "float32"))
+    np.testing.assert_array_equal(HalfInitializer()((2,), dtype="float64"), np.full(2, 0.5))
