@@ -6,6 +6,7 @@ values at every call, as Keras's seeded initializers do. The values never equal 
 streams, only their distributions do.
 """
 import functools
+import inspect
 import math
 
 import numpy as np
@@ -33,12 +34,17 @@ class Initializer(ConfigObject):
 def _or_placeholder(draw):
     """`draw`, except while a saved model is rebuilt: then a zero-memory placeholder the file's weight replaces
     (weight_placeholders.py), so a load draws no random numbers and a hostile config allocates nothing."""
+    parameters = inspect.signature(draw).parameters
+    takes_rng = "rng" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values())
+
     @functools.wraps(draw)
     def initialize(self, shape, *args, **kwargs):
         if rebuilding_from_file():
             dtype = args[0] if args else kwargs.get("dtype")
             return placeholder(_shape(shape), _dtype(dtype))
-        return draw(self, shape, *args, **kwargs)   # exactly as called: a user's __call__ may not take rng
+        if not takes_rng:       # Keras's own signature, __call__(shape, dtype=None): layers pass rng to every init
+            kwargs.pop("rng", None)
+        return draw(self, shape, *args, **kwargs)
     return initialize
 
 

@@ -334,8 +334,8 @@ def test_a_float32_file_loads_into_a_float64_model_however_large(tmp_file):
         np.testing.assert_array_equal(saved, got)
 
 
-def test_an_initializer_written_the_keras_way_without_rng_is_called_as_written():
-    # the placeholder wrapper around every Initializer passes on exactly what the caller gave
+def test_an_initializer_written_the_keras_way_without_rng_works_in_a_layer_too():
+    # the wrapper around every Initializer passes on what the caller gave, less an rng the __call__ does not take
     class HalfInitializer(mk.initializers.Initializer):     # Keras's signature: no rng
         def __call__(self, shape, dtype=None):
             return np.full(shape, 0.5, dtype=dtype or "float32")
@@ -345,3 +345,5 @@ def test_an_initializer_written_the_keras_way_without_rng_is_called_as_written()
 
     np.testing.assert_array_equal(HalfInitializer()((2, 2), "float32"), np.full((2, 2), 0.5, "float32"))
     np.testing.assert_array_equal(HalfInitializer()((2,), dtype="float64"), np.full(2, 0.5))
+    model = mk.Sequential([mk.Input((4,)), L.Dense(3, kernel_initializer=HalfInitializer())])   # a layer passes rng
+    np.testing.assert_array_equal(model.get_weights()[0], np.full((4, 3), 0.5, "float32"))
