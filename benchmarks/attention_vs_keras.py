@@ -24,8 +24,9 @@ from _runner import fmt, medians, say, table
 
 HERE = os.path.abspath(__file__)
 ROOT = os.path.dirname(os.path.dirname(HERE))
-FIGURES = ["first_epoch_s", "steady_epoch_s", "predict_s", "total_s", "peak_rss_mb", "loss"]
-LABELS = {"first_epoch_s": "first epoch (s)", "steady_epoch_s": "steady epoch (s)", "predict_s": "predict (s)",
+FIGURES = ["first_epoch_s", "steady_epoch_s", "steady_epoch_cpu_s", "predict_s", "total_s", "peak_rss_mb", "loss"]
+LABELS = {"first_epoch_s": "first epoch (s)", "steady_epoch_s": "steady epoch (s)",
+          "steady_epoch_cpu_s": "steady epoch, CPU time of all threads (s)", "predict_s": "predict (s)",
           "total_s": "import + build + 2 epochs + predict (s)", "peak_rss_mb": "peak RSS (MB)",
           "loss": "loss after 2 epochs"}
 TARGET = 1.0      # minikeras no slower than Keras on every time figure
@@ -84,13 +85,15 @@ def run(framework, task):
     model, x, y, batch = TASKS[task](K, np)
     times = []
     for _ in range(2):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         history = model.fit(x, y, epochs=1, batch_size=batch, verbose=0, shuffle=False)
         times.append(time.perf_counter() - start)
+    steady_cpu = time.process_time() - cpu_start
     start = time.perf_counter()
     model.predict(x, batch_size=batch, verbose=0)
     predict = time.perf_counter() - start
-    print(json.dumps({"first_epoch_s": times[0], "steady_epoch_s": times[1], "predict_s": predict,
+    print(json.dumps({"first_epoch_s": times[0], "steady_epoch_s": times[1], "steady_epoch_cpu_s": steady_cpu,
+                      "predict_s": predict,
                       "total_s": time.perf_counter() - started,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "loss": float(history.history["loss"][-1])}))
@@ -116,9 +119,10 @@ def compare(task, pairs):
             rows.append((task, LABELS[key], fmt(keras_mid[key], key), fmt(mk_mid[key], key), "", "", ""))
             continue
         ratio = statistics.median(m[key] / k[key] for k, m in pairs)
+        timed = key.endswith("_s") and "cpu" not in key          # the CPU time is shown, not judged
         verdict = "met" if ratio <= TARGET else "NOT met"
         rows.append((task, LABELS[key], fmt(keras_mid[key], key), fmt(mk_mid[key], key), f"{ratio:.3f}",
-                     f"<= {TARGET}" if key.endswith("_s") else "", verdict if key.endswith("_s") else ""))
+                     f"<= {TARGET}" if timed else "", verdict if timed else ""))
     return rows
 
 
