@@ -12,7 +12,7 @@ The layers differ only in `score`. Called on `[query, value]`, the key is the va
 import autograd.numpy as anp
 import numpy as np
 
-from .. import backend, initializers
+from .. import backend, initializers, legacy
 from .base import Layer, is_symbolic
 from .fused_attention import weighted_sum
 
@@ -52,8 +52,11 @@ class _BaseDenseAttention(Layer):
 
     supports_masking = True
 
-    def __init__(self, use_scale=False, dropout=0.0, seed=None, **kwargs):
+    def __init__(self, use_scale=False, dropout=0.0, seed=None, causal=None, **kwargs):
+        if causal is not None:
+            legacy.warn_once(f"{type(self).__name__}(causal=...)", "layer([query, value], use_causal_mask=True)")
         super().__init__(**kwargs)
+        self._causal_by_default = bool(causal)       # Keras 2.4-2.9 set it in the constructor
         self.use_scale = bool(use_scale)
         self.dropout = _dropout_rate(type(self).__name__, dropout)
         self.seed = seed
@@ -96,7 +99,8 @@ class _BaseDenseAttention(Layer):
     def _prepare(self, x, mask, training, rng, use_causal_mask):
         query, value, key = self._split_inputs(x)
         query_mask, value_mask = self._split_masks(mask, query, value)
-        keep = self._score_mask(value_mask, use_causal_mask, query.shape[1], key.shape[1])
+        causal = use_causal_mask or self._causal_by_default
+        keep = self._score_mask(value_mask, causal, query.shape[1], key.shape[1])
         dropped = None
         if training and self.dropout > 0:
             dropped = dropout_multiplier((query.shape[0], query.shape[1], key.shape[1]), self.dropout, rng)

@@ -213,3 +213,11 @@ def test_multi_head_attention_shape_errors():
     mha(Q, V)
     with pytest.raises(ValueError, match=r"'mha'.*built for query features 4, got query shape \(None, 3, 6\)"):
         mha(RNG.normal(size=(2, 3, 6)), V)
+
+
+def test_keras2_causal_constructor_argument_warns_and_means_use_causal_mask():
+    from minikeras.legacy import LegacyArgumentWarning
+    x = RNG.normal(size=(2, 4, 4)).astype("float32")
+    with pytest.warns(LegacyArgumentWarning, match=r"Attention\(causal=...\)"):
+        layer = L.Attention(causal=True)
+    np.testing.assert_allclose(layer([x, x]), L.Attention()([x, x], use_causal_mask=True), rtol=1e-6)
