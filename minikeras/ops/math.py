@@ -9,7 +9,7 @@ from ._tensor import as_array, to_float, int_result, names_errors
 from .numpy.shapes import diagonal
 from .symbolic import keras_op
 
-__all__ = ["logsumexp", "top_k", "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf",
+__all__ = ["fft", "fft2", "ifft2", "rfft", "irfft", "view_as_complex", "view_as_real", "logsumexp", "top_k", "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf",
            "erfc", "erfinv", "rsqrt", "logdet", "cdist", "extract_sequences"]
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -169,3 +169,80 @@ def extract_sequences(x, sequence_length, sequence_stride):
     starts = np.arange(frames)[:, None] * sequence_stride + np.arange(sequence_length)[None, :]
     return x[..., starts]
 
+
+
+# ---- Fourier transforms: complex values travel as (real, imaginary) pairs, as in Keras ------------------------------
+def _complex_from_pair(op, x):
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"ops.{op}: expected a (real, imaginary) pair of arrays, got {type(x).__name__}.")
+    real, imaginary = to_float(x[0], op), to_float(x[1], op)
+    if real.shape != imaginary.shape:
+        raise ValueError(f"ops.{op}: the real and imaginary parts must have one shape, got {real.shape} and "
+                         f"{imaginary.shape}.")
+    return real + 1j * imaginary, real.dtype
+
+
+def _pair(values, dtype):
+    return anp.real(values).astype(dtype), anp.imag(values).astype(dtype)
+
+
+@keras_op
+@names_errors
+def fft(x):
+    """The discrete Fourier transform along the last axis of x = (real, imaginary); returns the same kind of pair."""
+    values, dtype = _complex_from_pair("fft", x)
+    return _pair(anp.fft.fft(values), dtype)
+
+
+@keras_op
+@names_errors
+def fft2(x):
+    """The 2-D discrete Fourier transform over the last two axes of x = (real, imaginary)."""
+    values, dtype = _complex_from_pair("fft2", x)
+    return _pair(anp.fft.fft2(values), dtype)
+
+
+@keras_op
+@names_errors
+def ifft2(x):
+    """The inverse of fft2, on x = (real, imaginary)."""
+    values, dtype = _complex_from_pair("ifft2", x)
+    return _pair(anp.fft.ifft2(values), dtype)
+
+
+@keras_op
+@names_errors
+def rfft(x, fft_length=None):
+    """The Fourier transform of real x along its last axis: the (real, imaginary) pair of its
+    fft_length // 2 + 1 non-negative frequencies (fft_length defaults to the axis's length)."""
+    x = to_float(x, "rfft")
+    if fft_length is not None and fft_length != x.shape[-1]:  # crop or zero-pad here: autograd's rfft(n=...)
+        extra = fft_length - x.shape[-1]                      # gradient assumes the input already has length n
+        x = x[..., :fft_length] if extra < 0 else anp.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, extra)], "constant")
+    return _pair(anp.fft.rfft(x, axis=-1), x.dtype)
+
+
+@keras_op
+@names_errors
+def irfft(x, fft_length=None):
+    """The inverse of rfft: real values from the (real, imaginary) pair of non-negative frequencies."""
+    values, dtype = _complex_from_pair("irfft", x)
+    return anp.fft.irfft(values, n=fft_length, axis=-1).astype(dtype)
+
+
+@keras_op
+@names_errors
+def view_as_complex(x):
+    """A complex array from x whose last axis (of length 2) holds the real and imaginary parts."""
+    x = as_array(x, "view_as_complex")
+    if x.ndim == 0 or x.shape[-1] != 2:
+        raise ValueError(f"ops.view_as_complex: expected a last axis of length 2, got shape {x.shape}.")
+    return x[..., 0] + 1j * x[..., 1]
+
+
+@keras_op
+@names_errors
+def view_as_real(x):
+    """The real and imaginary parts of complex x, stacked on a new last axis."""
+    x = as_array(x, "view_as_real")
+    return anp.stack([anp.real(x), anp.imag(x)], axis=-1)

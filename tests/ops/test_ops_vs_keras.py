@@ -38,7 +38,14 @@ def test_every_case_has_a_keras_result():
     assert not [c for c, f in FACTS.items() if "error" in f]
 
 
-@pytest.mark.parametrize("case_id", sorted(set(CASES) - set(ops_cases.INVARIANT_CASES)))
+# Cases where Keras 3.15 is wrong and minikeras follows the definition (and Keras's later fix).
+KERAS_BUGS = {
+    "sparsemax_0": "keras-team/keras#23425: the threshold sums every cumulative sum in the support (fixed upstream "
+                   "by #23469); sparsemax must sum to 1",
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(set(CASES) - set(ops_cases.INVARIANT_CASES) - set(KERAS_BUGS)))
 def test_op_matches_keras(case_id):
     name, args, kwargs = CASES[case_id]
     container, outputs = _outputs(getattr(ops, name)(*args, **kwargs))
@@ -71,3 +78,18 @@ def test_svd_gives_keras_singular_values_and_a_factorization():
     np.testing.assert_allclose(s, keras_s, rtol=1e-5)
     assert u.shape == keras_u.shape and vh.shape == keras_vh.shape
     np.testing.assert_allclose(u @ np.diag(s) @ vh, args[0], atol=1e-5)
+
+
+def test_sparsemax_follows_its_definition_where_keras_315_does_not():
+    name, args, kwargs = CASES["sparsemax_0"]
+    ours = ops.sparsemax(*args)
+    keras = _keras_outputs("sparsemax_0")[0]
+    np.testing.assert_allclose(ops.sum(ours, axis=-1), 1.0, rtol=1e-6)        # a projection onto the simplex
+    assert not np.allclose(keras.sum(-1), 1.0), "Keras fixed sparsemax: drop the case from KERAS_BUGS"
+    logits = args[0].astype(np.float64)
+    for row, projected in zip(logits, ours):  # the definition (Martins & Astudillo 2016, Algorithm 1)
+        ordered = np.sort(row)[::-1]
+        support = ordered - (np.cumsum(ordered) - 1) / np.arange(1, len(row) + 1) > 0
+        size = support.sum()
+        threshold = (np.cumsum(ordered)[size - 1] - 1) / size
+        np.testing.assert_allclose(projected, np.maximum(row - threshold, 0), rtol=1e-5, atol=1e-7)

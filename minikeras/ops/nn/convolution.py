@@ -12,7 +12,7 @@ from .._tensor import to_float, names_errors
 from ..symbolic import keras_op
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
-           "depth_to_space", "space_to_depth"]
+           "adaptive_average_pool", "adaptive_max_pool", "depth_to_space", "space_to_depth"]
 
 
 # ---- shared geometry -------------------------------------------------------------------------------------------
@@ -205,6 +205,41 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         counts = np.sum(_windows(ones, window, strides, (1,) * len(window), pads), axis=axes)
         return total / counts
     return _pool("average_pool", inputs, pool_size, strides, padding, data_format, mean_of_real_elements, 0.0)
+
+
+# ---- adaptive pooling: windows chosen so the output has a given size ------------------------------------------------
+def _adaptive_bounds(size, out):
+    """Output i covers inputs floor(i * size / out) to ceil((i + 1) * size / out): windows that tile the axis."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def _adaptive_pool(op, inputs, output_size, data_format, reduce_window):
+    x, first = _channels_last(op, inputs, data_format)
+    rank = x.ndim - 2
+    output_size = _tuple(op, "output_size", output_size, rank)
+    for axis, out in enumerate(output_size):
+        position = 1 + axis
+        pieces = [reduce_window(x[(slice(None),) * position + (slice(start, end),)], position)
+                  for start, end in _adaptive_bounds(x.shape[position], out)]
+        x = anp.stack(pieces, axis=position)
+    return _restore(x, first)
+
+
+@keras_op
+@names_errors
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed output size: output i of an axis averages inputs floor(i * n / out) to
+    ceil((i + 1) * n / out)."""
+    return _adaptive_pool("adaptive_average_pool", inputs, output_size, data_format,
+                          lambda window, axis: anp.mean(window, axis=axis))
+
+
+@keras_op
+@names_errors
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed output size, with adaptive_average_pool's windows."""
+    return _adaptive_pool("adaptive_max_pool", inputs, output_size, data_format,
+                          lambda window, axis: anp.max(window, axis=axis))
 
 
 # ---- rearranging blocks ------------------------------------------------------------------------------------------

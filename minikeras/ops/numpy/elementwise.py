@@ -1,11 +1,13 @@
 """Element-wise ops of keras.ops.numpy (one or two inputs, broadcast), made by two small factories."""
+import re
+
 import autograd.numpy as anp
 import numpy as np
 
 from .._tensor import as_array, to_float, names_errors, promote
 from ..symbolic import keras_op
 
-__all__ = ["abs", "absolute", "fabs", "negative", "square", "sqrt", "cbrt", "reciprocal", "exp", "exp2", "expm1",
+__all__ = ["vectorize", "abs", "absolute", "fabs", "negative", "square", "sqrt", "cbrt", "reciprocal", "exp", "exp2", "expm1",
            "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
            "tanh", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad", "rad2deg", "sign", "floor", "ceil", "trunc",
            "real", "imag", "conj", "conjugate", "angle", "isnan", "isinf", "isfinite", "isneginf", "isposinf",
@@ -140,3 +142,42 @@ bitwise_left_shift = _bitwise("bitwise_left_shift", np.left_shift, "x << y on in
 bitwise_right_shift = _bitwise("bitwise_right_shift", np.right_shift, "x >> y on integers.")
 left_shift = _bitwise("left_shift", np.left_shift, "x << y on integers (bitwise_left_shift).")
 right_shift = _bitwise("right_shift", np.right_shift, "x >> y on integers (bitwise_right_shift).")
+
+
+# ---- any Python function, element by element ----------------------------------------------------------------------
+def _core_ranks(signature, count):
+    """The number of core axes of each input in a numpy-style signature such as '(m,n),(n)->(m)'."""
+    if signature is None:
+        return [0] * count
+    inputs = signature.split("->")[0]
+    groups = re.findall(r"\(([^)]*)\)", inputs)
+    return [len([d for d in g.split(",") if d.strip()]) for g in groups]
+
+
+@keras_op
+@names_errors
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """pyfunc made to map over the leading (loop) axes of its array arguments, element by element, or over the
+    core axes a numpy signature such as '(n)->()' names; the results are stacked. A plain loop, so ops inside
+    pyfunc keep their gradients."""
+    excluded = set(excluded or ())
+
+    def vectorized(*args):
+        mapped = [i for i in range(len(args)) if i not in excluded]
+        arrays = {i: as_array(args[i], "vectorize") for i in mapped}
+        ranks = dict(zip(mapped, _core_ranks(signature, len(mapped))))
+        loop_shape = np.broadcast_shapes(*[arrays[i].shape[:arrays[i].ndim - ranks[i]] for i in mapped])
+        results = []
+        for index in np.ndindex(*loop_shape):
+            call = list(args)
+            for i in mapped:
+                loop_rank = arrays[i].ndim - ranks[i]
+                own = tuple(0 if n == 1 else k for k, n in zip(index[len(index) - loop_rank:],
+                                                                 arrays[i].shape[:loop_rank]))
+                call[i] = arrays[i][own]
+            results.append(pyfunc(*call))
+        stacked = anp.stack([as_array(r, "vectorize") for r in results])
+        return anp.reshape(stacked, loop_shape + stacked.shape[1:])
+    vectorized.__name__ = getattr(pyfunc, "__name__", "vectorized")
+    vectorized.__doc__ = getattr(pyfunc, "__doc__", None)
+    return vectorized

@@ -4,10 +4,10 @@ import builtins
 import autograd.numpy as anp
 import numpy as np
 
-from .._tensor import as_array, keep_integer_dtype, normalize_axis, names_errors
+from .._tensor import as_array, keep_integer_dtype, normalize_axis, names_errors, standardize_dtype
 from ..symbolic import keras_op
 
-__all__ = ["reshape", "ravel", "transpose", "expand_dims", "squeeze", "moveaxis", "swapaxes", "broadcast_to", "tile",
+__all__ = ["view", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "moveaxis", "swapaxes", "broadcast_to", "tile",
            "repeat", "flip", "fliplr", "flipud", "roll", "rot90", "pad", "concatenate", "append", "stack", "vstack",
            "hstack", "dstack", "split", "array_split", "hsplit", "vsplit", "dsplit", "take", "take_along_axis",
            "get_item", "diag", "diagflat", "diagonal", "trace", "tril", "triu"]
@@ -354,3 +354,11 @@ def tril(x, k=0):
 def triu(x, k=0):
     """x with the elements below the k-th diagonal set to 0."""
     return anp.triu(as_array(x, "triu"), k)
+
+
+@keras_op
+@names_errors
+def view(x, dtype=None):
+    """The same bytes read as `dtype` (the last axis scales by the ratio of the item sizes; no gradient)."""
+    x = np.asarray(getattr(x, "_value", x))
+    return x if dtype is None else x.view(standardize_dtype(dtype, "view"))
