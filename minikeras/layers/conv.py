@@ -282,7 +282,8 @@ class _Conv(Layer):
         if self.use_bias:
             y = y + params["bias"]
         # Keras applies the activation in the layer's own data format (it matters for softmax)
-        return self.activation(from_channels_last(y, self.data_format))
+        y = from_channels_last(y, self.data_format)
+        return y if self.activation is None else self.activation(y)
 
     def compute_output_shape(self, input_shape):
         check_rank(self, input_shape, self._axes_names())

@@ -32,6 +32,8 @@ def set_kernel_and_bias_options(layer, activation, use_bias, kernel_initializer,
     layer.activity_regularizer = regularizers.get(activity_regularizer)
     layer.kernel_constraint = constraints.get(kernel_constraint)
     layer.bias_constraint = constraints.get(bias_constraint)
+    if not layer.use_bias:
+        layer.bias = None  # as in Keras; with a bias, `layer.bias` is the handle on that weight
 
 
 class Dense(Layer):
@@ -72,7 +74,7 @@ class Dense(Layer):
         y = anp.matmul(x, params["kernel"])
         if self.use_bias:
             y = y + params["bias"]
-        return self.activation(y)
+        return y if self.activation is None else self.activation(y)  # None: set on the layer afterwards, as Keras
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -42,6 +42,8 @@ class Embedding(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
+        if self._initial_weights is not None:
+            self.ensure_built((None, None))  # the table does not depend on the input: Keras builds it right away
         self.input_length = input_length
         self.input_dtype = "int32"
 

@@ -16,7 +16,8 @@ def handles_of(layer):
         handle = cache.get(path)
         if handle is None or handle.shape != tuple(value.shape):
             handle = Variable(layer, path, value.shape, value.dtype, trainable=_trainable(layer, path),
-                              name=path[-1])
+                              regularizer=_own_option(layer.weight_regularizers, path),
+                              constraint=_own_option(layer.weight_constraints, path), name=path[-1])
             cache[path] = handle
         handles.append(handle)
     return handles
@@ -28,6 +29,11 @@ def handle_named(layer, name):
     if name in params and not isinstance(params[name], dict):
         return next(h for h in handles_of(layer) if h.key == (name,))
     return None
+
+
+def _own_option(options_of_layer, path):
+    """The regularizer or constraint the layer gives its own top-level weight (Keras: dense.kernel.constraint)."""
+    return options_of_layer().get(path[0]) if len(path) == 1 else None
 
 
 def _trainable(layer, path):

@@ -513,6 +513,4 @@ class SimpleRNNTest(testing.TestCase):
 
 mark_cases(globals(), skip={
     'SimpleRNNTest.test_fused_*_eligibility': 'Keras internal: private fused-kernel checks (_can_attempt_fused_lstm)',
-}, xfail={
-    'SimpleRNNTest.test_fused_*_matches_unfused': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng and weights as variables (weights[i].assign)',
-})
+}, xfail={})

@@ -1140,8 +1140,4 @@ mark_cases(globals(), skip={
     '*conv3d*': 'Conv3D is not a minikeras layer (out of scope)',
     'ConvBasicTest.test_conv_symbolic_invalid_configuration2': 'Conv3D is not a minikeras layer (out of scope)',
     '*lora*': 'Keras internal: LoRA',
-}, xfail={
-    'ConvCorrectnessTest.test_conv1d*': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel.assign)',
-    'ConvCorrectnessTest.test_conv2d*': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel.assign)',
-    'ConvCorrectnessTest.test_conv_constraints': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel.constraint)',
-})
+}, xfail={})

@@ -1453,9 +1453,4 @@ mark_cases(globals(), skip={
     '*lora*': 'Keras internal: LoRA',
     'DenseTest.test_legacy_load_own_variables': 'Keras internal: private variable loading of quantized layers',
     'DenseTest.test_dense_sparse': 'Keras internal: sparse tensors',
-}, xfail={
-    'DenseTest.test_dense_basics': NEEDS_ISSUE_12 + ': layer.losses holds one entry per regularizer',
-    'DenseTest.test_dense_correctness': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel)',
-    'DenseTest.test_dense_*activation*': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel)',
-    'DenseTest.test_dense_constraints': NEEDS_ISSUE_12 + ': layer.build(input_shape) without an rng, weight attributes (layer.kernel)',
-})
+}, xfail={})

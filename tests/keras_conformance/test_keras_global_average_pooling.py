@@ -182,6 +182,4 @@ class GlobalAveragePoolingCorrectnessTest(testing.TestCase):
         self.assertAllClose(outputs, expected)
 
 
-mark_cases(globals(), skip={}, xfail={
-    'GlobalAveragePoolingCorrectnessTest.test_global_average_pooling1d*': NEEDS_ISSUE_12 + ': mask as the second positional argument of a layer call',
-})
+mark_cases(globals(), skip={}, xfail={})

@@ -484,6 +484,4 @@ class GRUTest(testing.TestCase):
         )
 
 
-mark_cases(globals(), skip={}, xfail={
-    'GRUTest.test_basics': NEEDS_ISSUE_12 + ': layer.losses holds one entry per regularizer',
-})
+mark_cases(globals(), skip={}, xfail={})

@@ -378,6 +378,4 @@ class LSTMTest(testing.TestCase):
         )
 
 
-mark_cases(globals(), skip={}, xfail={
-    'LSTMTest.test_basics': NEEDS_ISSUE_12 + ': layer.losses holds one entry per regularizer',
-})
+mark_cases(globals(), skip={}, xfail={})

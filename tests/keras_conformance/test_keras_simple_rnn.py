@@ -315,6 +315,4 @@ class SimpleRNNTest(testing.TestCase):
         )
 
 
-mark_cases(globals(), skip={}, xfail={
-    'SimpleRNNTest.test_basics': NEEDS_ISSUE_12 + ': layer.losses holds one entry per regularizer',
-})
+mark_cases(globals(), skip={}, xfail={})
