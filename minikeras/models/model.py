@@ -9,6 +9,7 @@ from ..layers.keras_style import call_nested, tracked_sublayers, assembled_param
 from ..layers.variable import current_call
 from ..params import flatten_params, unflatten_like, merge_like
 from .subclassed import SubclassedModel
+from .structure import flatten, flatten_like, is_nested, pack_like
 from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
 from .training import Trainer
 
@@ -290,6 +291,8 @@ class Model(SubclassedModel, Trainer, Layer):
 
     def _flatten_inputs(self, inputs):
         structure = self._input_structure
+        if is_nested(structure):
+            return flatten_like(structure, inputs, f"Model '{self.name}' inputs")
         if isinstance(structure, dict):
             if not isinstance(inputs, dict):
                 if isinstance(inputs, (list, tuple)) and len(inputs) == len(structure):
@@ -316,6 +319,8 @@ class Model(SubclassedModel, Trainer, Layer):
 
     def _structure_outputs(self, outputs):
         structure = self._output_structure
+        if is_nested(structure):
+            return pack_like(structure, outputs)
         if isinstance(structure, dict):
             return dict(zip(structure, outputs))
         if isinstance(structure, tuple):
@@ -561,6 +566,10 @@ class Sequential(Model):
             raise TypeError(f"Sequential '{self.name}'.add() takes a layer, got {type(layer).__name__}: {layer!r}.")
         if self._input_tensor is None and not self._chain and layer._batch_input_shape is not None:
             self._input_tensor = Input(batch_shape=layer._batch_input_shape, dtype=_input_dtype_for(layer))
+        elif self._input_tensor is None and not self._chain and isinstance(layer, Model) and layer.built \
+                and len(getattr(layer, "inputs", [])) == 1:
+            # a built model first: the Sequential takes its input, as Keras does
+            self._input_tensor = Input(batch_shape=layer.inputs[0].shape, dtype=layer.inputs[0].dtype)
         self._chain.append(layer)
         if self._input_tensor is not None:
             if self.built:
@@ -655,22 +664,14 @@ def _input_dtype_for(layer):
 
 
 def _shapes_of_inputs(inputs):
-    if isinstance(inputs, dict):
-        return [(None,) + tuple(np.shape(v)[1:]) for v in inputs.values()]
-    if isinstance(inputs, list):
-        return [(None,) + tuple(np.shape(v)[1:]) for v in inputs]
+    if isinstance(inputs, (dict, list, tuple)):
+        return [(None,) + tuple(np.shape(v)[1:]) for v in flatten(inputs)]
     return (None,) + tuple(np.shape(inputs)[1:])
 
 
 def _flat_tensors(structure, what, model_name):
-    if isinstance(structure, dict):
-        tensors = list(structure.values())
-    elif isinstance(structure, (list, tuple)):
-        # nested lists, as RNN([cell1, cell2], return_state=True) returns, flatten as in Keras's model.outputs
-        tensors = [t for item in structure
-                   for t in (_flat_tensors(item, what, model_name) if isinstance(item, (list, tuple)) else [item])]
-    else:
-        tensors = [structure]
+    # nested structures (as RNN([cell1, cell2], return_state=True) returns) flatten as in Keras's model.outputs
+    tensors = flatten(structure)
     for t in tensors:
         if not isinstance(t, KerasTensor):
             raise TypeError(f"Model '{model_name}': {what} must be symbolic tensors from Input(...) or layer calls, "

@@ -1,5 +1,6 @@
 """Functional models as Keras 3 shapes them: dict and tuple structures, inputs one rank off, sliced graphs."""
 import numpy as np
+import pytest
 
 import minikeras
 from minikeras import layers
@@ -38,3 +39,20 @@ def test_a_model_sliced_from_an_intermediate_tensor():
     head = minikeras.Model(h, y)
     hidden = minikeras.Model(x, h).predict(np.ones((1, 3)), verbose=0)
     np.testing.assert_allclose(head.predict(hidden, verbose=0), full.predict(np.ones((1, 3)), verbose=0), rtol=1e-6)
+
+
+def test_nested_dict_and_list_inputs_and_outputs():
+    x1, x2, x3 = minikeras.Input((2,)), minikeras.Input((2,)), minikeras.Input((2,))
+    model = minikeras.Model({"a": x1, "bc": [x2, x3]}, {"s": layers.Add()([x1, x2, x3]), "p": [x1, x3]})
+    ones = np.ones((1, 2), "float32")
+    result = model({"a": ones, "bc": [2 * ones, 3 * ones]})
+    np.testing.assert_allclose(result["s"], [[6.0, 6.0]])
+    np.testing.assert_allclose(result["p"][1], 3 * ones)
+    with pytest.raises(ValueError, match="expects 3 input"):
+        model({"a": ones})
+
+
+def test_a_sequential_whose_first_layer_is_a_built_model_is_built():
+    inner = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2)])
+    outer = minikeras.Sequential([inner, layers.Dense(1)])
+    assert outer.built and outer.output_shape == (None, 1)

@@ -1,0 +1,47 @@
+"""Nested inputs and outputs (dicts, lists, tuples of tensors or arrays): flattened in order, and packed back."""
+
+
+def flatten(structure):
+    """The leaves of a nested dict/list/tuple, depth first (dicts in their key order)."""
+    if isinstance(structure, dict):
+        return [leaf for value in structure.values() for leaf in flatten(value)]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for value in structure for leaf in flatten(value)]
+    return [structure]
+
+
+def pack_like(structure, leaves):
+    """`leaves` (a flat list) arranged like `structure` (tuples stay tuples, dicts keep their keys)."""
+    iterator = iter(leaves)
+
+    def rebuild(node):
+        if isinstance(node, dict):
+            return {key: rebuild(value) for key, value in node.items()}
+        if isinstance(node, (list, tuple)):
+            return type(node)(rebuild(value) for value in node)
+        return next(iterator)
+
+    return rebuild(structure)
+
+
+def is_nested(structure):
+    """True when the structure has a container inside a container (a plain list or dict of leaves is not)."""
+    values = structure.values() if isinstance(structure, dict) else structure
+    return isinstance(structure, (list, tuple, dict)) and any(isinstance(v, (list, tuple, dict)) for v in values)
+
+
+def flatten_like(structure, data, what):
+    """`data` given in the shape of `structure`, flattened the same way; a ValueError says where they differ."""
+    if isinstance(structure, dict):
+        if not isinstance(data, dict):
+            raise ValueError(f"{what}: expected a dict with keys {list(structure)}, got {type(data).__name__}.")
+        missing = [k for k in structure if k not in data]
+        if missing:
+            raise ValueError(f"{what}: the dict is missing {missing}; expected keys {list(structure)}.")
+        return [leaf for key in structure for leaf in flatten_like(structure[key], data[key], f"{what}[{key!r}]")]
+    if isinstance(structure, (list, tuple)):
+        if not isinstance(data, (list, tuple)) or len(data) != len(structure):
+            got = len(data) if isinstance(data, (list, tuple)) else type(data).__name__
+            raise ValueError(f"{what}: expected a list of {len(structure)}, got {got}.")
+        return [leaf for s, d in zip(structure, data) for leaf in flatten_like(s, d, f"{what}[{len(structure)}]")]
+    return [data]
