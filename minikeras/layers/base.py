@@ -467,11 +467,12 @@ class Layer:
 def _also_keras_build(pure_build):
     """A built-in layer's pure `build(input_shape, rng) -> params`, which also answers Keras's `layer.build(shape)`:
     called without an rng, it builds the layer in place (seeded from the global seed), as Keras does."""
-    def build(self, input_shape, *args, **kwargs):
+    def build(self, input_shape=None, *args, **kwargs):
         if args or kwargs:
             return pure_build(self, input_shape, *args, **kwargs)
-        shape = [tuple(s) for s in input_shape] if input_shape and isinstance(input_shape[0], (list, tuple)) \
-            else tuple(input_shape)
+        # no shape at all: for layers whose weights do not depend on it (Embedding), as Keras allows
+        shape = None if input_shape is None else [tuple(s) for s in input_shape] \
+            if input_shape and isinstance(input_shape[0], (list, tuple)) else tuple(input_shape)
         self.ensure_built(shape)
 
     build.__doc__ = pure_build.__doc__

@@ -905,7 +905,5 @@ mark_cases(globals(), skip={
     'EmbeddingTest.test_ragged': 'Keras internal: ragged tensors',
     'EmbeddingTest.test_correctness_sparse': 'Keras internal: sparse tensors',
 }, xfail={
-    'EmbeddingTest.test_correctness': NEEDS_ISSUE_12 + ': layer.build() with no input shape (the Keras-style build wrapper needs one)',
-    'EmbeddingTest.test_masking': NEEDS_ISSUE_12 + ': layer.build() with no input shape (the Keras-style build wrapper needs one)',
     'EmbeddingTest.test_invalid_*_dim': NEEDS_ISSUE_12 + ': Layer.from_config turns a refused config into a TypeError, as Keras',
 })
