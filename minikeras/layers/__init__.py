@@ -19,8 +19,8 @@ from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooli
 from . import convolutional, pooling
 
 from .normalization import BatchNormalization, LayerNormalization
-from .regularization import (SpatialDropout1D, SpatialDropout2D, GaussianNoise, GaussianDropout, AlphaDropout,
-                             ActivityRegularization)
+from .regularization import (SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout,
+                             AlphaDropout, ActivityRegularization)
 from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity, ThresholdedReLU
 from .reshaping import ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D
 from .pooling import GlobalAveragePooling3D, GlobalMaxPooling3D, GlobalAvgPool3D, GlobalMaxPool3D

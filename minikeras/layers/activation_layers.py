@@ -32,6 +32,9 @@ class _Elementwise(Layer):
     same_at_every_position = True
     keras_built_at_init = True  # Keras 3 builds these weightless layers at construction: no build_config is saved
 
+    def check_input_shape(self, input_shape):
+        """Any shape: an elementwise function has nothing to check (Keras checks nothing either)."""
+
 
 class Identity(_Elementwise):
     """Returns its input unchanged (a placeholder where a layer is expected, e.g. an optional block)."""
@@ -69,13 +72,16 @@ def ThresholdedReLU(theta=1.0, **kwargs):
 class LeakyReLU(_Elementwise):
     """x for x >= 0, negative_slope * x below (default slope 0.3). Keras 1/2's `alpha=` is accepted."""
 
-    def __init__(self, negative_slope=None, alpha=None, **kwargs):
+    def __init__(self, negative_slope=0.3, alpha=None, **kwargs):
         # alpha is a named parameter so that Keras 2 configs, which store it, load too
-        given = dict(kwargs, **({} if alpha is None else {"alpha": alpha}))
-        given = legacy.rename(given, {"alpha": "negative_slope"}, "LeakyReLU", {"negative_slope": negative_slope})
-        negative_slope = given.pop("negative_slope", negative_slope)
-        super().__init__(**given)
-        self.negative_slope = _number("LeakyReLU", "negative_slope", 0.3 if negative_slope is None else negative_slope)
+        if alpha is not None:
+            if negative_slope != 0.3:
+                raise TypeError("LeakyReLU: 'alpha' (Keras 1/2) and 'negative_slope' (Keras 3) name the same "
+                                "argument; give one.")
+            legacy.warn_once("LeakyReLU(alpha=...)", "negative_slope=...")
+            negative_slope = alpha
+        super().__init__(**kwargs)
+        self.negative_slope = _number("LeakyReLU", "negative_slope", negative_slope)
 
     def call(self, params, x, mask=None, training=False, rng=None):
         return activations.leaky_relu(x, negative_slope=self.negative_slope)

@@ -11,7 +11,7 @@ import numpy as np
 from autograd.tracer import getval
 
 from .. import backend, constraints, initializers, legacy, regularizers
-from .base import Layer
+from .base import Layer, _as_arrays, _batchless_shape, _check_numeric
 
 KERAS1_BATCHNORM_ARGS = {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"}
 
@@ -142,6 +142,18 @@ class BatchNormalization(_GammaBeta):
     def call(self, params, x, mask=None, training=False, rng=None):
         return self._normalized(params, x, mask, training)[0]
 
+    def _call_eagerly(self, inputs, training=False, mask=None):
+        # the stateful Keras face: called on arrays in training, the layer's own moving statistics move, as in Keras
+        if not training:
+            return super()._call_eagerly(inputs, training=False, mask=mask)
+        inputs = _as_arrays(inputs)
+        _check_numeric(self, inputs)
+        self.ensure_built(_batchless_shape(inputs))
+        outputs, updates = self.call_with_updates(self.params, inputs, mask=mask, training=True)
+        if updates:
+            self.params = {**self.params, **updates}
+        return outputs
+
     def call_with_updates(self, params, x, mask=None, training=False, rng=None):
         """(outputs, {weight name: new value}): in training, the moving statistics after this batch (plain arrays,
         outside the gradient); at inference, or when the layer is frozen, no updates ({})."""
@@ -179,18 +191,20 @@ class BatchNormalization(_GammaBeta):
             return mean, anp.mean(anp.square(x - _broadcastable(mean, (axis,), np.ndim(x))), axis=reduce_axes)
         keep = self._checked_mask(x, mask)
         # Keras 3 adds its fuzz factor to the count, so a batch with every position masked gives 0, not nan
-        count = np.sum(np.broadcast_to(keep, np.shape(x)), axis=reduce_axes).astype(getval(x).dtype) \
-            + backend.epsilon()
+        count = np.sum(keep, axis=reduce_axes).astype(getval(x).dtype) + backend.epsilon()
         mean = anp.sum(anp.where(keep, x, 0.0), axis=reduce_axes) / count
         centred = anp.where(keep, x - _broadcastable(mean, (axis,), np.ndim(x)), 0.0)
         return mean, anp.sum(anp.square(centred), axis=reduce_axes) / count
 
     def _checked_mask(self, x, mask):
+        """The mask as booleans with the input's rank (Keras gives it a last axis of 1), broadcast to the input."""
         mask = np.asarray(getval(mask))
-        if mask.ndim != np.ndim(x) - 1 or mask.shape != np.shape(x)[:-1]:
+        shape = np.shape(x)
+        if mask.ndim != len(shape) - 1 or any(m not in (1, d) for m, d in zip(mask.shape, shape)):
             raise ValueError(f"Layer '{self.name}' (BatchNormalization): the mask must have the input's shape "
-                             f"without its last axis; got mask shape {mask.shape} for inputs of shape {np.shape(x)}.")
-        return np.expand_dims(mask.astype(bool), -1)
+                             f"without its last axis (or axes of size 1 that broadcast to it); got mask shape "
+                             f"{mask.shape} for inputs of shape {shape}.")
+        return np.broadcast_to(np.expand_dims(mask.astype(bool), -1), shape)
 
     def non_trainable_weight_names(self):
         """The moving statistics: saved and restored like the other weights, never changed by the optimizer."""
@@ -293,13 +307,14 @@ class LayerNormalization(_GammaBeta):
         return _normalize(x, mean, variance, self.epsilon, gamma, beta)
 
     def check_input_shape(self, input_shape):
-        built = getattr(self, "_build_input_shape", None)
-        if not self.built or not isinstance(input_shape, tuple) or built is None:
+        # as in Keras, only the normalized axes must keep their sizes (gamma's and beta's); the rank may change
+        if not self.built or not isinstance(input_shape, tuple) or not self.params:
             return
-        axes = self._axes(input_shape)
-        if len(input_shape) != len(built) or any(input_shape[a] not in (None, built[a]) for a in axes):
-            raise ValueError(f"Layer '{self.name}' (LayerNormalization) was built for inputs of shape {built}, "
-                             f"got shape {input_shape}.")
+        sizes = tuple(input_shape[a] for a in self._axes(input_shape))
+        weight_shape = next(iter(self.params.values())).shape
+        if any(s not in (None, w) for s, w in zip(sizes, weight_shape)) or len(sizes) != len(weight_shape):
+            raise ValueError(f"Layer '{self.name}' (LayerNormalization) was built for axis {self.axis} of sizes "
+                             f"{weight_shape}, got inputs of shape {input_shape}.")
 
     def compute_output_shape(self, input_shape):
         self._axes(input_shape)

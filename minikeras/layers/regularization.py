@@ -1,4 +1,4 @@
-"""Noise and regularization layers: SpatialDropout1D/2D, GaussianNoise, GaussianDropout, AlphaDropout,
+"""Noise and regularization layers: SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout,
 ActivityRegularization.
 
 Each is the identity at inference; in training the random ones draw from the `rng` the engine hands to `call`.
@@ -115,6 +115,21 @@ class SpatialDropout2D(_SpatialDropout):
         return {**super().get_config(), "data_format": self.data_format}
 
 
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole feature volumes of (batch, dim1, dim2, dim3, channels) inputs (channels first with
+    data_format='channels_first') while training, scaling the rest by 1 / (1 - rate)."""
+
+    spatial_names = ("dim1", "dim2", "dim3")
+
+    def __init__(self, rate=None, data_format=None, seed=None, name=None, dtype=None, noise_shape=None, **kwargs):
+        given = rename_keras1_dim_ordering(dict(kwargs), "SpatialDropout3D")
+        given.setdefault("data_format", data_format)
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, noise_shape=noise_shape, **given)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
+
 class GaussianNoise(Layer):
     """Adds zero-mean Gaussian noise of standard deviation `stddev` to every value while training.
 
@@ -123,6 +138,9 @@ class GaussianNoise(Layer):
 
     supports_masking = True
     keras_built_at_init = True
+
+    def check_input_shape(self, input_shape):
+        """Any shape (each value is on its own)."""
 
     def __init__(self, stddev=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "GaussianNoise", "sigma")
@@ -150,6 +168,9 @@ class GaussianDropout(Layer):
     supports_masking = True
     keras_built_at_init = True
 
+    def check_input_shape(self, input_shape):
+        """Any shape (each value is on its own)."""
+
     def __init__(self, rate=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "GaussianDropout", "p")
         rate = given.pop("rate", rate)
@@ -173,6 +194,9 @@ class AlphaDropout(Layer):
 
     supports_masking = True
     keras_built_at_init = True
+
+    def check_input_shape(self, input_shape):
+        """Any shape (each value is on its own)."""
 
     def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
         given = _keras1_rate(dict(kwargs), "AlphaDropout", "p")
@@ -204,6 +228,9 @@ class ActivityRegularization(Layer):
 
     supports_masking = True
     keras_built_at_init = True
+
+    def check_input_shape(self, input_shape):
+        """Any shape (each value is on its own)."""
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -185,7 +185,9 @@ class UpSampling1D(_SpatialLayer):
         given = legacy.rename(dict(kwargs), {"length": "size"}, "UpSampling1D")
         size = given.pop("size", size)
         super().__init__(**given)
-        if not _is_int(size) or size <= 0:
+        if not _is_int(size):
+            raise TypeError(f"UpSampling1D: size must be an integer, got {size!r} of type {type(size).__name__}.")
+        if size <= 0:
             raise ValueError(f"UpSampling1D: size must be a positive integer, got {size!r}.")
         self.size = int(size)
 

@@ -130,3 +130,15 @@ def test_softmax_given_a_mask_tensor_in_a_functional_model_uses_it():
     model = minikeras.Model([scores, keep], L.Softmax()(scores, mask=keep))
     y = model.predict([np.zeros((1, 4), "float32"), np.array([[True, False, True, True]])], verbose=0)
     np.testing.assert_allclose(y, [[1 / 3, 0.0, 1 / 3, 1 / 3]], rtol=1e-6)
+
+
+def test_leaky_relu_refuses_a_missing_slope_as_keras_does():
+    with pytest.raises(ValueError, match="LeakyReLU: negative_slope"):
+        L.LeakyReLU(negative_slope=None)
+
+
+@pytest.mark.parametrize("make", [L.ReLU, L.LeakyReLU, L.ELU, L.Identity, L.Softmax])
+def test_elementwise_layers_take_inputs_of_any_shape_after_the_first(make):
+    layer = make()
+    layer(np.ones((2, 2), "float32"))
+    assert layer(np.ones((2, 3, 4), "float32")).shape == (2, 3, 4)

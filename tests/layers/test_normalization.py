@@ -137,3 +137,29 @@ def test_inputs_of_another_feature_size_are_refused_after_building():
     norm = built(L.BatchNormalization(name="bn"), (3,))
     with pytest.raises(ValueError, match=r"'bn' \(BatchNormalization\) was built for inputs of shape"):
         norm(np.ones((2, 4), "float32"))
+
+
+def test_an_eager_call_in_training_moves_the_layers_own_statistics_as_in_keras():
+    norm = L.BatchNormalization(momentum=0.0)
+    x = np.array([[1.0, 2.0], [3.0, 6.0]], "float32")
+    norm(x)                                    # inference: nothing moves
+    assert np.array_equal(norm.get_weights()[2], [0.0, 0.0])
+    norm(x, training=True)
+    np.testing.assert_allclose(norm.get_weights()[2], [2.0, 4.0])
+    np.testing.assert_allclose(norm.get_weights()[3], [1.0, 4.0])
+    np.testing.assert_allclose(norm(x), norm(x, training=True), atol=1e-6)   # momentum 0: the statistics are the batch's
+
+
+def test_a_mask_with_axes_of_size_one_broadcasts_as_in_keras():
+    norm = L.BatchNormalization(momentum=0.0)
+    x = np.ones((1, 2, 3, 4), "float32")
+    y = norm(x, training=True, mask=np.ones((1, 2, 1), bool))
+    np.testing.assert_allclose(y, 0.0, atol=1e-6)
+    np.testing.assert_allclose(norm.get_weights()[2:], [np.ones(4), np.zeros(4)], atol=1e-6)
+
+
+def test_layer_normalization_takes_another_rank_when_the_normalized_axes_keep_their_sizes():
+    norm = built(L.LayerNormalization(name="ln"), (2, 3))
+    assert norm(np.ones((4, 5, 2, 3), "float32")).shape == (4, 5, 2, 3)
+    with pytest.raises(ValueError, match=r"'ln' \(LayerNormalization\) was built for axis -1 of sizes \(3,\)"):
+        norm(np.ones((4, 2, 4), "float32"))

@@ -15,11 +15,13 @@ def draw(layer, x, seed=0):
 
 
 @pytest.mark.parametrize("make", [lambda: L.SpatialDropout1D(0.4), lambda: L.SpatialDropout2D(0.4),
+                                  lambda: L.SpatialDropout3D(0.4),
                                   lambda: L.GaussianNoise(0.3), lambda: L.GaussianDropout(0.3),
                                   lambda: L.AlphaDropout(0.3), lambda: L.ActivityRegularization(0.1, 0.1)])
 def test_identity_at_inference(make):
     layer = make()
-    x = np.random.default_rng(0).normal(size=(4, 5, 6, 3) if "2D" in type(layer).__name__ else (4, 5, 3))
+    shapes = {"SpatialDropout2D": (4, 5, 6, 3), "SpatialDropout3D": (4, 2, 5, 6, 3)}
+    x = np.random.default_rng(0).normal(size=shapes.get(type(layer).__name__, (4, 5, 3)))
     x = x.astype("float32")
     assert layer(x) is x or np.array_equal(layer(x), x)
     assert np.array_equal(layer.call({}, x, training=False), x)
@@ -33,6 +35,20 @@ def test_spatial_dropout1d_drops_whole_channels_and_scales_the_rest():
     assert set(np.unique(y)) == {0.0, np.float32(1 / 0.7)}
     assert abs(np.mean(per_channel == 0) - 0.3) < 0.04           # 2000 draws: 0.3 +- 4 standard errors
     assert abs(np.mean(y) - 1.0) < 0.06                          # the scaling keeps the expected value
+
+
+def test_spatial_dropout3d_drops_whole_feature_volumes():
+    y = draw(L.SpatialDropout3D(0.5), np.ones((60, 2, 3, 4, 5), "float32"))
+    assert np.all(y == y[:, :1, :1, :1, :]) and set(np.unique(y)) == {0.0, 2.0}
+    assert abs(np.mean(y[:, 0, 0, 0, :] == 0) - 0.5) < 0.07
+
+
+@pytest.mark.parametrize("make", [lambda: L.GaussianNoise(0.1), lambda: L.GaussianDropout(0.1),
+                                  lambda: L.AlphaDropout(0.1), lambda: L.ActivityRegularization(0.1)])
+def test_elementwise_noise_layers_take_inputs_of_any_shape(make):
+    layer = make()
+    layer(np.ones((2, 2), "float32"))
+    assert layer(np.ones((2, 3, 4), "float32")).shape == (2, 3, 4)
 
 
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])

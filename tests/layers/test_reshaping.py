@@ -98,3 +98,8 @@ def test_keras1_four_number_padding_is_top_bottom_left_right():
         layer = L.ZeroPadding2D((1, 2, 3, 4))
     assert layer.padding == ((1, 2), (3, 4))
     assert any("(top, bottom, left, right)" in str(w.message) for w in caught)
+
+
+def test_an_upsampling_size_that_is_not_an_integer_is_a_type_error_as_in_keras():
+    with pytest.raises(TypeError, match="UpSampling1D: size must be an integer, got 2.5"):
+        L.UpSampling1D(2.5)
