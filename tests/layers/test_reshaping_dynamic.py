@@ -9,7 +9,7 @@ import pytest
 import minikeras
 
 from minikeras.layers import Dense, Flatten, Input, Reshape
-from minikeras.models import Model, Sequential
+from minikeras.models import Model
 
 
 @pytest.mark.parametrize("batch_shape, expected", [((None, 2, 3), (None, 6)), ((5, 2, None), (5, None)),
