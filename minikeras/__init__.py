@@ -1,15 +1,15 @@
 """minikeras: a small, readable deep-learning framework that speaks Keras. Layers are pure functions over
 parameter dicts; autograd supplies the gradients."""
 from . import backend, activations, initializers, regularizers, constraints, losses, metrics, optimizers
-from . import callbacks, layers, models, utils, legacy, ops, random
+from . import callbacks, layers, models, utils, legacy
 from .models import Model, Sequential, Input, InputLayer
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # saving needs h5py: imported on first use, so `import minikeras` stays quick
-    if name in ("saving", "preprocessing", "datasets"):
+    # imported on first use, so `import minikeras` stays quick (saving needs h5py; ops is large)
+    if name in ("saving", "preprocessing", "datasets", "ops", "random"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'minikeras' has no attribute {name!r}")

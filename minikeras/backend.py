@@ -150,7 +150,9 @@ def tune_allocator_once():
 
 def __getattr__(name):
     # Keras 2's backend functions (K.sum, K.dot, ...) live in keras2_backend, loaded on first use: it needs ops,
-    # which needs this module
+    # which needs this module. Dunder lookups (the import system asks for __path__) must not load it.
+    if name.startswith("__"):
+        raise AttributeError(f"module 'minikeras.backend' has no attribute {name!r}")
     from . import keras2_backend
     if name in keras2_backend.__all__:
         return getattr(keras2_backend, name)
