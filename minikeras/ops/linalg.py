@@ -1,11 +1,13 @@
 """keras.ops' linear algebra (Keras's keras.src.ops.linalg) over autograd.numpy.linalg, batched over leading axes."""
 import autograd.numpy as anp
 import numpy as np
+from autograd import grad, make_vjp
+from autograd.extend import vspace
 
 from ._tensor import to_float, names_errors
 from .symbolic import keras_op
 
-__all__ = ["norm", "inv", "det", "solve", "solve_triangular", "cholesky", "cholesky_inverse", "eigh", "eig", "svd",
+__all__ = ["jvp", "norm", "inv", "det", "solve", "solve_triangular", "cholesky", "cholesky_inverse", "eigh", "eig", "svd",
            "qr", "pinv", "lstsq", "matrix_rank", "lu_factor"]
 
 
@@ -191,3 +193,23 @@ def lu_factor(x):
             lu[k + 1:, k] /= lu[k, k]
             lu[k + 1:, k + 1:] -= np.outer(lu[k + 1:, k], lu[k, k + 1:])
     return lu.astype(getattr(x, "dtype", lu.dtype)), pivots
+
+
+@keras_op
+def jvp(fun, primals, tangents, has_aux=False):
+    """(fun(*primals), the derivative of fun at primals along tangents) - plus fun's auxiliary output with has_aux.
+
+    Computed in reverse mode twice: the vector-Jacobian product is linear in its cotangent u, so the gradient of
+    <vjp(u), tangents> with respect to u is the Jacobian-vector product."""
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ValueError(f"ops.jvp: give one tangent per primal, got {len(primals)} primals and {len(tangents)} "
+                         f"tangents.")
+    result = fun(*primals)
+    outputs, aux = (result[0], result[1]) if has_aux else (result, None)
+    pullback, _ = make_vjp(lambda values: fun(*values)[0] if has_aux else fun(*values))(primals)
+
+    def along_tangents(cotangent):
+        return sum(anp.sum(g * t) for g, t in zip(pullback(cotangent), tangents))
+    derivative = grad(along_tangents)(vspace(outputs).zeros())
+    return (outputs, derivative, aux) if has_aux else (outputs, derivative)

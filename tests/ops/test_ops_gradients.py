@@ -59,9 +59,14 @@ def _with_floats(args, kwargs, floats):
     return new_args, {k: next(rest) if _float_arrays(v) else v for k, v in kwargs.items()}
 
 
+def _kind(value):
+    return np.asarray(getattr(value, "_value", value)).dtype.kind
+
+
 def _flattened(result):
     parts = result if isinstance(result, (tuple, list)) else [result]
-    floats = [ops.ravel(p) for p in parts if np.asarray(getattr(p, "_value", p)).dtype.kind == "f"]
+    parts = [half for p in parts for half in ((ops.real(p), ops.imag(p)) if _kind(p) == "c" else (p,))]
+    floats = [ops.ravel(p) for p in parts if _kind(p) == "f"]
     return ops.concatenate(floats) if len(floats) > 1 else floats[0]
 
 

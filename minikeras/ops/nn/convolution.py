@@ -6,13 +6,14 @@ Every one is built from one idea: gather the windows of the (padded) input by in
 """
 import autograd.numpy as anp
 import numpy as np
+from autograd import make_vjp
 
 from ... import backend
 from .._tensor import to_float, names_errors
 from ..symbolic import keras_op
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
-           "adaptive_average_pool", "adaptive_max_pool", "depth_to_space", "space_to_depth"]
+           "adaptive_average_pool", "adaptive_max_pool", "depth_to_space", "space_to_depth", "unfold", "fold"]
 
 
 # ---- shared geometry -------------------------------------------------------------------------------------------
@@ -271,3 +272,34 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     blocks = anp.reshape(x, (batch, height // b, b, width // b, b, depth))
     blocks = anp.transpose(blocks, (0, 1, 3, 2, 4, 5))
     return _restore(anp.reshape(blocks, (batch, height // b, width // b, b * b * depth)), first)
+
+
+# ---- patches as columns (PyTorch's unfold and fold, on channels-first images) ------------------------------------
+@keras_op
+@names_errors
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """(N, C, H, W) -> (N, C * kH * kW, L): every kernel_size patch as a column, L patches in row-major order."""
+    x = to_float(x, "unfold")
+    if x.ndim != 4:
+        raise ValueError(f"ops.unfold: expected a 4-D input (N, C, H, W), got shape {x.shape}.")
+    window = _tuple("unfold", "kernel_size", kernel_size, 2)
+    dilation = _tuple("unfold", "dilation", dilation, 2)
+    strides = _tuple("unfold", "stride", stride, 2)
+    pads = [(p, p) for p in (np.broadcast_to(padding, (2,)).tolist())]
+    patches = _windows(anp.moveaxis(x, 1, -1), window, strides, dilation, pads)  # (N, oH, oW, kH, kW, C)
+    batch, rows, columns = patches.shape[:3]
+    patches = anp.transpose(patches, (0, 5, 3, 4, 1, 2))
+    return anp.reshape(patches, (batch, -1, rows * columns))
+
+
+@keras_op
+@names_errors
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """The adjoint of unfold: (N, C * kH * kW, L) columns summed back into an (N, C, oH, oW) image (overlaps add)."""
+    x = to_float(x, "fold")
+    height, width = _tuple("fold", "output_size", output_size, 2)
+    window = _tuple("fold", "kernel_size", kernel_size, 2)
+    channels = x.shape[1] // (window[0] * window[1])
+    image = np.zeros((x.shape[0], channels, height, width), x.dtype)
+    to_image, _ = make_vjp(lambda z: unfold(z, kernel_size, dilation, padding, stride))(image)
+    return to_image(x)  # unfold is linear, so its vector-Jacobian product is exactly fold

@@ -6,7 +6,7 @@ from ... import activations, backend
 from .._tensor import as_array, to_float, normalize_axis, names_errors, standardize_dtype
 from ..symbolic import keras_op
 
-__all__ = ["leaky_relu", "elu", "celu", "gelu", "glu", "soft_shrink", "hard_shrink", "threshold", "squareplus",
+__all__ = ["polar", "leaky_relu", "elu", "celu", "gelu", "glu", "soft_shrink", "hard_shrink", "threshold", "squareplus",
            "softmax", "log_softmax", "sparsemax", "one_hot", "multi_hot", "binary_crossentropy",
            "categorical_crossentropy", "sparse_categorical_crossentropy", "moments", "normalize",
            "batch_normalization", "layer_normalization", "rms_normalization", "psnr", "dot_product_attention",
@@ -316,3 +316,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         allowed = allowed & np.asarray(getattr(mask, "_value", mask), bool)
     logits = anp.where(allowed, logits, np.finfo(np.float32).min)
     return anp.einsum("bhqk,bkhd->bqhd", softmax(logits, axis=-1), value)
+
+
+@keras_op
+@names_errors
+def polar(abs_, angle):
+    """The complex number abs_ * (cos(angle) + i sin(angle)), element-wise."""
+    abs_, angle = to_float(abs_, "polar"), to_float(angle, "polar")
+    return abs_ * anp.cos(angle) + 1j * abs_ * anp.sin(angle)
