@@ -7,8 +7,8 @@ from autograd.extend import vspace
 from ._tensor import to_float, names_errors
 from .symbolic import keras_op
 
-__all__ = ["jvp", "norm", "inv", "det", "solve", "solve_triangular", "cholesky", "cholesky_inverse", "eigh", "eig", "svd",
-           "qr", "pinv", "lstsq", "matrix_rank", "lu_factor"]
+__all__ = ["jvp", "norm", "inv", "det", "solve", "solve_triangular", "cholesky", "cholesky_inverse", "eigh", "eig",
+           "svd", "qr", "pinv", "lstsq", "matrix_rank", "lu_factor"]
 
 
 def _square_matrices(op, x):

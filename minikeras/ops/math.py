@@ -9,8 +9,9 @@ from ._tensor import as_array, to_float, int_result, names_errors
 from .numpy.shapes import diagonal
 from .symbolic import keras_op
 
-__all__ = ["fft", "fft2", "ifft2", "rfft", "irfft", "view_as_complex", "view_as_real", "logsumexp", "top_k", "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf",
-           "erfc", "erfinv", "rsqrt", "logdet", "cdist", "extract_sequences"]
+__all__ = ["fft", "fft2", "ifft2", "rfft", "irfft", "view_as_complex", "view_as_real", "logsumexp", "top_k",
+           "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf", "erfc", "erfinv", "rsqrt",
+           "logdet", "cdist", "extract_sequences"]
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 

@@ -7,16 +7,16 @@ import numpy as np
 from .._tensor import as_array, to_float, names_errors, promote
 from ..symbolic import keras_op
 
-__all__ = ["vectorize", "abs", "absolute", "fabs", "negative", "square", "sqrt", "cbrt", "reciprocal", "exp", "exp2", "expm1",
-           "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
-           "tanh", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad", "rad2deg", "sign", "floor", "ceil", "trunc",
-           "real", "imag", "conj", "conjugate", "angle", "isnan", "isinf", "isfinite", "isneginf", "isposinf",
-           "isreal", "signbit", "logical_not", "bitwise_invert", "bitwise_not", "add", "subtract", "multiply",
-           "divide", "true_divide", "divide_no_nan", "floor_divide", "mod", "fmod", "power", "maximum", "minimum",
-           "fmax", "fmin", "arctan2", "hypot", "logaddexp", "logaddexp2", "heaviside", "ldexp", "nextafter", "gcd",
-           "lcm", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and",
-           "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
-           "bitwise_right_shift", "left_shift", "right_shift"]
+__all__ = ["vectorize", "abs", "absolute", "fabs", "negative", "square", "sqrt", "cbrt", "reciprocal", "exp", "exp2",
+           "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
+           "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad", "rad2deg", "sign", "floor", "ceil",
+           "trunc", "real", "imag", "conj", "conjugate", "angle", "isnan", "isinf", "isfinite", "isneginf",
+           "isposinf", "isreal", "signbit", "logical_not", "bitwise_invert", "bitwise_not", "add", "subtract",
+           "multiply", "divide", "true_divide", "divide_no_nan", "floor_divide", "mod", "fmod", "power", "maximum",
+           "minimum", "fmax", "fmin", "arctan2", "hypot", "logaddexp", "logaddexp2", "heaviside", "ldexp",
+           "nextafter", "gcd", "lcm", "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
+           "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift"]
 
 
 def _unary(name, numpy_function, doc, float_result=False):
@@ -111,7 +111,8 @@ divide_no_nan = _binary("divide_no_nan", lambda a, b: anp.where(b == 0, 0.0, a /
                         "x1 / x2, and 0 where x2 is 0.", float_result=True)
 floor_divide = _binary("floor_divide", anp.floor_divide, "floor(x1 / x2), element-wise.")
 mod = _binary("mod", anp.mod, "x1 mod x2 with the sign of x2 (Python's %).")
-fmod = _binary("fmod", lambda a, b: a - b * np.trunc(getattr(a / b, "_value", a / b)), "x1 mod x2 with the sign of x1 (C's fmod).")
+fmod = _binary("fmod", lambda a, b: a - b * np.trunc(getattr(a / b, "_value", a / b)),  # autograd lacks fmod's
+               "x1 mod x2 with the sign of x1 (C's fmod).")                                # gradient
 power = _binary("power", anp.power, "x1 ** x2, element-wise.")
 maximum = _binary("maximum", anp.maximum, "The larger of x1 and x2, element-wise.")
 minimum = _binary("minimum", anp.minimum, "The smaller of x1 and x2, element-wise.")

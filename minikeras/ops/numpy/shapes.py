@@ -7,10 +7,10 @@ import numpy as np
 from .._tensor import as_array, keep_integer_dtype, normalize_axis, names_errors, standardize_dtype
 from ..symbolic import keras_op
 
-__all__ = ["view", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "moveaxis", "swapaxes", "broadcast_to", "tile",
-           "repeat", "flip", "fliplr", "flipud", "roll", "rot90", "pad", "concatenate", "append", "stack", "vstack",
-           "hstack", "dstack", "split", "array_split", "hsplit", "vsplit", "dsplit", "take", "take_along_axis",
-           "get_item", "diag", "diagflat", "diagonal", "trace", "tril", "triu"]
+__all__ = ["view", "reshape", "ravel", "transpose", "expand_dims", "squeeze", "moveaxis", "swapaxes", "broadcast_to",
+           "tile", "repeat", "flip", "fliplr", "flipud", "roll", "rot90", "pad", "concatenate", "append", "stack",
+           "vstack", "hstack", "dstack", "split", "array_split", "hsplit", "vsplit", "dsplit", "take",
+           "take_along_axis", "get_item", "diag", "diagflat", "diagonal", "trace", "tril", "triu"]
 
 
 # ---- shapes ----------------------------------------------------------------------------------------------------
