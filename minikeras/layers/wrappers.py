@@ -71,11 +71,11 @@ class TimeDistributed(Wrapper):
                              f"{np.shape(mask)}.")
         if self.layer.same_at_every_position:
             # Dense, Activation: already one computation per position of the leading axes; no reshapes needed
-            return self.layer.call(params[self.layer.name], x, mask=mask, training=training, rng=rng)
+            return self.layer.call_recording(params[self.layer.name], x, mask=mask, training=training, rng=rng)[0]
         batch, timesteps = x.shape[0], x.shape[1]
         frames = anp.reshape(x, (batch * timesteps,) + tuple(x.shape[2:]))
         inner_mask = None if mask is None or not self.layer.supports_masking else anp.reshape(mask, (-1,))
-        y = self.layer.call(params[self.layer.name], frames, mask=inner_mask, training=training, rng=rng)
+        y = self.layer.call_recording(params[self.layer.name], frames, mask=inner_mask, training=training, rng=rng)[0]
         return anp.reshape(y, (batch, timesteps) + tuple(y.shape[1:]))
 
     def compute_output_shape(self, input_shape):

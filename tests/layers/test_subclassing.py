@@ -216,3 +216,26 @@ def test_keras2_add_weight_with_the_name_first():
     layer = Keras2Style()
     np.testing.assert_allclose(layer(np.ones((1, 3), "float32")), [[3.0, 3.0]])
     assert layer.weights[0].name == "kernel"
+
+
+def test_custom_layers_and_cells_inside_the_wrappers():
+    classes = examples(minikeras)
+    x = minikeras.Input((4, 3))
+    td = minikeras.Model(x, layers.TimeDistributed(classes["Linear"](2))(x))
+    frames = np.random.default_rng(0).normal(size=(2, 4, 3)).astype("float32")
+    linear = td.layers[1].layer
+    np.testing.assert_allclose(td.predict(frames, verbose=0), frames @ linear.w.numpy() + linear.b.numpy(),
+                               rtol=1e-5)
+    bi = minikeras.Model(x, layers.Bidirectional(layers.RNN(classes["MinimalRNNCell"](2), return_sequences=True))(x))
+    assert bi.predict(frames, verbose=0).shape == (2, 4, 4)
+
+
+def test_a_stateful_custom_cell_carries_its_state_between_batches():
+    cell = examples(minikeras)["MinimalRNNCell"](2)
+    model = minikeras.Sequential([minikeras.Input(batch_shape=(1, 3, 1)), layers.RNN(cell, stateful=True)])
+    model.set_weights([np.ones((1, 2), "float32"), np.eye(2, dtype="float32")])
+    x = np.ones((1, 3, 1), "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), [[3.0, 3.0]])
+    np.testing.assert_allclose(model.predict(x, verbose=0), [[6.0, 6.0]])     # went on from 3
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(x, verbose=0), [[3.0, 3.0]])

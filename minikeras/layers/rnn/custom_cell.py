@@ -21,7 +21,7 @@ class KerasStyleCell:
 
     @property
     def state_size(self):
-        return self.wrapped.state_size
+        return self.state_sizes
 
     @property
     def output_size(self):
