@@ -202,8 +202,8 @@ class UpSampling1D(_SpatialLayer):
 
 
 class UpSampling2D(_SpatialLayer):
-    """Enlarges images by `size` = (rows, cols) factors: 'nearest' repeats pixels, 'bilinear' interpolates
-    linearly between pixel centres (edges clamped), as Keras 3 does."""
+    """Enlarges images by `size` = (rows, cols) factors: 'nearest' repeats pixels; 'bilinear', 'bicubic',
+    'lanczos3' and 'lanczos5' interpolate between pixel centres with that kernel, as Keras 3 (JAX) does."""
 
     spatial_names = ("rows", "cols")
 
@@ -213,8 +213,9 @@ class UpSampling2D(_SpatialLayer):
         if not isinstance(sizes, (list, tuple)) or len(sizes) != 2 or not all(_is_int(s) and s > 0 for s in sizes):
             raise ValueError(f"UpSampling2D: size must be a positive integer or a pair of them, got {size!r}.")
         self.size = tuple(int(s) for s in sizes)
-        if not isinstance(interpolation, str) or interpolation.lower() not in ("nearest", "bilinear"):
-            raise ValueError(f"UpSampling2D: interpolation must be 'nearest' or 'bilinear', got {interpolation!r}.")
+        methods = ("nearest",) + tuple(_KERNELS)
+        if not isinstance(interpolation, str) or interpolation.lower() not in methods:
+            raise ValueError(f"UpSampling2D: interpolation must be one of {list(methods)}, got {interpolation!r}.")
         self.interpolation = interpolation.lower()
 
     def _new_size(self, index, size, input_shape):
@@ -222,23 +223,45 @@ class UpSampling2D(_SpatialLayer):
 
     def call(self, params, x, mask=None, training=False, rng=None):
         for axis, factor in zip(self._spatial_axes(), self.size):
-            x = anp.repeat(x, factor, axis=axis) if self.interpolation == "nearest" else _linear_upsample(x, axis,
-                                                                                                          factor)
+            if self.interpolation == "nearest":
+                x = anp.repeat(x, factor, axis=axis)
+            elif factor > 1:
+                weights = _interpolation_weights(x.shape[axis], factor, *_KERNELS[self.interpolation])
+                x = anp.moveaxis(anp.matmul(anp.moveaxis(x, axis, -1), weights.T.astype(x.dtype)), -1, axis)
         return x
 
     def get_config(self):
         return {**super().get_config(), "size": self.size, "interpolation": self.interpolation}
 
 
-def _linear_upsample(x, axis, factor):
-    """Linear interpolation to `factor` times as many samples along `axis`: output sample i sits at input position
-    (i + 0.5) / factor - 0.5 (pixel centres aligned), clamped to the first and last input sample."""
-    size = x.shape[axis]
-    position = np.clip((np.arange(size * factor) + 0.5) / factor - 0.5, 0.0, size - 1)
-    below = np.floor(position).astype(int)
-    above = np.minimum(below + 1, size - 1)
-    weight_shape = [1] * x.ndim
-    weight_shape[axis] = -1
-    upper = (position - below).astype(x.dtype).reshape(weight_shape)
-    leading = (slice(None),) * axis
-    return x[leading + (below,)] * (1 - upper) + x[leading + (above,)] * upper
+def _triangle(distance):
+    return np.maximum(0.0, 1.0 - distance)
+
+
+def _keys_cubic(distance):
+    """Keys's cubic convolution kernel with a = -0.5 (the one JAX, Pillow and TensorFlow use)."""
+    near = ((1.5 * distance - 2.5) * distance) * distance + 1.0
+    far = ((-0.5 * distance + 2.5) * distance - 4.0) * distance + 2.0
+    return np.where(distance >= 2.0, 0.0, np.where(distance >= 1.0, far, near))
+
+
+def _lanczos(radius):
+    def kernel(distance):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = radius * np.sin(np.pi * distance) * np.sin(np.pi * distance / radius) / (np.pi * distance) ** 2
+        return np.where(distance > radius, 0.0, np.where(distance > 1e-3, value, 1.0))
+    return kernel
+
+
+# name -> (kernel of the distance between an output sample and an input pixel, in input pixels)
+_KERNELS = {"bilinear": (_triangle,), "bicubic": (_keys_cubic,), "lanczos3": (_lanczos(3),),
+            "lanczos5": (_lanczos(5),)}
+
+
+def _interpolation_weights(size, factor, kernel):
+    """The (size * factor, size) matrix taking `size` samples to `size * factor`: output sample i sits at input
+    position (i + 0.5) / factor - 0.5 (pixel centres aligned); each row holds the kernel's weights of the input
+    pixels, normalized to sum to 1, so that near the edges only the pixels that exist count."""
+    position = (np.arange(size * factor) + 0.5) / factor - 0.5
+    weights = kernel(np.abs(position[:, None] - np.arange(size)[None, :]))
+    return weights / weights.sum(axis=1, keepdims=True)

@@ -94,9 +94,10 @@ def test_softmax_with_a_mask_gradient():
     (lambda: L.Cropping1D((1, 2)), (5, 2)), (lambda: L.Cropping2D(((1, 0), (0, 2))), (4, 5, 2)),
     (lambda: L.UpSampling1D(3), (3, 2)), (lambda: L.UpSampling2D((2, 3)), (2, 3, 2)),
     (lambda: L.UpSampling2D((3, 2), interpolation="bilinear"), (3, 3, 2)),
-    (lambda: L.UpSampling2D(2, interpolation="bilinear", data_format="channels_first"), (2, 3, 3))],
+    (lambda: L.UpSampling2D(2, interpolation="bilinear", data_format="channels_first"), (2, 3, 3)),
+    (lambda: L.UpSampling2D((2, 3), interpolation="bicubic"), (3, 2, 1))],
     ids=["zero_padding1d", "zero_padding2d", "cropping1d", "cropping2d", "up_sampling1d", "up_sampling2d",
-         "up_sampling2d_bilinear", "up_sampling2d_bilinear_cf"])
+         "up_sampling2d_bilinear", "up_sampling2d_bilinear_cf", "up_sampling2d_bicubic"])
 def test_reshaping_gradients(make, shape):
     check_layer(make(), floats(2, *shape))
 
