@@ -1,5 +1,6 @@
 """Model, Sequential and the functions that make or load models."""
-from .model import Model, Sequential
+from .model import Model
+from .sequential import Sequential
 from .graph import Input, InputLayer
 
 

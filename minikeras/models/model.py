@@ -1,4 +1,4 @@
-"""Model and Sequential: one graph engine, two front doors. `apply` is the pure function; the rest is the Keras face."""
+"""Model: the graph engine behind both front doors (Functional and Sequential). `apply` is the pure function; the rest is the Keras face."""
 import numpy as np
 from autograd.tracer import getval
 
@@ -7,10 +7,11 @@ from ..layers.base import Layer, unique_name, snake_case, _as_arrays, weight_pat
 from ..layers import keras_style
 from ..layers.keras_style import call_nested, tracked_sublayers, assembled_params, distribute_params
 from ..layers.variable import current_call
-from ..params import flatten_params, unflatten_like, merge_like
+from ..params import flatten_params, merge_like
 from .subclassed import SubclassedModel
+from .model_face import ModelFace
 from .structure import flatten, flatten_like, is_nested, pack_like
-from .graph import InputLayer, Input, KerasTensor, topological_nodes, shape_chain
+from .graph import InputLayer, KerasTensor, topological_nodes
 from .training import Trainer
 
 
@@ -36,7 +37,7 @@ def _resolve(value, values):
     return value
 
 
-class Model(SubclassedModel, Trainer, Layer):
+class Model(SubclassedModel, ModelFace, Trainer, Layer):
     """A graph of layers from `inputs` to `outputs`; itself a layer, so models nest."""
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
@@ -377,290 +378,10 @@ class Model(SubclassedModel, Trainer, Layer):
             self._assign_params(merge_like(self.params, updates))
         return result
 
-    def get_weights(self):
-        """Every weight as a list of numpy arrays (copies), layer by layer, in the order set_weights takes them."""
-        return [np.array(w) for w in flatten_params(self.params or {})]
-
-    def set_weights(self, weights):
-        """Replace every weight from a list like get_weights() returns; all shapes are checked first, so an error
-        changes nothing.
-        """
-        if not isinstance(weights, (list, tuple)):
-            raise TypeError(f"Model '{self.name}'.set_weights expects a list of arrays like get_weights() returns, "
-                            f"got {type(weights).__name__}.")
-        weights = list(weights)
-        current = flatten_params(self.params or {})
-        if len(weights) != len(current):
-            raise ValueError(f"Model '{self.name}' expects a list of {len(current)} weight arrays "
-                             f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
-        # check every layer's share first, so a wrong shape anywhere changes nothing
-        position, checked = 0, []
-        for layer in self.weighted_layers:
-            count = len(flatten_params(layer.params or {}))
-            if count:
-                checked.append((layer, layer.checked_weights(weights[position:position + count])))
-            position += count
-        for layer, layer_weights in checked:
-            layer.set_weights(layer_weights)
-
-    @property
-    def weights(self):
-        """Every weight as a handle (Keras's variables), layer by layer; the same objects as the layers' own."""
-        if self._keras_style:
-            return keras_style.weight_handles(self, "all")
-        return [w for layer in self.weighted_layers for w in layer.weights]
-
-    @property
-    def trainable_weights(self):
-        """The handles of the weights training updates, layer by layer; none when the model is not trainable."""
-        if self._keras_style:
-            return keras_style.weight_handles(self, "trainable")
-        return [w for layer in self.weighted_layers if self.trainable for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self):
-        """The handles of frozen weights (moving statistics, frozen layers), or all when the model is frozen."""
-        if self._keras_style:
-            return keras_style.weight_handles(self, "non_trainable")
-        if not self.trainable:
-            return self.weights
-        return [w for layer in self.weighted_layers for w in layer.non_trainable_weights]
-
-    @property
-    def losses(self):
-        """The layers' losses: one per regularized weight, then what layers added with add_loss in their last call."""
-        if self._keras_style:
-            return Layer.losses.fget(self)
-        return [loss for layer in self.weighted_layers for loss in layer.losses]
-
-    def count_params(self):
-        """The number of weight values in the model (trainable or not)."""
-        return int(sum(np.size(w) for w in flatten_params(self.params or {})))
-
-    @property
-    def input_shape(self):
-        """The shape of the model's input (batch axis included); a list for several inputs."""
-        return self._shape_of(self.inputs)
-
-    @property
-    def output_shape(self):
-        """The shape of the model's output (batch axis included); a list for several outputs."""
-        shapes = [t.shape for t in self.outputs]
-        return shapes[0] if len(shapes) == 1 else shapes
-
-    @property
-    def input(self):
-        """The model's symbolic input tensor (a list if several)."""
-        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
-
-    @property
-    def output(self):
-        """The model's symbolic output tensor (a list if several)."""
-        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
-
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
-                show_masks=False, **kwargs):
-        """Print the layers, their output shapes and parameter counts as Keras 3 does (and, for Functional models,
-        what each layer is connected to).
-
-        `line_length` is the table's width (88, or 108 with "Connected to"); `positions` the right end of each
-        column as fractions of it; `expand_nested=True` lists the layers inside nested models, indented;
-        `show_trainable=True` adds a Trainable column (Y, N, or - for a layer without weights). `print_fn`
-        receives each line instead of print. minikeras extra: show_masks=True marks the layers that receive a mask.
-        Unlike Keras, the table does not narrow itself to the terminal.
-        """
-        from .summary import print_summary
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn, show_masks=show_masks,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
-
-    def get_config(self):
-        """The architecture (layers and connections, no weights) as Keras 3's config dict."""
-        if self._keras_style:
-            return Layer.get_config(self)
-        from ..saving.serialization import functional_config
-        return functional_config(self)
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        """A new model, with fresh weights, from the dict get_config() returned.
-
-        `custom_objects` maps the names of your own layer classes or functions in the config to them.
-        """
-        if cls._keras_style:
-            return Layer.from_config.__func__(cls, config)
-        from ..saving.serialization import functional_from_config
-        return functional_from_config(config, custom_objects)
-
-    def to_json(self, **kwargs):
-        """The architecture as a JSON string (Keras 3's format), for model_from_json; kwargs go to json.dumps."""
-        from ..saving.serialization import model_to_json
-        return model_to_json(self, **kwargs)
-
-    def shape_chain(self):
-        return shape_chain(self.outputs)
-
-    # ---- files (minikeras.saving does the work) -------------------------------------------------
-    def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
-        """Keras 3's `.keras` file: architecture, weights and compiled state; Keras 3 opens it too."""
-        from ..saving import save_model
-        save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer, **kwargs)
-
-    def save_weights(self, filepath, overwrite=True):
-        """Write the weights to `filepath`: a `.weights.h5` name gives Keras 3's file (optimizer state included), a
-        plain `.h5` name Keras 2's layout. The write is atomic.
-        """
-        from ..saving import save_weights
-        save_weights(self, filepath, overwrite=overwrite)
-
-    def load_weights(self, filepath, skip_mismatch=False, by_name=False):
-        """Read weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; every shape is checked before any is set.
-
-        `by_name` and `skip_mismatch` (match layers by name, skip the ones that do not fit) apply to Keras 2 `.h5`
-        files only.
-        """
-        from ..saving import load_weights
-        load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
-
-    # ---- another fixed batch size ----------------------------------------------------------------
-    def with_batch_size(self, batch_size):
-        """The same model rebuilt for batches of `batch_size`, with a copy of the trained weights.
-
-        A stateful model is built for one batch size; to predict step by step (batch 1) after training
-        with batches of 32, take `model.with_batch_size(1)`. The copy starts from zero states and, if
-        this model is compiled, is compiled the same way (with a fresh optimizer).
-        """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"Model '{self.name}'.with_batch_size: expected a positive integer, got {batch_size!r}.")
-        self._require_built("change its batch size")
-        config = _with_batch_dimension(self.get_config(), int(batch_size))
-        copy = type(self).from_config(config)
-        copy.set_weights(self.get_weights())
-        if self.compiled:
-            from .. import optimizers
-            optimizer = optimizers.deserialize(optimizers.serialize(self.optimizer))
-            copy.compile(optimizer=optimizer, **{k: v for k, v in self._compile_config.items() if k != "optimizer"})
-        return copy
-
-
-class Sequential(Model):
-    """A Model whose graph is a chain. It builds as soon as the input shape is known."""
-
-    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
-        Layer.__init__(self, name=name or unique_name("sequential"), trainable=trainable, **kwargs)
-        Trainer.__init__(self)
-        self._chain = []
-        self._input_tensor = None
-        for layer in layers or []:
-            self.add(layer)
-
-    def add(self, layer):
-        """Append a layer to the chain (an Input only first); the model builds once the input shape is known."""
-        if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
-            layer = layer.node.layer
-        if isinstance(layer, InputLayer):
-            if self._input_tensor is not None or self._chain:
-                raise ValueError(f"Sequential '{self.name}': an Input can only be the first layer.")
-            self._input_tensor = layer.output_tensor
-            return
-        if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential '{self.name}'.add() takes a layer, got {type(layer).__name__}: {layer!r}.")
-        if self._input_tensor is None and not self._chain and layer._batch_input_shape is not None:
-            self._input_tensor = Input(batch_shape=layer._batch_input_shape, dtype=_input_dtype_for(layer))
-        elif self._input_tensor is None and not self._chain and isinstance(layer, Model) and layer.built \
-                and len(getattr(layer, "inputs", [])) == 1:
-            # a built model first: the Sequential takes its input, as Keras does
-            self._input_tensor = Input(batch_shape=layer.inputs[0].shape, dtype=layer.inputs[0].dtype)
-        self._chain.append(layer)
-        if self._input_tensor is not None:
-            if self.built:
-                self._extend_graph(layer)
-            else:
-                self._connect()
-        _refuse_duplicate_names(self._chain, self.name)
-
-    def _extend_graph(self, layer):
-        self._set_graph(self._input_tensor, layer(self.outputs[0]))
-
-    def pop(self):
-        """Remove the last layer and return it."""
-        if not self._chain:
-            raise ValueError(f"Sequential '{self.name}' has no layers to pop.")
-        layer = self._chain.pop()
-        for each in self._chain:
-            each._inbound_nodes.clear()
-        self.built = False
-        if self._input_tensor is not None and self._chain:
-            self._connect()
-        return layer
-
-    def _connect(self):
-        x = self._input_tensor
-        for layer in self._chain:
-            x = layer(x)
-        self._set_graph(self._input_tensor, x)
-
-    def _build_from_shape(self, input_shape):
-        if not self._chain:
-            raise ValueError(f"Sequential '{self.name}' has no layers yet: add layers before using it.")
-        # a first layer that reads text (TextVectorization) gets a string input, as Keras infers from the data
-        text = getattr(self._chain[0], "input_dtype", None) == "string"
-        self._input_tensor = Input(batch_shape=input_shape, dtype="string" if text else None)
-        self._connect()
-
-    def build(self, input_shape=None, rng=None):
-        """Build the model for `input_shape` (batch axis included, e.g. (None, 10)) if it is not built yet."""
-        if not self.built:
-            if input_shape is None:
-                raise ValueError(f"Sequential '{self.name}'.build() needs an input shape.")
-            self._build_from_shape(tuple(input_shape))
-        return self.params
-
-    @property
-    def layers(self):
-        return list(self._chain)
-
-    @property
-    def weighted_layers(self):
-        return list(self._chain)
-
-    def get_config(self):
-        """The list of layer configs, as Keras 3's Sequential config dict (no weights)."""
-        from ..saving.serialization import sequential_config
-        return sequential_config(self)
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import sequential_from_config
-        return sequential_from_config(config, custom_objects)
-
-
-_BATCH_SHAPE_KEYS = ("batch_shape", "batch_input_shape", "input_shape", "build_input_shape")
-
-
-def _with_batch_dimension(config, batch_size):
-    """A copy of a model config whose every recorded batch shape has `batch_size` as its first entry."""
-    if isinstance(config, dict):
-        result = {}
-        for key, value in config.items():
-            if key in _BATCH_SHAPE_KEYS and isinstance(value, (list, tuple)) and value and \
-                    not isinstance(value[0], (list, tuple)):
-                result[key] = [batch_size] + list(value[1:])
-            else:
-                result[key] = _with_batch_dimension(value, batch_size)
-        return result
-    if isinstance(config, list):
-        return [_with_batch_dimension(v, batch_size) for v in config]
-    return config
-
-
 def _as_shape(shape):
     if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
         return [tuple(s) for s in shape]
     return tuple(shape)
-
-
-def _input_dtype_for(layer):
-    return getattr(layer, "input_dtype", None)
 
 
 def _shapes_of_inputs(inputs):

@@ -85,7 +85,7 @@ def _fit_into(requested, line_length):
 def _is_functional(model):
     """Whether the table gets "Connected to": not for a Sequential model, nor (as in Keras) for a graph that is
     one chain, with one node at each depth from the outputs, each node with one input, and no layer used twice."""
-    from .model import Sequential
+    from .sequential import Sequential
     if isinstance(model, Sequential) or not getattr(model, "inputs", None):
         return False
     nodes = [t.node for t in model.inputs] + topological_nodes(model.inputs, model.outputs)

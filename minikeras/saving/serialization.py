@@ -19,7 +19,7 @@ _KERAS1_ALIASES = ("Convolution1D", "Convolution2D")
 
 def _class_entry(obj):
     """(module, class_name, registered_name) as Keras 3 records them for `obj`."""
-    from ..models.model import Model, Sequential
+    from ..models import Model, Sequential
     cls = type(obj)
     if cls is Sequential:
         return "keras", "Sequential", None
@@ -50,7 +50,7 @@ def serialize_layer(layer):
 
 
 def _config_of(layer):
-    from ..models.model import Model, Sequential
+    from ..models import Model, Sequential
     if isinstance(layer, Sequential):
         return sequential_config(layer)
     if isinstance(layer, Model) and type(layer).get_config is Model.get_config and not layer._keras_style:
@@ -99,7 +99,7 @@ def functional_from_config(config, custom_objects=None, safe_mode=True):
 
 def sequential_from_config(config, custom_objects=None, safe_mode=True):
     """A Sequential from its config: Keras 3's dict, or Keras 2's (first layer with batch_input_shape, or a list)."""
-    from ..models.model import Sequential
+    from ..models import Sequential
     if isinstance(config, list):  # Keras 2.0-2.2 wrote the bare list of layers
         config = {"layers": config}
     model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
