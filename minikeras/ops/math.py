@@ -9,7 +9,7 @@ from ._tensor import as_array, to_float, int_result, names_errors
 from .numpy.shapes import diagonal
 from .symbolic import keras_op
 
-__all__ = ["fft", "fft2", "ifft2", "rfft", "irfft", "view_as_complex", "view_as_real", "logsumexp", "top_k",
+__all__ = ["stft", "istft", "fft", "fft2", "ifft2", "rfft", "irfft", "view_as_complex", "view_as_real", "logsumexp", "top_k",
            "in_top_k", "segment_sum", "segment_max", "segment_min", "segment_prod", "erf", "erfc", "erfinv", "rsqrt",
            "logdet", "cdist", "extract_sequences"]
 
@@ -247,3 +247,63 @@ def view_as_real(x):
     """The real and imaginary parts of complex x, stacked on a new last axis."""
     x = as_array(x, "view_as_real")
     return anp.stack([anp.real(x), anp.imag(x)], axis=-1)
+
+
+# ---- short-time Fourier transforms ----------------------------------------------------------------------------------
+def _stft_window(op, window, sequence_length, fft_length, dtype):
+    """The analysis window, zero-padded at both ends to fft_length ('hann' and 'hamming' are periodic windows)."""
+    if window is None:
+        values = np.ones(sequence_length)
+    elif isinstance(window, str):
+        if window not in ("hann", "hamming"):
+            raise ValueError(f"ops.{op}: window must be 'hann', 'hamming', an array or None, got {window!r}.")
+        phase = 2 * np.pi * np.arange(sequence_length) / sequence_length
+        values = 0.5 - 0.5 * np.cos(phase) if window == "hann" else 0.54 - 0.46 * np.cos(phase)
+    else:
+        values = np.asarray(getattr(window, "_value", window), dtype=float)
+        if values.shape != (sequence_length,):
+            raise ValueError(f"ops.{op}: window must have shape ({sequence_length},), got {values.shape}.")
+    before = (fft_length - sequence_length) // 2
+    return np.pad(values, (before, fft_length - sequence_length - before)).astype(dtype)
+
+
+@keras_op
+@names_errors
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """The short-time Fourier transform along the last axis: (real, imaginary), each (..., frames, bins)."""
+    x = to_float(x, "stft")
+    if fft_length < sequence_length:
+        raise ValueError(f"ops.stft: fft_length ({fft_length}) must be >= sequence_length ({sequence_length}).")
+    if center:
+        x = _reflect_pad_last(x, fft_length // 2)
+    frames = extract_sequences(x, fft_length, sequence_stride)
+    window = _stft_window("stft", window, sequence_length, fft_length, x.dtype)
+    return _pair(anp.fft.rfft(frames * window, axis=-1), x.dtype)
+
+
+def _reflect_pad_last(x, width):
+    """x extended by `width` mirrored samples at both ends of its last axis (by indexing, so it differentiates)."""
+    picks = np.pad(np.arange(x.shape[-1]), (width, width), mode="reflect")
+    return x[..., picks]
+
+
+@keras_op
+@names_errors
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
+    """The inverse of stft: overlap-add of the windowed frames, divided by the overlapping squared windows."""
+    values, dtype = _complex_from_pair("istft", x)
+    if values.ndim < 2:
+        raise ValueError(f"ops.istft: expected (..., frames, bins) arrays, got shape {values.shape}.")
+    window = _stft_window("istft", window, sequence_length, fft_length, dtype)
+    frames = anp.fft.irfft(values, n=fft_length, axis=-1).astype(dtype) * window
+    count = frames.shape[-2]
+    total = fft_length + sequence_stride * (count - 1)
+    placement = np.zeros((count, fft_length, total), dtype)   # frame i, sample j -> output i * stride + j
+    for i in range(count):
+        placement[i, np.arange(fft_length), i * sequence_stride + np.arange(fft_length)] = 1
+    signal = anp.tensordot(frames, placement, axes=([-2, -1], [0, 1]))
+    overlap = np.tensordot(np.tile(window * window, (count, 1)), placement, axes=([0, 1], [0, 1]))
+    signal = signal / np.where(overlap > 1e-10, overlap, 1.0).astype(dtype)
+    start = fft_length // 2 if center else 0
+    end = start + length if length is not None else (total - fft_length // 2 if center else total)
+    return signal[..., start:end]
