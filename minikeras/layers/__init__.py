@@ -9,7 +9,7 @@ from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concaten
 from .rnn import RNN, SimpleRNN, GRU, LSTM, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells
 from .wrappers import Wrapper, TimeDistributed, Bidirectional
 from .serialization import serialize, deserialize
-from ..models.graph import Input, InputLayer
+from .input_layer import Input, InputLayer
 from . import recurrent, wrappers, core, embeddings, merge
 
 from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D

@@ -14,6 +14,7 @@ from ..params import flatten_params, unflatten_like
 from ..weight_placeholders import WeightBudgetExceeded
 from .variable import current_call
 from .input_spec import check_input_spec
+from .node import KerasTensor, record_node
 
 _name_counts = {}
 
@@ -31,7 +32,6 @@ def snake_case(class_name):
 
 
 def is_symbolic(value):
-    from ..models.graph import KerasTensor
     if isinstance(value, (list, tuple)):
         return any(is_symbolic(v) for v in value)
     return isinstance(value, KerasTensor)
@@ -220,7 +220,6 @@ class Layer:
             kwargs = self._named_call_arguments(args, kwargs)
             args = ()
         if is_symbolic(inputs) or is_symbolic(list(args)) or any(is_symbolic(v) for v in kwargs.values()):
-            from ..models.graph import record_node
             return record_node(self, inputs, args, kwargs)
         context = current_call()
         if context is not None and id(self) in context.layer_params:

@@ -109,7 +109,7 @@ class MultiHeadAttention(Layer):
                             f"mha(query, value) (mha(x, x) for self-attention).")
         inputs = [query, value] + ([key] if key is not None else [])
         if is_symbolic(inputs):
-            from ..models.graph import record_node
+            from .node import record_node
             self._recording_scores = bool(kwargs.get("return_attention_scores", False))
             try:
                 return record_node(self, inputs, (), kwargs)

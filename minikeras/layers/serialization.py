@@ -23,6 +23,10 @@ _MODEL_ENTRIES = {"Model": ("keras.src.models.functional", "Functional", "Functi
                   "Sequential": ("keras", "Sequential", None)}
 
 
+# Keras's names of the model classes -> minikeras's, filled in by the models package when it is imported
+MODEL_CLASSES = {}
+
+
 def dtype_policy(name):
     """Keras 3 writes a layer's dtype as a DTypePolicy object."""
     return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name}, "registered_name": None}
@@ -131,12 +135,9 @@ def deserialize_layer(entry, custom_objects=None, safe_mode=True):
         if op_layer is not None:
             return op_layer
         raise ValueError(f"Unknown op '{class_name}' ({entry['module']}): minikeras.ops has no such op.")
-    if class_name in ("Functional", "Model", "Sequential"):
-        # a model inside a wrapper: the models package reads its own configs (imported here, not at the top,
-        # because models sit above layers)
-        from .. import models
-        model_class = models.Sequential if class_name == "Sequential" else models.Model
-        return model_class.from_config(config, custom_objects)
+    if class_name in MODEL_CLASSES:
+        # a model inside a wrapper: the models package, which sits above the layers, put its classes here
+        return MODEL_CLASSES[class_name].from_config(config, custom_objects)
     cls = layer_class_for(class_name, entry.get("registered_name"), custom_objects)
     return layer_from_config(cls, config, custom_objects, safe_mode, class_name)
 

@@ -1,6 +1,9 @@
 """Model, Sequential and the functions that make or load models."""
 from .model import Model
 from .sequential import Sequential
+from ..layers.serialization import MODEL_CLASSES
+
+MODEL_CLASSES.update(Functional=Model, Model=Model, Sequential=Sequential)   # models inside wrappers
 from .graph import Input, InputLayer
 
 

@@ -64,7 +64,7 @@ class OpLayer(Layer):
 
     # ---- recording -------------------------------------------------------------------------------
     def _record(self, args, kwargs):
-        from ..models.graph import record_node
+        from ..layers.node import record_node
         parameters = _parameter_names(self.function, len(args))
         call_args, call_kwargs = [], {}
         for position, value in enumerate(args):
@@ -83,7 +83,7 @@ class OpLayer(Layer):
     def record_call(self, call_args, call_kwargs, record_node=None):
         """Record this op's node for Keras-style call arguments (tensors anywhere in them)."""
         if record_node is None:
-            from ..models.graph import record_node
+            from ..layers.node import record_node
         tensors = []
         self.template = (_with_slots(call_args, tensors), _with_slots(call_kwargs, tensors))
         self._input_dtypes = [t.dtype for t in tensors]
@@ -131,7 +131,7 @@ class _Slot:
 
 
 def _with_slots(value, tensors):
-    from ..models.graph import KerasTensor
+    from ..layers.node import KerasTensor
     if isinstance(value, KerasTensor):
         tensors.append(value)
         return _Slot(len(tensors) - 1)

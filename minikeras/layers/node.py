@@ -1,0 +1,165 @@
+"""Symbolic tensors and the nodes that connect them: what calling a layer on an `Input(...)` records.
+
+A layer called on symbolic tensors checks their shapes, builds itself, and records a Node (which tensors went in,
+which came out, with which options); the Model then walks those nodes (models/graph.py). This sits with the layers,
+below the models, so that a layer records its call without reaching up.
+"""
+import itertools
+
+
+
+from .. import backend
+
+_tensor_ids = itertools.count()
+
+
+class KerasTensor:
+    """A placeholder with a shape (batch axis first, None where unknown), a dtype and the node that made it."""
+
+    def __init__(self, shape, dtype=None, name=None, node=None, index=0):
+        self.shape = tuple(shape)
+        self.dtype = dtype or backend.floatx()
+        self.name = name
+        self.node = node
+        self.index = index
+        self.id = next(_tensor_ids)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
+
+    def __len__(self):
+        raise TypeError("A symbolic tensor has no length; use .shape to see its size.")
+
+    # arithmetic, comparisons and indexing record op nodes, as in Keras 3
+    def _op(name, reflected=False):
+        def method(self, other):
+            from .. import ops
+            function = getattr(ops, name)
+            return function(other, self) if reflected else function(self, other)
+        return method
+
+    __add__, __radd__ = _op("add"), _op("add", True)
+    __sub__, __rsub__ = _op("subtract"), _op("subtract", True)
+    __mul__, __rmul__ = _op("multiply"), _op("multiply", True)
+    __truediv__, __rtruediv__ = _op("divide"), _op("divide", True)
+    __floordiv__, __rfloordiv__ = _op("floor_divide"), _op("floor_divide", True)
+    __mod__, __rmod__ = _op("mod"), _op("mod", True)
+    __pow__, __rpow__ = _op("power"), _op("power", True)
+    __matmul__, __rmatmul__ = _op("matmul"), _op("matmul", True)
+    __lt__, __le__, __gt__, __ge__ = _op("less"), _op("less_equal"), _op("greater"), _op("greater_equal")
+    __and__, __or__ = _op("logical_and"), _op("logical_or")
+    del _op
+
+    def __neg__(self):
+        from .. import ops
+        return ops.negative(self)
+
+    def __abs__(self):
+        from .. import ops
+        return ops.absolute(self)
+
+    def __getitem__(self, key):
+        from ..ops.symbolic import OpLayer, get_item
+        return OpLayer(get_item, "GetItem", "keras.src.ops.numpy").record_call([self, key], {})
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(f"The symbolic tensor {self.name!r} has no values: it is a placeholder that only gets "
+                        f"values when the model is called on data. Call the model (or layer) on a numpy array "
+                        f"to compute values.")
+
+
+class Node:
+    """One call of a layer on symbolic inputs: which tensors went in, which came out, with which options."""
+
+    def __init__(self, layer, input_tensors, input_is_list, call_kwargs, output_shapes, output_dtypes):
+        self.layer = layer
+        self.input_tensors = list(input_tensors)
+        self.input_is_list = input_is_list
+        self.call_kwargs = call_kwargs
+        self.output_tensors = [KerasTensor(shape, dtype, name=f"{layer.name}_out{i}" if i else layer.name,
+                                           node=self, index=i)
+                               for i, (shape, dtype) in enumerate(zip(output_shapes, output_dtypes))]
+        self.input_shapes = [t.shape for t in self.input_tensors]
+        self.output_shapes = [t.shape for t in self.output_tensors]
+        layer._inbound_nodes.append(self)
+
+    def parent_tensors(self):
+        """Every tensor this node needs: the layer inputs and any tensors among the call options."""
+        return self.input_tensors + [t for t in _tensors_in(self.call_kwargs)]
+
+
+def _tensors_in(value):
+    if isinstance(value, KerasTensor):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _tensors_in(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _tensors_in(v)
+
+
+def record_node(layer, inputs, args, kwargs):
+    """Call `layer` on symbolic tensors: check shapes, build the layer, and return its symbolic outputs."""
+    if args:
+        raise TypeError(f"Layer '{layer.name}': pass options by keyword (e.g. training=True), "
+                        f"got extra positional arguments {args!r}.")
+    input_is_list = isinstance(inputs, (list, tuple))
+    input_tensors = list(inputs) if input_is_list else [inputs]
+    for t in input_tensors:
+        if not isinstance(t, KerasTensor):
+            raise TypeError(f"Layer '{layer.name}' was called on a mix of symbolic tensors and {type(t).__name__}; "
+                            f"in a model every input must come from Input(...) or another layer.")
+    for t in input_tensors:
+        if t.dtype == "string" and not _takes_strings(layer):
+            raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes numbers, but its input '{t.name}' "
+                            f"holds strings: put a TextVectorization or StringLookup layer before it.")
+    input_shape = [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
+    _build_with_shape_chain(layer, input_shape, input_tensors)
+    output_shape = layer.compute_output_shape(input_shape)
+    output_shapes = output_shape if isinstance(output_shape, list) else [output_shape]
+    dtype = getattr(layer, "output_dtype", None) or backend.floatx()
+    node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes))
+    outputs = node.output_tensors
+    return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _takes_strings(layer):
+    """Text layers say so (accepts_strings); a nested model or a user's Keras-style layer decides for itself."""
+    return bool(getattr(layer, "accepts_strings", False) or getattr(layer, "_keras_style", False)
+                or getattr(layer, "inputs", None) is not None)
+
+
+def _build_with_shape_chain(layer, input_shape, input_tensors):
+    try:
+        layer.ensure_built(input_shape)
+    except ValueError as error:
+        chain = shape_chain(input_tensors)
+        if chain and "Shapes on the way here" not in str(error):
+            raise ValueError(f"{error}\nShapes on the way here:\n{chain}") from None
+        raise
+
+
+def shape_chain(tensors):
+    """The layers and output shapes that led to `tensors`, one per line, input first (as summary prints)."""
+    lines, seen = [], set()
+
+    def visit(tensor):
+        node = tensor.node
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node.parent_tensors():
+            visit(parent)
+        shapes = node.output_shapes[0] if len(node.output_shapes) == 1 else node.output_shapes
+        lines.append(f"  {node.layer.name} ({type(node.layer).__name__}) -> {shapes}")
+
+    for t in tensors:
+        visit(t)
+    return "\n".join(lines)
+
+
