@@ -10,11 +10,11 @@ import re
 import numpy as np
 
 from .. import backend, legacy
-from ..params import flatten_params, unflatten_like
 from ..weight_placeholders import WeightBudgetExceeded
 from .variable import current_call
 from .input_spec import check_input_spec
 from .node import KerasTensor, record_node
+from .layer_weights import LayerWeights, weight_paths  # noqa: F401  (weight_paths: imported from here too)
 
 _name_counts = {}
 
@@ -37,7 +37,7 @@ def is_symbolic(value):
     return isinstance(value, KerasTensor)
 
 
-class Layer:
+class Layer(LayerWeights):
     """Base of every layer. Subclasses override the pure methods; the rest is the Keras face.
 
     A subclass written Keras-style (`build(input_shape)` with `add_weight`, `call(inputs, ...)`) is recognized by
@@ -320,145 +320,6 @@ class Layer:
             raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) was built for inputs of shape "
                              f"{built_shape} (last axis {built_shape[-1]}) but got shape {input_shape}.")
 
-    def get_weights(self):
-        """The layer's weights as a list of numpy arrays (copies), in Keras's order (kernel before bias)."""
-        return [np.array(w) for w in flatten_params(self.params or {})]
-
-    def set_weights(self, weights):
-        """Replace the weights from a list like get_weights() returns; the count and shapes are checked first."""
-        self.params = unflatten_like(self.params, self.checked_weights(weights))
-
-    def checked_weights(self, weights):
-        """`weights` as arrays of this layer's weight dtypes, after checking their count and shapes (nothing is
-        assigned, so a model can check every layer before changing any)."""
-        current = flatten_params(self.params or {})
-        if not isinstance(weights, (list, tuple)):
-            raise TypeError(f"Layer '{self.name}'.set_weights() takes a list of arrays (as get_weights() returns), "
-                            f"got {type(weights).__name__}.")
-        weights = list(weights)
-        if len(weights) != len(current):
-            raise ValueError(f"Layer '{self.name}' expects a list of {len(current)} weight arrays "
-                             f"(shapes {[w.shape for w in current]}), got {len(weights)}.")
-        checked = []
-        names = weight_paths(self.params or {})
-        for i, (old, value, path) in enumerate(zip(current, weights, names)):
-            try:
-                value = np.asarray(value)
-            except ValueError:
-                raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') is not rectangular (nested lists of "
-                                 f"different lengths); expected shape {old.shape}.") from None
-            if value.shape != old.shape:
-                raise ValueError(f"Layer '{self.name}' weight {i} ('{path}') has shape {old.shape}; "
-                                 f"the value given has shape {value.shape}.")
-            checked.append(_cast_weight(self, path, value, old.dtype))
-        return checked
-
-    @property
-    def weights(self):
-        """The weights as handles (Keras's variables): each reads like an array, has `.numpy()` and `assign`."""
-        if self._keras_style:
-            from .keras_style import weight_handles
-            return weight_handles(self, "all")
-        from .weight_handles import handles_of
-        return handles_of(self)
-
-    @property
-    def trainable_weights(self):
-        """The handles of the weights training updates: none when `trainable` is False."""
-        if self._keras_style:
-            from .keras_style import weight_handles
-            return weight_handles(self, "trainable")
-        return [h for h in self.weights if h.trainable] if self.trainable else []
-
-    @property
-    def non_trainable_weights(self):
-        """The handles of the weights training leaves alone: all of them when `trainable` is False."""
-        if self._keras_style:
-            from .keras_style import weight_handles
-            return weight_handles(self, "non_trainable")
-        return [h for h in self.weights if not h.trainable] if self.trainable else self.weights
-
-    # ---- one weight, by the key a handle holds: a name (Keras-style) or a path into params (built-in) ----
-    def _read_weight(self, key):
-        if isinstance(key, tuple):
-            from .weight_handles import read
-            return read(self.params, key)
-        return self.__dict__["_own_weights"][key]
-
-    def _write_weight(self, key, value):
-        if isinstance(key, tuple):
-            from .weight_handles import replaced
-            self.params = replaced(self.params, key, value)
-        else:
-            self.__dict__["_own_weights"][key] = value
-
-    def __getattr__(self, name):
-        # only reached when normal lookup fails: `dense.kernel` is a handle on the weight of that name
-        attribute = getattr(type(self), name, None)
-        if isinstance(attribute, property):
-            return attribute.fget(self)          # a property raised AttributeError: let its own message through
-        if not name.startswith("_"):
-            from .weight_handles import handle_named
-            owner = self.__dict__.get("_weights_owner", self)
-            handle = handle_named(owner, name) if "_params" in owner.__dict__ else None
-            if handle is not None:
-                return handle
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    @property
-    def losses(self):
-        """The current regularization penalties (and, for Keras-style layers, the add_loss values of the last call)."""
-        added = list(self.__dict__.get("_eager_losses", []))
-        if not self.params:
-            return added
-        if self._keras_style:
-            value = self.regularization_loss(self.params)
-            return ([] if isinstance(value, float) and value == 0.0 else [float(value)]) + added
-        regularizers = self.weight_regularizers()
-        penalties = [float(regularizers[name](value)) for name, value in self.params.items()
-                     if regularizers.get(name) is not None and not isinstance(value, dict)]
-        return penalties + added     # one entry per regularized weight, in weight order, as Keras lists them
-
-    def count_params(self):
-        """The number of weight values in the layer; ValueError if it is not built yet."""
-        if not self.built:
-            raise ValueError(f"Layer '{self.name}' is not built yet, so it has no weights to count: "
-                             f"call it on an input (or give it an input_shape) first.")
-        return int(sum(np.size(w) for w in flatten_params(self.params)))
-
-    @property
-    def input_shape(self):
-        """The shape of the input the layer was first called on (batch axis included)."""
-        return self._node_shape("input_shapes")
-
-    @property
-    def output_shape(self):
-        """The shape of the output of the layer's first call (batch axis included)."""
-        return self._node_shape("output_shapes")
-
-    def _node_shape(self, which):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer '{self.name}' has not been called on an input yet, "
-                                 f"so it has no defined {which[:-1].replace('_', ' ')}.")
-        shapes = getattr(self._inbound_nodes[0], which)
-        return shapes[0] if len(shapes) == 1 else shapes
-
-    @property
-    def input(self):
-        """The symbolic tensor the layer was first called on (a list if several)."""
-        return self._node_tensors("input_tensors")
-
-    @property
-    def output(self):
-        """The symbolic tensor the layer's first call returned (a list if several)."""
-        return self._node_tensors("output_tensors")
-
-    def _node_tensors(self, which):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer '{self.name}' has not been called on an input yet.")
-        tensors = getattr(self._inbound_nodes[0], which)
-        return tensors[0] if len(tensors) == 1 else list(tensors)
-
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
@@ -477,15 +338,6 @@ def _also_keras_build(pure_build):
     build.__doc__ = pure_build.__doc__
     build.__wrapped__ = pure_build
     return build
-
-
-def weight_paths(params, prefix=""):
-    """The names of the leaves of a params dict, in get_weights order: 'kernel', 'forward_lstm/bias', ..."""
-    paths = []
-    for key, value in params.items():
-        path = f"{prefix}{key}"
-        paths.extend(weight_paths(value, path + "/") if isinstance(value, dict) else [path])
-    return paths
 
 
 def _as_arrays(inputs):
@@ -507,19 +359,6 @@ def _check_numeric(layer, inputs):
         elif array.dtype.kind not in "biuf":
             raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes arrays of real numbers, "
                             f"got dtype {array.dtype}.")
-
-
-def _cast_weight(layer, path, value, dtype):
-    """`value` as `dtype`, refusing what a cast would silently change: text, complex parts, overflow to inf."""
-    if value.dtype.kind not in "biufO":
-        raise TypeError(f"Layer '{layer.name}' weight '{path}' must hold real numbers, got dtype {value.dtype}.")
-    try:
-        cast, wide = value.astype(dtype), value.astype(np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"Layer '{layer.name}' weight '{path}' must hold real numbers ({error}).") from None
-    if not np.array_equal(np.isfinite(cast), np.isfinite(wide)):
-        raise ValueError(f"Layer '{layer.name}' weight '{path}' holds values too large for {dtype}.")
-    return cast
 
 
 def _shape_of(inputs):
