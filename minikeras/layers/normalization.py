@@ -177,11 +177,11 @@ class BatchNormalization(_GammaBeta):
             mean, variance, stats = params["moving_mean"], params["moving_variance"], None
         rank = np.ndim(x)
 
-        def shaped(name_or_value):
-            value = params.get(name_or_value) if isinstance(name_or_value, str) else name_or_value
-            return None if value is None else _broadcastable(value, (axis,), rank)
+        def along_axis(vector):
+            return None if vector is None else _broadcastable(vector, (axis,), rank)
 
-        y = _normalize(x, shaped(mean), shaped(variance), self.epsilon, shaped("gamma"), shaped("beta"))
+        y = _normalize(x, along_axis(mean), along_axis(variance), self.epsilon, along_axis(params.get("gamma")),
+                       along_axis(params.get("beta")))
         return y, stats
 
     def _moments(self, x, mask, axis):
