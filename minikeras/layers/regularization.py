@@ -94,10 +94,9 @@ class SpatialDropout1D(_SpatialDropout):
     spatial_names = ("steps",)
 
     def __init__(self, rate=None, seed=None, name=None, dtype=None, noise_shape=None, **kwargs):
+        if "data_format" in kwargs:  # as in Keras: the channels of a sequence are always last
+            raise TypeError("SpatialDropout1D: unexpected keyword argument 'data_format' (channels are always last).")
         super().__init__(rate, seed=seed, name=name, dtype=dtype, noise_shape=noise_shape, **kwargs)
-
-    def _noise_shape(self, shape):
-        return (shape[0], 1, shape[2])
 
 
 class SpatialDropout2D(_SpatialDropout):

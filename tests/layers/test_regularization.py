@@ -145,6 +145,11 @@ def test_bad_arguments_are_clear_errors(make, words):
         make()
 
 
+def test_spatial_dropout1d_has_no_data_format_as_in_keras():
+    with pytest.raises(TypeError, match="SpatialDropout1D: unexpected keyword argument 'data_format'"):
+        L.SpatialDropout1D(0.1, data_format="channels_first")
+
+
 def test_a_spatial_dropout_of_the_wrong_rank_names_the_layer():
     with pytest.raises(ValueError, match=r"'drop' \(SpatialDropout2D\) expects input of rank 4"):
         L.SpatialDropout2D(0.1, name="drop")(minikeras.Input((5, 3)))
