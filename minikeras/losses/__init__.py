@@ -79,6 +79,10 @@ def serialize(loss):
     """The dict Keras 3 writes for a loss object, or for a loss function."""
     if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES and type(loss) is not LossFunctionWrapper:
         return keras_object_config("keras.losses", type(loss).__name__, loss.get_config())
+    if isinstance(loss, Loss) and not isinstance(loss, LossFunctionWrapper):   # a Loss class of the user's
+        cls = type(loss)
+        return {"module": cls.__module__, "class_name": cls.__name__, "config": loss.get_config(),
+                "registered_name": cls.__name__}
     fn = loss.fn if isinstance(loss, LossFunctionWrapper) else loss
     if getattr(fn, "__name__", None) in _FUNCTIONS:
         return {"module": "builtins", "class_name": "function", "config": fn.__name__, "registered_name": "function"}

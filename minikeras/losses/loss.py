@@ -3,6 +3,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
+from .. import backend
 from .._naming import snake_case
 from . import functions as F
 from .common import as_pair
@@ -34,10 +35,22 @@ class Loss:
         return self.call(y_true, y_pred), None
 
     def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
+        y_true, y_pred = self._in_compute_dtype(y_true), self._in_compute_dtype(y_pred)
         values, own_mask = self.values_and_mask(y_true, y_pred)
         if own_mask is not None:
             mask = own_mask if mask is None else own_mask & np.asarray(getval(mask)).astype(bool)
         return reduce_weighted_values(values, sample_weight, mask, self.reduction, f"Loss '{self.name}'")
+
+    def _in_compute_dtype(self, y_pred):
+        """y_true or y_pred in the loss's dtype (floatx unless given), as Keras computes a loss; no cast when it
+        already is (integer labels come back as whole numbers: the sparse losses read them as such)."""
+        dtype = np.dtype(self.dtype or backend.floatx())
+        current = np.result_type(getval(y_pred))
+        if current == dtype or current.kind not in "fiub":
+            return y_pred
+        if getval(y_pred) is y_pred:
+            return np.asarray(y_pred, dtype=dtype)
+        return y_pred.astype(dtype)   # an autograd box: the cast stays on the gradient's path
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction}

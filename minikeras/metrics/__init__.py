@@ -93,6 +93,10 @@ def serialize(metric):
     """The dict Keras 3 writes for a metric object (or for a metric function)."""
     if isinstance(metric, Metric) and type(metric).__name__ in _CLASSES and type(metric) is not MeanMetricWrapper:
         return keras_object_config("keras.metrics", type(metric).__name__, metric.get_config())
+    if isinstance(metric, Metric) and type(metric) is not MeanMetricWrapper:   # a metric class of the user's
+        cls = type(metric)
+        return {"module": cls.__module__, "class_name": cls.__name__, "config": metric.get_config(),
+                "registered_name": cls.__name__}
     return function_config(metric.fn if isinstance(metric, MeanMetricWrapper) else metric)
 
 

@@ -1,8 +1,9 @@
 """The Metric base class, Sum, Mean and MeanMetricWrapper: running (weighted) means accumulated as Keras 3 does."""
 import numpy as np
 
-from .. import losses
+from .. import backend, losses
 from .._naming import snake_case
+from .state import MetricVariable, collect_variables
 
 _squeeze_or_expand = losses.squeeze_or_expand_to_same_rank
 
@@ -14,15 +15,36 @@ class Metric:
 
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
-        self.dtype = dtype or "float32"
+        self._metric_dtype = np.dtype(getattr(dtype, "name", dtype) if dtype is not None else backend.floatx()).name
+
+    @property
+    def dtype(self):
+        """The float type the metric computes in (floatx by default); read-only, as in Keras."""
+        return self._metric_dtype
 
     @property
     def _dtype(self):   # Keras's private name for the dtype, which code ported from Keras reads
         return self.dtype
 
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum", name=None):
+        """A new piece of running state (Keras 3's way to write a metric): set it as an attribute, change it
+        with `assign` / `assign_add` in update_state. `aggregation` is accepted (one device here)."""
+        from .. import initializers
+        value = initializers.get(initializer)(tuple(shape), dtype=dtype or self.dtype)
+        return MetricVariable(value, name=name)
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, aggregation="sum"):
+        """Keras 2's spelling of add_variable."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, aggregation=aggregation,
+                                 name=name)
+
     @property
     def variables(self):
-        """The metric's running state as arrays, as Keras lists its variables (Mean: total, count)."""
+        """The metric's running state, as Keras lists its variables: the ones made by add_variable (also in
+        lists, dicts and sub-metrics), or for the built-in metrics their state as arrays (Mean: total, count)."""
+        found = collect_variables(list(vars(self).values()), lambda v: isinstance(v, Metric), {id(self)})
+        if found:
+            return found
         return [np.asarray(getattr(self, name), dtype=self.dtype) for name in self.state_names]
 
     def update_state(self, *args, **kwargs):
@@ -32,7 +54,12 @@ class Metric:
         raise NotImplementedError(f"{type(self).__name__} must implement result")
 
     def reset_state(self):
-        raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
+        """Every variable back to zeros (override when the start is something else)."""
+        found = collect_variables(list(vars(self).values()), lambda v: isinstance(v, Metric), {id(self)})
+        if not found:
+            raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
+        for variable in found:
+            variable.assign(np.zeros(np.shape(variable)))
 
     def reset_states(self):
         """The Keras 1/2 spelling of reset_state()."""
@@ -134,6 +161,10 @@ class MeanMetricWrapper(Mean):
         if cls is not MeanMetricWrapper:
             return cls(**config)
         fn = config.pop("fn", None)
+        if isinstance(fn, dict):   # Keras 3 writes the function as its serialized entry
+            from ..custom_objects import get_registered_object
+            name = fn.get("config")
+            fn = get_registered_object(fn.get("registered_name")) or get_registered_object(name) or name
         if isinstance(fn, str):
             fn = _metric_function(fn)
         return cls(fn, **config)
@@ -147,7 +178,15 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self):
         saved = {k: v for k, v in self.fn_kwargs.items() if k not in self.unsaved_arguments}
+        if type(self) is MeanMetricWrapper:   # Keras 3 saves the wrapped function itself (its classes do not)
+            saved["fn"] = _function_entry(self.fn)
         return {**super().get_config(), **saved}
+
+
+def _function_entry(fn):
+    from .._naming import function_config
+    from ..custom_objects import get_registered_name
+    return {**function_config(fn), "registered_name": get_registered_name(fn)}
 
 
 def _metric_function(name):

@@ -47,11 +47,23 @@ def deserialize_object(entry, custom_objects=None):
     None when the dict names a layer or model (its module is not one of the object kinds)."""
     if not isinstance(entry, dict) or "class_name" not in entry:
         return None
+    own = _custom_class(entry, custom_objects)
+    if own is not None:
+        return own.from_config(dict(entry.get("config") or {}))
     module = _BY_MODULE.get(_short_module(entry.get("module")))
     if module is not None:
         return module.deserialize(entry, custom_objects)
     if entry["class_name"] == "function" and entry.get("module") in ("builtins", None):
         return _builtin_function(entry, custom_objects)
+    return None
+
+
+def _custom_class(entry, custom_objects):
+    """The user's own optimizer/loss/metric/... class the entry names through custom_objects, if it is one."""
+    for name in (entry.get("registered_name"), entry.get("class_name")):
+        found = (custom_objects or {}).get(name) if isinstance(name, str) else None
+        if isinstance(found, type) and any(issubclass(found, base) for base, _, _ in _KINDS):
+            return found
     return None
 
 

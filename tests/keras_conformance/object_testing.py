@@ -14,7 +14,7 @@ import minikeras
 from minikeras import backend as minikeras_backend
 from minikeras.utils import to_categorical
 
-from .layer_testing import Missing, layers, mark_cases, parameterized, random, skip_if_backend  # noqa: F401
+from .layer_testing import KerasTensor, Missing, layers, mark_cases, parameterized, random, skip_if_backend  # noqa: F401,E501
 from .layer_testing import TestCase as _LayerTestCase
 from .testing import TestCase as _SharedTestCase, Variable
 
@@ -36,6 +36,7 @@ backend = types.SimpleNamespace(
     convert_to_tensor=lambda x, dtype=None: np.asarray(x, dtype=dtype),
     convert_to_numpy=np.asarray,
     floatx=minikeras_backend.floatx,
+    set_floatx=minikeras_backend.set_floatx,
     epsilon=minikeras_backend.epsilon,
     standardize_dtype=_standardize_dtype,
     is_tensor=lambda x: isinstance(x, np.ndarray),

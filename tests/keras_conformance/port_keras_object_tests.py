@@ -21,12 +21,25 @@ FILES = ["optimizers/optimizer_test.py", "optimizers/sgd_test.py", "optimizers/a
          "initializers/constant_initializers_test.py", "initializers/random_initializers_test.py",
          "regularizers/regularizers_test.py", "constraints/constraints_test.py",
          "callbacks/csv_logger_test.py", "callbacks/terminate_on_nan_test.py", "callbacks/lambda_callback_test.py",
-         "callbacks/learning_rate_scheduler_test.py", "callbacks/reduce_lr_on_plateau_test.py"]
-OBJECT_STAND_INS = ("backend", "testing", "parameterized", "test_utils", "numerical_utils", "skip_if_backend")
+         "callbacks/learning_rate_scheduler_test.py", "callbacks/reduce_lr_on_plateau_test.py",
+         "metrics/reduction_metrics_test.py", "metrics/probabilistic_metrics_test.py",
+         "metrics/hinge_metrics_test.py", "metrics/metric_test.py", "losses/loss_test.py",
+         "callbacks/early_stopping_test.py"]
+OBJECT_STAND_INS = ("backend", "testing", "parameterized", "test_utils", "numerical_utils", "skip_if_backend",
+                    "KerasTensor")
 EXACT = {
     "from keras.src.losses import losses": "from minikeras import losses",
     "from keras.src.metrics import regression_metrics as metrics": "from minikeras import metrics",
     "from keras.src.metrics import accuracy_metrics": "from minikeras import metrics as accuracy_metrics",
+    "from keras.src.metrics import reduction_metrics": "from minikeras import metrics as reduction_metrics",
+    "from keras.src.metrics import probabilistic_metrics": "from minikeras import metrics as probabilistic_metrics",
+    "from keras.src.metrics import hinge_metrics": "from minikeras import metrics as hinge_metrics",
+    "from keras.src.metrics.metric import Metric": "from minikeras.metrics import Metric",
+    "from keras.src.losses.loss import Loss": "from minikeras.losses import Loss",
+    "from keras.src.losses.loss import squeeze_or_expand_to_same_rank":
+        "from minikeras.losses import squeeze_or_expand_to_same_rank",
+    "from keras.src import losses as losses_module": "from minikeras import losses as losses_module",
+    "from keras.src import metrics as metrics_module": "from minikeras import metrics as metrics_module",
     "from keras.src.optimizers import schedules": "from minikeras.optimizers import schedules",
     "from keras.src.initializers.random_initializers import compute_fans":
         "from minikeras.initializers import compute_fans",
@@ -36,6 +49,7 @@ EXACT = {
     "from absl import logging": "import logging",
     "import keras": "import minikeras as keras",
     "from keras.src import utils": "from minikeras import utils",
+    "from keras.src.saving import register_keras_serializable": "from minikeras.saving import register_keras_serializable",
 }
 
 

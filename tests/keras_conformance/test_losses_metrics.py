@@ -46,6 +46,12 @@ def test_loss_config_matches_keras(case):
     assert again.get_config() == loss.get_config()
 
 
+def test_a_loss_computes_in_its_dtype():
+    y_true, y_pred = inputs("dice_axis")
+    assert losses.Dice(axis=-1)(y_true, y_pred.astype("float64")).dtype == np.float32   # floatx
+    assert losses.Dice(axis=-1, dtype="float64")(y_true, y_pred).dtype == np.float64
+
+
 def test_function_forms_and_string_names():
     for name in FACTS["losses"]["function_names"]:
         assert callable(getattr(losses, name))
@@ -58,7 +64,7 @@ def test_function_forms_and_string_names():
                                   "dice_axis", "tversky", "circle", "ctc"])
 def test_loss_gradients_match_finite_differences(case):
     spec = LOSSES[case]
-    fn = getattr(losses, spec["class"])(**spec["kwargs"])
+    fn = getattr(losses, spec["class"])(dtype="float64", **spec["kwargs"])   # a loss computes in its dtype
     y_true, y_pred = inputs(case)
     check_grads(lambda p: fn(y_true, p), modes=["rev"], order=1)(y_pred.astype("float64"))
 
