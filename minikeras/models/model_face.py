@@ -96,19 +96,21 @@ class ModelFace:
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
-                show_masks=False, **kwargs):
+                layer_range=None, show_masks=False, **kwargs):
         """Print the layers, their output shapes and parameter counts as Keras 3 does (and, for Functional models,
         what each layer is connected to).
 
         `line_length` is the table's width (88, or 108 with "Connected to"); `positions` the right end of each
         column as fractions of it; `expand_nested=True` lists the layers inside nested models, indented;
-        `show_trainable=True` adds a Trainable column (Y, N, or - for a layer without weights). `print_fn`
-        receives each line instead of print. minikeras extra: show_masks=True marks the layers that receive a mask.
-        Unlike Keras, the table does not narrow itself to the terminal.
+        `show_trainable=True` adds a Trainable column (Y, N, or - for a layer without weights);
+        `layer_range=("first", "last")` lists only the layers from the first whose name matches the first pattern
+        (a regular expression) to the last whose name matches the second. `print_fn` receives each line instead of
+        print. minikeras extra: show_masks=True marks the layers that receive a mask. Unlike Keras, the table does
+        not narrow itself to the terminal.
         """
         from .summary import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn, show_masks=show_masks,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
     def get_config(self):
         """The architecture (layers and connections, no weights) as Keras 3's config dict."""

@@ -11,7 +11,7 @@ _TRAINABLE_EXTRA_LENGTH = 12
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, show_masks=False, expand_nested=False,
-                  show_trainable=False):
+                  show_trainable=False, layer_range=None):
     """Print Keras 3's summary table of `model` through `print_fn` (print by default); arguments as summary()."""
     print_fn = print_fn or print
     functional = _is_functional(model)
@@ -22,7 +22,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_m
     widths = _column_widths(functional, line_length, positions, show_trainable)
     masked = _layers_receiving_masks(model) if show_masks else set()
     rows = []
-    for layer in model.layers:
+    for layer in _layers_in_range(model.layers, layer_range):
         rows += _layer_rows(layer, functional, show_trainable, expand_nested, masked)
     lines = [f'Model: "{model.name}"', _rule("┏", "┳", "┓", "━", widths),
              _row(headers, widths, "┃", align, bottom=True), _rule("┡", "╇", "┩", "━", widths)]
@@ -39,6 +39,25 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_m
         lines.append(" * receives a mask: masked time steps are skipped or left out (see docs/guides/masking.md)")
     for line in lines:
         print_fn(line)
+
+
+def _layers_in_range(layers, layer_range):
+    """The layers from the first whose name matches layer_range[0] to the last matching layer_range[1] (Keras's
+    re.match rule; the two ends swap when the second comes first)."""
+    if layer_range is None:
+        return layers
+    if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2 \
+            or not all(isinstance(pattern, str) for pattern in layer_range):
+        raise ValueError(f"summary: layer_range must be two strings, the first and last layer names (regular "
+                         f"expressions), got {layer_range!r}.")
+    firsts = [i for i, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
+    lasts = [i for i, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
+    if not firsts or not lasts:
+        raise ValueError(f"summary: layer_range {list(layer_range)} matches no layer name at one end; the layers are "
+                         f"{[layer.name for layer in layers]}.")
+    if min(firsts) > max(lasts):
+        return layers[min(lasts):max(firsts) + 1]
+    return layers[min(firsts):max(lasts) + 1]
 
 
 def _column_widths(functional, line_length, positions, show_trainable):

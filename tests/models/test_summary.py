@@ -81,3 +81,11 @@ def test_too_narrow_a_summary_is_a_clear_error():
         model.summary(positions=[0.5, 1.0])
     with pytest.raises(ValueError, match=r"summary: line_length must be a positive whole number.*'wide'"):
         model.summary(line_length="wide")
+
+
+def test_a_layer_range_that_matches_nothing_is_a_clear_error():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(1, name="only")])
+    with pytest.raises(ValueError, match=r"summary: layer_range \['nope', 'only'\] matches no layer.*\['only'\]"):
+        model.summary(layer_range=("nope", "only"))
+    with pytest.raises(ValueError, match=r"summary: layer_range must be two strings"):
+        model.summary(layer_range=("only",))
