@@ -12,8 +12,8 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtur
 
 # keras.ops names minikeras leaves out, and why (docs/guides/ops.md says the same).
 NOT_PROVIDED = {
-    # the image module (resizing, affine transforms, ...) and CTC
-    "image", "ctc_loss", "ctc_decode",
+    # the image module (resizing, affine transforms, ...)
+    "image",
 }
 
 

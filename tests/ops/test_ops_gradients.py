@@ -21,7 +21,7 @@ NO_GRADIENT = {
     "heaviside", "all", "any", "argmax", "argmin", "argsort", "count_nonzero", "floor_divide", "one_hot",
     "multi_hot", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "arange", "linspace", "logspace",
     "eye", "identity", "tri", "searchsorted", "digitize", "bincount", "isclose", "isin", "in_top_k", "cast",
-    "convert_to_tensor", "stop_gradient", "saturate_cast", "matrix_rank", "view",
+    "convert_to_tensor", "stop_gradient", "saturate_cast", "matrix_rank", "view", "ctc_decode",
 }
 # Their inputs hold NaN or inf on purpose.
 NOT_FINITE = {"nansum", "nanmean", "nanmax", "nanmin", "nanprod", "nanstd", "nanvar", "nan_to_num"}
