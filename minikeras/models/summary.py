@@ -31,10 +31,13 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_m
         lines.append(_rule("├", "┼", "┤", "─", widths) if i < len(rows) - 1 else _rule("└", "┴", "┘", "─", widths))
     if not rows:
         lines.append(_rule("└", "┴", "┘", "─", widths))
-    total = model.count_params() if model.built else 0
+    weights = model.count_params() if model.built else 0
     trainable = int(sum(np.size(w) for w in model.trainable_weights)) if model.built else 0
-    lines += [f" Total params: {_count(total)}", f" Trainable params: {_count(trainable)}",
-              f" Non-trainable params: {_count(total - trainable)}"]
+    optimizer = _optimizer_param_count(model)
+    lines += [f" Total params: {_count(weights + (optimizer or 0))}", f" Trainable params: {_count(trainable)}",
+              f" Non-trainable params: {_count(weights - trainable)}"]
+    if optimizer is not None:
+        lines.append(f" Optimizer params: {_count(optimizer)}")
     if masked:
         lines.append(" * receives a mask: masked time steps are skipped or left out (see docs/guides/masking.md)")
     for line in lines:
@@ -58,6 +61,16 @@ def _layers_in_range(layers, layer_range):
     if min(firsts) > max(lasts):
         return layers[min(lasts):max(firsts) + 1]
     return layers[min(firsts):max(lasts) + 1]
+
+
+def _optimizer_param_count(model):
+    """The size of the optimizer's variables once it has taken a step (Keras counts them from then on), else None."""
+    state = getattr(model, "_optimizer_state", None)
+    if state is None or getattr(model, "optimizer", None) is None:
+        return None
+    from ..optimizers.variables import flat_variables
+    with_rate = not callable(getattr(model.optimizer, "_learning_rate", None))   # a schedule is no variable
+    return int(sum(np.size(v) for v in flat_variables(model.optimizer, state, with_rate)))
 
 
 def _column_widths(functional, line_length, positions, show_trainable):
