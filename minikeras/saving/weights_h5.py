@@ -178,10 +178,17 @@ def read_model_weights(h5file, model, source):
 
 
 def _checked_dataset(group, key, source, path):
-    """The dataset at `key`, refused when it is not an array or declares more data than it stores."""
+    """The dataset at `key`, refused when it is not an array, reads from outside the file, or declares more data
+    than it stores."""
+    if not isinstance(group.get(key, getlink=True), h5py.HardLink):
+        raise ValueError(f"'{source}': '{path}' is a link, not a weight array stored in the file.")
     dataset = group.get(key)
     if not isinstance(dataset, h5py.Dataset):
         raise ValueError(f"'{source}': '{path}' is not a weight array.")
+    # HDF5 can point a dataset at other files (external storage, virtual datasets): a hostile file would read
+    # whatever local file it names into the model's weights
+    if dataset.external or dataset.is_virtual:
+        raise ValueError(f"'{source}': the weight array '{path}' reads its values from outside the file.")
     declared = dataset.size * dataset.dtype.itemsize
     # Keras writes weights uncompressed and whole; a declared size the file does not hold reads back as
     # fill values, and is how a small hostile file asks for a huge allocation

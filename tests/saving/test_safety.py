@@ -347,3 +347,47 @@ def test_an_initializer_written_the_keras_way_without_rng_works_in_a_layer_too()
     np.testing.assert_array_equal(HalfInitializer()((2,), dtype="float64"), np.full(2, 0.5))
     model = mk.Sequential([mk.Input((4,)), L.Dense(3, kernel_initializer=HalfInitializer())])   # a layer passes rng
     np.testing.assert_array_equal(model.get_weights()[0], np.full((4, 3), 0.5, "float32"))
+
+
+def _with_kernel_rewritten(path, write_kernel):
+    """Rewrite a saved model's weights file, the first 2-D weight by `write_kernel(h5 file, dataset name, original)`."""
+    import h5py
+    members = _members(path)
+    buffer = io.BytesIO()
+    with h5py.File(io.BytesIO(members["model.weights.h5"]), "r") as original, h5py.File(buffer, "w") as rewritten:
+        names = _dataset_names(original)
+        kernel = next(name for name in names if original[name].ndim == 2)
+        for name in names:
+            if name == kernel:
+                write_kernel(rewritten, name, original[name])
+            else:
+                rewritten.create_dataset(name, data=original[name][()])
+    members["model.weights.h5"] = buffer.getvalue()
+    _write_members(path, members)
+
+
+def test_a_weight_read_from_a_file_outside_is_refused(tmp_file):
+    secret = tmp_file("secret.bin")
+    with open(secret, "wb") as f:
+        f.write(np.arange(12, dtype="float32").tobytes())
+    path = tmp_file("external.keras")
+    saving.save_model(_model(), path)
+    _with_kernel_rewritten(path, lambda h5, name, original: h5.create_dataset(
+        name, shape=original.shape, dtype=original.dtype, external=[(secret, 0, 48)]))
+    with pytest.raises(ValueError, match=r"external.keras.*reads its values from outside the file"):
+        saving.load_model(path)
+
+
+def test_a_weight_that_is_a_link_to_another_file_is_refused(tmp_file):
+    import h5py
+    other = tmp_file("other.h5")
+    with h5py.File(other, "w") as f:
+        f["kernel"] = np.zeros((4, 3), "float32")
+    path = tmp_file("linked.keras")
+    saving.save_model(_model(), path)
+
+    def link(h5, name, original):
+        h5[name] = h5py.ExternalLink(other, "kernel")
+    _with_kernel_rewritten(path, link)
+    with pytest.raises(ValueError, match=r"linked.keras.*is a link, not a weight array"):
+        saving.load_model(path)
