@@ -7,6 +7,7 @@ import numpy as np
 
 from ..optimizers.variables import flat_variables, state_from_flat
 from ..params import flatten_params
+from .weights_h5 import checked_datasets
 
 
 # ---- compile_config ---------------------------------------------------------------------------------------
@@ -96,8 +97,7 @@ def read_optimizer(h5file, model, source):
     """The optimizer state stored in the file for a compiled `model`, or None when the file has none."""
     if "optimizer/vars" not in h5file or not getattr(model, "compiled", False):
         return None
-    group = h5file["optimizer/vars"]
-    values = [np.asarray(group[k]) for k in sorted(group.keys(), key=int)]
+    values = [np.asarray(d) for d in checked_datasets(h5file["optimizer/vars"], source, "optimizer/vars")]
     if len(values) <= 2 and not _trainable(model):
         return None
     trainable, _ = model._split_params()

@@ -162,19 +162,28 @@ def read_model_weights(h5file, model, source):
         if vars_path not in h5file:
             raise ValueError(f"'{source}' has no weights for layer '{name}' (expected them at '{vars_path}'). "
                              f"Was the file saved from a model with the same layers?")
-        group = h5file[vars_path]
-        stored = sorted((k for k in group.keys()), key=int)
+        stored = checked_datasets(h5file[vars_path], source, vars_path)
         if len(stored) != len(leaves):
             raise ValueError(f"'{source}': layer '{name}' expects {len(leaves)} weight arrays, the file holds "
                              f"{len(stored)} at '{vars_path}'.")
-        for i, (keys, current) in enumerate(leaves):
-            dataset = _checked_dataset(group, str(i), source, f"{vars_path}/{i}")
+        for i, ((keys, current), dataset) in enumerate(zip(leaves, stored)):
             if dataset.shape != np.shape(current):     # before reading: a hostile file may declare any shape
                 raise ValueError(f"'{source}': layer '{name}' weight {i} ({'/'.join(keys[-1:])}) has shape "
                                  f"{np.shape(current)} in the model but {dataset.shape} in the file "
                                  f"('{vars_path}/{i}').")
             _set(new_params, keys, np.asarray(dataset).astype(np.asarray(current).dtype))
     return new_params
+
+
+_MOST_COMPRESSION = 200   # as for the members of a .keras zip (keras_format.py)
+
+
+def checked_datasets(group, source, path):
+    """The datasets `0`, `1`, ... of `group` in order, each checked as _checked_dataset does."""
+    keys = list(group.keys())
+    if not all(key.isdigit() for key in keys):
+        raise ValueError(f"'{source}': '{path}' should hold arrays named 0, 1, 2, ..., it holds {sorted(keys)}.")
+    return [_checked_dataset(group, key, source, f"{path}/{key}") for key in sorted(keys, key=int)]
 
 
 def _checked_dataset(group, key, source, path):
@@ -192,9 +201,13 @@ def _checked_dataset(group, key, source, path):
     declared = dataset.size * dataset.dtype.itemsize
     # Keras writes weights uncompressed and whole; a declared size the file does not hold reads back as
     # fill values, and is how a small hostile file asks for a huge allocation
-    if dataset.compression is None and dataset.id.get_storage_size() < declared:
+    stored = dataset.id.get_storage_size()
+    if dataset.compression is None and stored < declared:
         raise ValueError(f"'{source}': the weight array '{path}' declares shape {dataset.shape} "
-                         f"({declared} bytes) but the file stores only {dataset.id.get_storage_size()} bytes of it.")
+                         f"({declared} bytes) but the file stores only {stored} bytes of it.")
+    if dataset.compression is not None and declared > _MOST_COMPRESSION * max(stored, 1):
+        raise ValueError(f"'{source}': the weight array '{path}' would expand from {stored} to {declared} bytes, "
+                         f"more than weights ever compress (a compression bomb?).")
     return dataset
 
 

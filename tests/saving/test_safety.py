@@ -391,3 +391,27 @@ def test_a_weight_that_is_a_link_to_another_file_is_refused(tmp_file):
     _with_kernel_rewritten(path, link)
     with pytest.raises(ValueError, match=r"linked.keras.*is a link, not a weight array"):
         saving.load_model(path)
+
+
+def test_a_compressed_optimizer_variable_that_would_expand_enormously_is_refused(tmp_file):
+    import h5py
+    path = tmp_file("h5bomb.weights.h5")
+    model = _model()
+    model.compile("adam", "mse")
+    model.train_on_batch(np.ones((2, 4)), np.ones((2, 2)))
+    saving.save_weights(model, path)
+    with h5py.File(path, "a") as f:
+        del f["optimizer/vars/0"]
+        # 20 MB of zeros that gzip stores in ~20 KB
+        f.create_dataset("optimizer/vars/0", data=np.zeros(5_000_000, "float32"), compression="gzip")
+    with pytest.raises(ValueError, match=r"h5bomb.weights.h5.*optimizer/vars/0.*would expand"):
+        saving.load_weights(model, path)
+
+
+def test_weight_arrays_not_named_0_1_2_are_a_clear_error(tmp_file):
+    path = tmp_file("names.keras")
+    saving.save_model(_model(), path)
+    _with_kernel_rewritten(path, lambda h5, name, original: h5.create_dataset(
+        name.rsplit("/", 1)[0] + "/kernel", data=original[()]))
+    with pytest.raises(ValueError, match=r"names.keras.*should hold arrays named 0, 1, 2"):
+        saving.load_model(path)
