@@ -149,9 +149,10 @@ class StreamBatches:
         except (ValueError, TypeError) as error:
             source = "PyDataset" if self.is_dataset else "generator"
             detail = str(error).replace(f"Model '{self.model_name}': ", "")
-            raise type(error)(f"Model '{self.model_name}'.{self.what}(): batch {index} (counting from 0) of epoch "
-                              f"{self._epoch + 1} from the {source} is not valid; the weights are as they were after "
-                              f"the batch before. {detail}") from None
+            kept = " the weights are as they were after the batch before." if self.what == "fit" else ""
+            kind = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind(f"Model '{self.model_name}'.{self.what}(): batch {index} (counting from 0) of epoch "
+                       f"{self._epoch + 1} from the {source} is not valid;{kept} {detail}") from None
 
 
 def unpack_batch(batch):
