@@ -217,17 +217,26 @@ def test_batch_size_beside_a_stream_is_ignored_as_in_keras_3():
 
 
 # ---- forms of batches, validation, stateful models ---------------------------------------------------------------------------
-def test_dicts_lists_and_sample_weights_in_batches():
-    a, b = K.Input((3,), name="a"), K.Input((2,), name="b")
-    out = K.layers.Dense(1, name="out")(K.layers.Concatenate()([a, b]))
-    model = K.Model([a, b], out)
-    model.compile(optimizer="sgd", loss="mse")
+def test_dicts_lists_and_sample_weights_in_batches_train_as_the_same_arrays_do():
+    def two_input_model():
+        a, b = K.Input((3,), name="a"), K.Input((2,), name="b")
+        model = K.Model([a, b], K.layers.Dense(1, name="out")(K.layers.Concatenate()([a, b])))
+        model.set_weights([np.full((5, 1), 0.3, "float32"), np.zeros(1, "float32")])
+        model.compile(optimizer="sgd", loss="mse")
+        return model
     xb = rng.normal(size=(16, 2)).astype("float32")
-    as_dicts = [({"a": X[i:i + 4], "b": xb[i:i + 4]}, {"out": Y[i:i + 4]}, np.full(4, 2.0)) for i in range(0, 16, 4)]
-    as_lists = [[[X[i:i + 4], xb[i:i + 4]], Y[i:i + 4]] for i in range(0, 16, 4)]
-    model.fit(iter(as_dicts), verbose=0)
-    model.fit(iter(as_lists), verbose=0)
-    assert model.predict(iter([{"a": X[:4], "b": xb[:4]}]), verbose=0).shape == (4, 1)
+    weights = np.linspace(0.5, 2.0, 16).astype("float32")
+    as_dicts = [({"a": X[i:i + 4], "b": xb[i:i + 4]}, {"out": Y[i:i + 4]}, weights[i:i + 4]) for i in range(0, 16, 4)]
+    as_lists = [[[X[i:i + 4], xb[i:i + 4]], Y[i:i + 4], weights[i:i + 4]] for i in range(0, 16, 4)]
+    reference = two_input_model()
+    reference.fit([X, xb], Y, sample_weight=weights, batch_size=4, shuffle=False, verbose=0)
+    for batches_of_a_kind in (as_dicts, as_lists):
+        model = two_input_model()
+        model.fit(iter(batches_of_a_kind), verbose=0)
+        for got, expected in zip(model.get_weights(), reference.get_weights()):
+            np.testing.assert_allclose(got, expected, rtol=1e-6)
+    np.testing.assert_allclose(model.predict(iter([{"a": X[:4], "b": xb[:4]}]), verbose=0),
+                               reference.predict([X[:4], xb[:4]], verbose=0), rtol=1e-6)
 
 
 def test_validation_data_may_stream():
