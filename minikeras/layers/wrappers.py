@@ -7,6 +7,7 @@ from autograd.extend import primitive, defvjp
 
 from .base import Layer, _as_arrays
 from .rnn.rnn import RNN, _flat_sizes
+from .rnn.fused_pair import call_two_directions
 from .serialization import serialize_layer, layer_from_config
 
 
@@ -143,10 +144,15 @@ class Bidirectional(Wrapper):
 
     def call_with_state(self, params, x, state, mask=None, training=False, rng=None, initial_state=None):
         forward_start, backward_start = self._split_states(initial_state if initial_state is not None else state)
-        y_f, state_f = self.forward_layer.call_with_state(params[self.forward_layer.name], x, forward_start,
-                                                          mask=mask, training=training, rng=rng)
-        y_b, state_b = self.backward_layer.call_with_state(params[self.backward_layer.name], x, backward_start,
-                                                           mask=mask, training=training, rng=rng)
+        # the two directions are independent: one primitive runs both fused kernels on two cores when it can
+        paired = call_two_directions(self.children(), params, x, (forward_start, backward_start), mask, training)
+        if paired is not None:
+            (y_f, state_f), (y_b, state_b) = paired
+        else:
+            y_f, state_f = self.forward_layer.call_with_state(params[self.forward_layer.name], x, forward_start,
+                                                              mask=mask, training=training, rng=rng)
+            y_b, state_b = self.backward_layer.call_with_state(params[self.backward_layer.name], x, backward_start,
+                                                               mask=mask, training=training, rng=rng)
         if self.return_state:
             y_f, y_b, extra_states = y_f[0], y_b[0], y_f[1:] + y_b[1:]
         if self.return_sequences:

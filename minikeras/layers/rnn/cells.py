@@ -9,15 +9,32 @@ import numpy as np
 from ... import activations, initializers, regularizers, constraints, backend, legacy
 from ..base import Layer
 from ..core import _positive_int
-from .fused_lstm import lstm_sequence
-from .fused_gru import gru_sequence
-from .fused_simple_rnn import simple_rnn_sequence
+from .fused_lstm import lstm_kernel_call
+from .fused_gru import gru_kernel_call
+from .fused_simple_rnn import simple_rnn_kernel_call
 
 
 def _dropout_rate(cell_name, what, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"{cell_name}: {what} must be a number in [0, 1), got {value!r}.")
     return float(value)
+
+
+def _run_plan(plan):
+    if plan is None:
+        return None
+    kernel_primitive, arguments, finish = plan
+    return finish(kernel_primitive(*arguments))
+
+
+def _finish_one_state(result):
+    outputs, h = result
+    return outputs, outputs[:, -1], [h]
+
+
+def _finish_two_states(result):
+    outputs, h, c = result
+    return outputs, outputs[:, -1], [h, c]
 
 
 class RNNCellBase(Layer):
@@ -108,14 +125,18 @@ class SimpleRNNCell(RNNCellBase):
         h = self.activation(z)
         return h, [h]
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
         if self.activation is not activations.get("tanh"):
             return None
         bias = params["bias"] if self.use_bias else np.zeros(self.units, dtype=params["kernel"].dtype)
-        outputs, h = simple_rnn_sequence(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
-                                         go_backwards, zero_output_for_mask)
-        return outputs, outputs[:, -1], [h]
+        return simple_rnn_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
+                                      go_backwards, zero_output_for_mask) + (_finish_one_state,)
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
 
 
 class LSTMCell(RNNCellBase):
@@ -157,14 +178,18 @@ class LSTMCell(RNNCellBase):
         h = o * self.activation(c)
         return h, [h, c]
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
         if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
             return None
         bias = params["bias"] if self.use_bias else np.zeros(4 * self.units, dtype=params["kernel"].dtype)
-        outputs, h, c = lstm_sequence(x, params["kernel"], params["recurrent_kernel"], bias, states[0], states[1],
-                                      mask, go_backwards, zero_output_for_mask)
-        return outputs, outputs[:, -1], [h, c]
+        return lstm_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], states[1],
+                                mask, go_backwards, zero_output_for_mask) + (_finish_two_states,)
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
@@ -211,16 +236,21 @@ class GRUCell(RNNCellBase):
         h = z * h_prev + (1.0 - z) * candidate
         return h, [h]
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
         if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
             return None
         dtype, units = params["kernel"].dtype, self.units
         bias = params["bias"] if self.use_bias else np.zeros((2, 3 * units) if self.reset_after else 3 * units, dtype)
         input_bias, recurrent_bias = (bias[0], bias[1]) if self.reset_after else (bias, np.zeros(3 * units, dtype))
-        outputs, h = gru_sequence(x, params["kernel"], params["recurrent_kernel"], input_bias, recurrent_bias,
-                                  states[0], mask, go_backwards, zero_output_for_mask, self.reset_after)
-        return outputs, outputs[:, -1], [h]
+        return gru_kernel_call(x, params["kernel"], params["recurrent_kernel"], input_bias, recurrent_bias,
+                               states[0], mask, go_backwards, zero_output_for_mask, self.reset_after) + \
+            (_finish_one_state,)
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

@@ -19,9 +19,17 @@ from ._fused_cache import remember, recall
 def gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
                  zero_output_for_mask, reset_after):
     """Run a GRU over x (batch, time, features). Returns (outputs in step order, final h)."""
+    kernel_primitive, arguments = gru_kernel_call(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask,
+                                                  go_backwards, zero_output_for_mask, reset_after)
+    return kernel_primitive(*arguments)
+
+
+def gru_kernel_call(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
+                    zero_output_for_mask, reset_after):
+    """(the kernel primitive, its arguments): what gru_sequence runs, for a caller that runs two kernels as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0))
-    return _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
-                         zero_output_for_mask, reset_after, keep)
+    return _gru_sequence, (x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
+                           zero_output_for_mask, reset_after, keep)
 
 
 def _time_order(timesteps, go_backwards):

@@ -26,9 +26,16 @@ def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
 
     Returns (outputs (batch, time, units) in the order the steps ran, final h, final c).
     """
+    kernel_primitive, arguments = lstm_kernel_call(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
+                                                   zero_output_for_mask)
+    return kernel_primitive(*arguments)
+
+
+def lstm_kernel_call(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask):
+    """(the kernel primitive, its arguments): what lstm_sequence runs, for a caller that runs two kernels as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0, c0))
     # a tuple-valued primitive: autograd hands its vjp one gradient per output, no slicing of a packed array
-    return _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep)
+    return _lstm_sequence, (x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep)
 
 
 def _gate_order(units):

@@ -11,8 +11,15 @@ from ._fused_cache import remember, recall
 
 def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
     """Returns (outputs (batch, time, units) in step order, final h)."""
+    kernel_primitive, arguments = simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards,
+                                                         zero_output_for_mask)
+    return kernel_primitive(*arguments)
+
+
+def simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
+    """(the kernel primitive, its arguments): what simple_rnn_sequence runs, for a caller that runs two as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0))
-    return _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
+    return _simple_rnn_sequence, (x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
 
 
 def _time_order(timesteps, go_backwards):

@@ -1,0 +1,125 @@
+"""Bidirectional's two fused kernels as one autograd primitive, run on two threads when the machine has two cores.
+
+The two directions of a Bidirectional RNN are independent: neither reads the other's inputs, weights or
+results. Each direction's fused kernel spends its time in BLAS and numpy ufuncs on whole blocks, which
+release the GIL, so a second thread runs the other direction on the other core. Autograd's backward pass
+walks one node at a time, so the pair is one primitive: its vjp also runs both directions' BPTT at once.
+On one core (or with `set_concurrent_directions(False)`) the pair runs one direction after the other.
+
+tests/layers/rnn/test_fused_pair.py proves values and gradients equal the two directions run apart.
+"""
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from autograd.core import primitive_vjps
+from autograd.extend import primitive, defvjp_argnums
+
+from .rnn import _flat_states
+
+_settings = {"concurrent": None}       # None: decide from the number of cores this process may use
+_pool = {}
+_pool_lock = threading.Lock()
+
+
+def set_concurrent_directions(enabled):
+    """Run Bidirectional's two directions on two threads (True), one after the other (False), or decide from
+    the number of cores this process may use (None, the default: two threads only with more than one core)."""
+    if enabled not in (True, False, None):
+        raise TypeError(f"set_concurrent_directions: expected True, False or None, got {enabled!r}.")
+    _settings["concurrent"] = enabled
+
+
+def concurrent_directions():
+    """Whether the two directions run on two threads now."""
+    if _settings["concurrent"] is not None:
+        return _settings["concurrent"]
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:           # platforms without sched_getaffinity
+        return (os.cpu_count() or 1) > 1
+
+
+def run_pair(kernel_a, args_a, kernel_b, args_b):
+    """Both kernels (fused-kernel primitives with their arguments) as one primitive: (result_a, result_b)."""
+    return _pair(kernel_a, kernel_b, len(args_a), *args_a, *args_b)
+
+
+def _both(run_a, run_b):
+    """run_a() and run_b(), on two threads when concurrency is on; (their results)."""
+    if not concurrent_directions():
+        return run_a(), run_b()
+    future = _worker().submit(run_a)
+    result_b = run_b()
+    return future.result(), result_b
+
+
+def _worker():
+    with _pool_lock:
+        # one pool per process: a fork (a data-loading worker) must not inherit the parent's thread
+        pid = os.getpid()
+        if _pool.get("pid") != pid:
+            _pool.update(pid=pid, executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="minikeras-rnn"))
+        return _pool["executor"]
+
+
+@primitive
+def _pair(kernel_a, kernel_b, count_a, *args):
+    args_a, args_b = args[:count_a], args[count_a:]
+    return _both(lambda: kernel_a.fun(*args_a), lambda: kernel_b.fun(*args_b))
+
+
+def _pair_vjp_maker(argnums, result, args, kwargs):
+    kernel_a, kernel_b, count_a = args[:3]
+    args_a, args_b = args[3:3 + count_a], args[3 + count_a:]
+    # positions in _pair's arguments -> each kernel's own argument numbers
+    nums_a = tuple(n - 3 for n in argnums if n < 3 + count_a)
+    nums_b = tuple(n - 3 - count_a for n in argnums if n >= 3 + count_a)
+    vjp_a = primitive_vjps[kernel_a](nums_a, result[0], args_a, {}) if nums_a else None
+    vjp_b = primitive_vjps[kernel_b](nums_b, result[1], args_b, {}) if nums_b else None
+
+    def vjp(g):
+        grads_a, grads_b = _both(lambda: vjp_a(g[0]) if vjp_a else (), lambda: vjp_b(g[1]) if vjp_b else ())
+        return tuple(grads_a) + tuple(grads_b)
+    return vjp
+
+
+defvjp_argnums(_pair, _pair_vjp_maker)
+
+
+def call_two_directions(directions, params, x, starts, mask, training):
+    """[(output, final states)] of each RNN layer in `directions` as its call_with_state gives them, with both
+    fused kernels run as one pair; None when either direction needs another path (the readable reference,
+    dropout in training, a stateful layer, a cell without a fused kernel)."""
+    if not concurrent_directions():
+        return None        # one core: the plain path is the same work with less bookkeeping
+    plans = [_fused_plan(layer, params[layer.name], x, start, mask, training)
+             for layer, start in zip(directions, starts)]
+    if any(plan is None for plan in plans):
+        return None
+    (kernel_a, args_a, finish_a), (kernel_b, args_b, finish_b) = plans
+    result_a, result_b = run_pair(kernel_a, args_a, kernel_b, args_b)
+    return [_layer_output(layer, finish(result))
+            for layer, finish, result in ((directions[0], finish_a, result_a), (directions[1], finish_b, result_b))]
+
+
+def _fused_plan(layer, params, x, start, mask, training):
+    cell = layer.cell
+    plan_of = getattr(cell, "fused_plan", None)
+    if plan_of is None or layer.implementation == 1 or layer.stateful:
+        return None
+    if training and (cell.dropout > 0.0 or cell.recurrent_dropout > 0.0):
+        return None
+    states = layer._starting_states(start, x.shape[0])
+    mask = None if mask is None else np.asarray(mask, dtype=bool)
+    return plan_of(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask)
+
+
+def _layer_output(layer, finished):
+    """What RNN.call_with_state returns for the kernel's (outputs, last, final states)."""
+    outputs, last, final_states = finished
+    output = outputs if layer.return_sequences else last
+    if layer.return_state:
+        output = [output] + _flat_states(final_states)
+    return output, final_states
