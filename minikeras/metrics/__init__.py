@@ -15,9 +15,10 @@ from .functions import (accuracy, binary_accuracy, categorical_accuracy, sparse_
 from .base import Metric, Sum, Mean, MeanMetricWrapper, per_sample_values  # noqa: F401
 from .classes import (Accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalAccuracy, CategoricalCrossentropy,
                       CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCoshError, MeanAbsoluteError,
-                      MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson, Precision,
-                      Recall, RootMeanSquaredError, SparseCategoricalAccuracy, SparseCategoricalCrossentropy,
+                      MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
+                      RootMeanSquaredError, SparseCategoricalAccuracy, SparseCategoricalCrossentropy,
                       SparseTopKCategoricalAccuracy, SquaredHinge, TopKCategoricalAccuracy)
+from .confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
 from .r2 import R2Score
 
 
@@ -27,7 +28,8 @@ _CLASSES = {cls.__name__: cls for cls in (
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity,
     LogCoshError, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy,
-    CategoricalCrossentropy, SparseCategoricalCrossentropy, Precision, Recall, R2Score)}
+    CategoricalCrossentropy, SparseCategoricalCrossentropy, Precision, Recall, R2Score, TruePositives, FalsePositives,
+    TrueNegatives, FalseNegatives)}
 _BY_NAME = {**_CLASSES, **{snake_case(name): cls for name, cls in _CLASSES.items()}}
 _BY_NAME.update({
     "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,

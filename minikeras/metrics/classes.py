@@ -1,4 +1,4 @@
-"""The metric classes by their Keras names: running means of the metric functions, RMSE, Precision and Recall."""
+"""The metric classes by their Keras names: running means of the metric functions, and RMSE."""
 import numpy as np
 
 from .. import losses
@@ -90,60 +90,3 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         return float(np.sqrt(super().result()))
-
-
-class _ConfusionRate(Metric):
-    """Shared by Precision and Recall: weighted counts of true positives and of one kind of error."""
-
-    error_kind = None  # "false_positives" or "false_negatives"
-    state_names = ("true_positives", "errors")
-
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
-        default = 0.5 if top_k is None else -np.inf
-        self.thresholds = np.atleast_1d(np.asarray(default if thresholds is None else thresholds, dtype=np.float64))
-        self.reset_state()
-
-    def reset_state(self):
-        self.true_positives = np.zeros(len(self.thresholds))
-        self.errors = np.zeros(len(self.thresholds))
-
-    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
-        y_pred, y_true = _squeeze_or_expand(np.asarray(y_pred, dtype=np.float64), np.asarray(y_true))
-        weights = np.ones(y_pred.shape)
-        if sample_weight is not None:
-            sample_weight = np.expand_dims(np.asarray(sample_weight, dtype=np.float64), -1)
-            weights = weights * _squeeze_or_expand(y_true, sample_weight, expand_rank_1=False)[1]
-        if mask is not None:  # Keras's confusion metrics ignore the mask; minikeras leaves masked steps out
-            weights = weights * np.expand_dims(np.asarray(mask, dtype=np.float64), -1)
-        if self.top_k is not None:
-            kth_best = -np.sort(-y_pred, axis=-1)[..., self.top_k - 1:self.top_k]
-            y_pred = np.where(y_pred >= kth_best, y_pred, -np.inf)
-        if self.class_id is not None:
-            y_true, y_pred, weights = (a[..., self.class_id] for a in (y_true, y_pred, weights))
-        predicted = y_pred.reshape(1, -1) > self.thresholds[:, None]
-        actual = np.asarray(y_true).reshape(1, -1).astype(bool)
-        weights = weights.reshape(1, -1)
-        missed = ~actual & predicted if self.error_kind == "false_positives" else actual & ~predicted
-        self.true_positives += np.sum(weights * (actual & predicted), axis=1)
-        self.errors += np.sum(weights * missed, axis=1)
-
-    def result(self):
-        denominator = self.true_positives + self.errors
-        rates = np.divide(self.true_positives, denominator, out=np.zeros_like(denominator), where=denominator != 0)
-        return float(rates[0]) if self.init_thresholds is None or np.ndim(self.init_thresholds) == 0 else rates
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "thresholds": self.init_thresholds, "top_k": self.top_k,
-                "class_id": self.class_id}
-
-
-class Precision(_ConfusionRate):
-    """true positives / predicted positives, a prediction being positive when above `thresholds` (0.5)."""
-    error_kind = "false_positives"
-
-
-class Recall(_ConfusionRate):
-    """true positives / actual positives, a prediction being positive when above `thresholds` (0.5)."""
-    error_kind = "false_negatives"

@@ -41,6 +41,7 @@ backend = types.SimpleNamespace(
     standardize_dtype=_standardize_dtype,
     is_tensor=lambda x: isinstance(x, np.ndarray),
     shape=np.shape,
+    jax_uses_gpu=lambda: False,
     random=minikeras.random,
     numpy=types.SimpleNamespace(zeros=np.zeros, ones=np.ones),
 )
@@ -74,5 +75,6 @@ class TestCase(_LayerTestCase):
 
 
 testing.TestCase = TestCase
+testing.jax_uses_gpu = lambda: False
 minikeras = minikeras
 os = os

@@ -24,7 +24,8 @@ FILES = ["optimizers/optimizer_test.py", "optimizers/sgd_test.py", "optimizers/a
          "callbacks/learning_rate_scheduler_test.py", "callbacks/reduce_lr_on_plateau_test.py",
          "metrics/reduction_metrics_test.py", "metrics/probabilistic_metrics_test.py",
          "metrics/hinge_metrics_test.py", "metrics/metric_test.py", "losses/loss_test.py",
-         "callbacks/early_stopping_test.py"]
+         "callbacks/early_stopping_test.py", "callbacks/model_checkpoint_test.py",
+         "metrics/confusion_metrics_test.py", "callbacks/callback_test.py"]
 OBJECT_STAND_INS = ("backend", "testing", "parameterized", "test_utils", "numerical_utils", "skip_if_backend",
                     "KerasTensor")
 EXACT = {
@@ -46,6 +47,7 @@ EXACT = {
     "from keras.src.models import Sequential": "from minikeras.models import Sequential",
     "from keras.src.models.sequential import Sequential": "from minikeras.models import Sequential",
     "from keras.src.callbacks import TerminateOnNaN": "from minikeras.callbacks import TerminateOnNaN",
+    "from keras.src.callbacks.callback import Callback": "from minikeras.callbacks import Callback",
     "from absl import logging": "import logging",
     "import keras": "import minikeras as keras",
     "from keras.src import utils": "from minikeras import utils",
