@@ -72,7 +72,8 @@ class Layer(LayerWeights):
     same_at_every_position = False
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, batch_input_shape=None,
-                 batch_shape=None, input_dim=None, batch_size=None, weights=None, **unknown):
+                 batch_shape=None, input_dim=None, batch_size=None, weights=None, activity_regularizer=None,
+                 **unknown):
         if unknown:
             raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) "
                             f"{sorted(unknown)}; see the layer's documentation for the accepted ones.")
@@ -81,8 +82,14 @@ class Layer(LayerWeights):
         if name and "/" in name:
             raise ValueError(f"{type(self).__name__}: name must not contain '/' (it separates weight paths in "
                              f"saved files), got {name!r}.")
+        if not isinstance(trainable, (bool, np.bool_)):
+            raise ValueError(f"{type(self).__name__}: trainable must be True or False, got {trainable!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable = bool(trainable)
+        if activity_regularizer is not None:     # every Keras layer takes one: a penalty on its outputs
+            from .. import regularizers
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+            self._config_has_activity_regularizer = True   # layers that take it themselves write it themselves
         self.dtype = dtype if isinstance(dtype, str) else None
         self._params = None
         self.built = False
@@ -185,6 +192,9 @@ class Layer(LayerWeights):
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype or backend.floatx()}
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
+        if self.__dict__.get("_config_has_activity_regularizer"):
+            from .. import regularizers
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._keras_style:
             from .keras_style import auto_config
             config.update(auto_config(self))

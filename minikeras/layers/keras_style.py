@@ -333,8 +333,8 @@ def _merge_shapes(first, second):
         return [_merge_shapes(a, b) for a, b in zip(first, second)]
     if len(first) != len(second):
         return (None,) * len(first)
-    merged = tuple(a if a == b else None for a, b in zip(first, second))
-    return (None,) + merged[1:] if merged else merged
+    # an axis that kept its size while the unknown input axes changed is known (a batch of 4 stays 4, as Keras)
+    return tuple(a if a == b else None for a, b in zip(first, second))
 
 
 def eager_call(layer, inputs, *args, mask=None, training=None, kwargs=None):
@@ -343,8 +343,18 @@ def eager_call(layer, inputs, *args, mask=None, training=None, kwargs=None):
                                          rng=backend.new_rng() if training else None, args=args, **(kwargs or {}))
     if updates:
         layer.params = merged_updates(layer.params, updates)
-    layer._eager_losses = [getval(loss) for loss in losses]
+    layer._eager_losses = [getval(loss) for loss in losses] + _activity_penalties(layer, outputs)
     return outputs
+
+
+def _activity_penalties(layer, outputs):
+    """The activity regularizer's penalty on each output, divided by the batch size (0 for an empty batch),
+    as Keras 3 adds it to an eagerly called layer's losses."""
+    if layer.activity_regularizer is None:
+        return []
+    leaves = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    return [float(layer.activity_regularizer(np.asarray(o)) / np.shape(o)[0]) if np.shape(o)[0] else 0.0
+            for o in leaves]
 
 
 def add_loss(layer, value):
@@ -384,4 +394,4 @@ def auto_config(layer):
         raise NotImplementedError(
             f"Layer '{layer.name}' ({type(layer).__name__}) was made with arguments that cannot be written as JSON, "
             f"so it needs its own get_config() (and from_config) to be saved.")
-    return {k: v for k, v in arguments.items() if k not in ("name", "trainable", "dtype")}
+    return {k: v for k, v in arguments.items() if k not in ("name", "trainable", "dtype", "activity_regularizer")}

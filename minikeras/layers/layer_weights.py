@@ -69,6 +69,22 @@ class LayerWeights:
             return weight_handles(self, "non_trainable")
         return [h for h in self.weights if not h.trainable] if self.trainable else self.weights
 
+    # Keras 3 also counts seed generators and metric state as variables; a minikeras layer's are its weights
+    @property
+    def variables(self):
+        """Keras's name for `weights` (the same handles)."""
+        return self.weights
+
+    @property
+    def trainable_variables(self):
+        """Keras's name for `trainable_weights`."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        """Keras's name for `non_trainable_weights`."""
+        return self.non_trainable_weights
+
     # ---- one weight, by the key a handle holds: a name (Keras-style) or a path into params (built-in) ----
     def _read_weight(self, key):
         if isinstance(key, tuple):

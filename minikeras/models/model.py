@@ -339,6 +339,9 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
 
     def compute_output_shape(self, input_shape):
         shapes = [t.shape for t in self.outputs]
+        batch = _batch_size_of(input_shape)
+        if batch is not None:   # called on a batch of known size: outputs of an unknown batch take it, as Keras
+            shapes = [(batch,) + tuple(s[1:]) if s and s[0] is None else s for s in shapes]
         return shapes[0] if not isinstance(self._output_structure, (list, tuple, dict)) else shapes
 
     def compute_mask(self, x, mask=None):
@@ -407,3 +410,14 @@ def _refuse_duplicate_names(layers, model_name):
             raise ValueError(f"Model '{model_name}': the layer name '{layer.name}' is used more than once. "
                              f"All layer names in a model must be unique; pass name=... to tell them apart.")
         seen.add(layer.name)
+
+
+def _batch_size_of(input_shape):
+    """The batch size an input shape (or the first of a list or dict of them) gives, or None."""
+    first = input_shape
+    while isinstance(first, (list, tuple, dict)) and first:
+        first = list(first.values()) if isinstance(first, dict) else first
+        if first[0] is None or isinstance(first[0], (int, np.integer)):
+            return None if first[0] is None else int(first[0])
+        first = first[0]
+    return None
