@@ -1,0 +1,181 @@
+"""keras.ops.image (Keras's keras.src.ops.image), the part a model reaches for: resize (nearest, bilinear),
+crop_images, pad_images, rgb_to_grayscale, extract_patches, gaussian_blur and sobel_edges. Images are
+(batch, height, width, channels), or unbatched, and channels-first with data_format='channels_first'."""
+import autograd.numpy as anp
+import numpy as np
+
+from .. import backend
+from ._tensor import as_array, to_float, names_errors
+from .nn.convolution import depthwise_conv, _windows, _padding, _tuple
+from .symbolic import keras_op
+
+__all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "extract_patches", "gaussian_blur",
+           "sobel_edges"]
+
+
+def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
+    """(images as (batch, height, width, channels), a function that restores the caller's layout)."""
+    data_format = backend.image_data_format() if data_format is None else data_format
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"ops.image.{op}: data_format must be 'channels_last' or 'channels_first', got "
+                         f"{data_format!r}.")
+    images = as_array(images, op)
+    if images.ndim not in ranks:
+        raise ValueError(f"ops.image.{op}: expected images of rank {' or '.join(map(str, ranks))} ((batch,) "
+                         f"height, width, channels), got shape {images.shape}.")
+    unbatched = len(ranks) > 1 and images.ndim == ranks[0]
+    batched = images[None] if unbatched else images
+    first = data_format == "channels_first"
+    batched = anp.moveaxis(batched, 1, -1) if first else batched
+
+    def restore(result):
+        result = anp.moveaxis(result, -1, 1) if first else result
+        return result[0] if unbatched else result
+    return batched, restore
+
+
+# ---- geometry ------------------------------------------------------------------------------------------------------
+def _resize_axis(images, axis, size, interpolation):
+    """Resample one spatial axis to `size` samples, pixel centers aligned ((i + 0.5) * in / out - 0.5)."""
+    length = images.shape[axis]
+    if interpolation == "nearest":
+        picks = np.minimum(np.floor((np.arange(size) + 0.5) * length / size).astype(int), length - 1)
+        return images[(slice(None),) * axis + (picks,)]
+    position = np.clip((np.arange(size) + 0.5) * length / size - 0.5, 0, length - 1)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, length - 1)
+    shape = [1] * images.ndim
+    shape[axis] = size
+    fraction = (position - low).reshape(shape).astype(images.dtype)
+    take = lambda picks: images[(slice(None),) * axis + (picks,)]  # noqa: E731
+    return take(low) * (1 - fraction) + take(high) * fraction
+
+
+@keras_op
+@names_errors
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    """images resized to size = (height, width) by 'bilinear' or 'nearest' interpolation (half-pixel centers, as
+    Keras on JAX); minikeras supports neither antialias nor the aspect-ratio options."""
+    if interpolation not in ("bilinear", "nearest"):
+        raise ValueError(f"ops.image.resize: minikeras supports interpolation 'bilinear' and 'nearest', got "
+                         f"{interpolation!r}.")
+    if antialias or crop_to_aspect_ratio or pad_to_aspect_ratio:
+        raise ValueError("ops.image.resize: antialias, crop_to_aspect_ratio and pad_to_aspect_ratio are not "
+                         "supported by minikeras; leave them False.")
+    height, width = _tuple("resize", "size", size, 2)
+    batched, restore = _as_batched_channels_last("resize", images, data_format)
+    if interpolation == "bilinear":
+        batched = to_float(batched, "resize")
+    resized = _resize_axis(_resize_axis(batched, 1, height, interpolation), 2, width, interpolation)
+    return restore(resized)
+
+
+def _two_of_three(op, before, after, total, length, what):
+    """Keras's rule: give two of (before, after, target); the third follows from the image's length."""
+    given = [v is not None for v in (before, after, total)]
+    if sum(given) != 2:
+        raise ValueError(f"ops.image.{op}: give exactly two of the {what} arguments, got "
+                         f"{dict(zip(('before', 'after', 'target'), (before, after, total)))}.")
+    return before, after, total
+
+
+@keras_op
+@names_errors
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None,
+                target_height=None, target_width=None, data_format=None):
+    """images cropped: for each axis give two of (top/left cropping, bottom/right cropping, target size)."""
+    batched, restore = _as_batched_channels_last("crop_images", images, data_format)
+    height, width = batched.shape[1:3]
+    _two_of_three("crop_images", top_cropping, bottom_cropping, target_height, height, "vertical")
+    _two_of_three("crop_images", left_cropping, right_cropping, target_width, width, "horizontal")
+    top = height - target_height - bottom_cropping if top_cropping is None else top_cropping
+    target_height = height - bottom_cropping - top if target_height is None else target_height
+    left = width - target_width - right_cropping if left_cropping is None else left_cropping
+    target_width = width - right_cropping - left if target_width is None else target_width
+    if min(top, left, target_height, target_width) < 0:
+        raise ValueError(f"ops.image.crop_images: the cropping does not fit images of height {height} and width "
+                         f"{width}.")
+    return restore(batched[:, top:top + target_height, left:left + target_width])
+
+
+@keras_op
+@names_errors
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
+               target_height=None, target_width=None, data_format=None):
+    """images padded with zeros: for each axis give two of (top/left padding, bottom/right padding, target)."""
+    batched, restore = _as_batched_channels_last("pad_images", images, data_format)
+    height, width = batched.shape[1:3]
+    _two_of_three("pad_images", top_padding, bottom_padding, target_height, height, "vertical")
+    _two_of_three("pad_images", left_padding, right_padding, target_width, width, "horizontal")
+    top = target_height - bottom_padding - height if top_padding is None else top_padding
+    bottom = target_height - top - height if bottom_padding is None else bottom_padding
+    left = target_width - right_padding - width if left_padding is None else left_padding
+    right = target_width - left - width if right_padding is None else right_padding
+    if min(top, bottom, left, right) < 0:
+        raise ValueError(f"ops.image.pad_images: the padding does not fit images of height {height} and width "
+                         f"{width}.")
+    return restore(anp.pad(batched, [(0, 0), (top, bottom), (left, right), (0, 0)], "constant"))
+
+
+# ---- colour and filters ------------------------------------------------------------------------------------------------
+@keras_op
+@names_errors
+def rgb_to_grayscale(images, data_format=None):
+    """One channel: 0.2989 R + 0.5870 G + 0.1140 B (images with one channel come back unchanged)."""
+    batched, restore = _as_batched_channels_last("rgb_to_grayscale", images, data_format)
+    if batched.shape[-1] == 1:
+        return restore(batched)
+    if batched.shape[-1] != 3:
+        raise ValueError(f"ops.image.rgb_to_grayscale: expected 1 or 3 channels, got {batched.shape[-1]}.")
+    floats = to_float(batched, "rgb_to_grayscale")
+    gray = anp.sum(floats * np.array([0.2989, 0.5870, 0.1140], floats.dtype), axis=-1, keepdims=True)
+    return restore(gray.astype(batched.dtype) if batched.dtype.kind != "f" else gray)
+
+
+@keras_op
+@names_errors
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """Every size = (height, width) patch, flattened on the channels axis: (batch, rows, columns,
+    height * width * channels), patches every `strides` (size when None) pixels."""
+    batched, restore = _as_batched_channels_last("extract_patches", images, data_format)
+    window = _tuple("extract_patches", "size", size, 2)
+    strides = window if strides is None else _tuple("extract_patches", "strides", strides, 2)
+    dilation = _tuple("extract_patches", "dilation_rate", dilation_rate, 2)
+    pads = _padding("extract_patches", padding, batched.shape[1:3], window, strides, dilation)
+    patches = _windows(batched, window, strides, dilation, pads)    # (batch, rows, columns, h, w, channels)
+    return restore(anp.reshape(patches, patches.shape[:3] + (-1,)))
+
+
+def _gaussian(length, sigma):
+    offsets = np.arange(length) - (length - 1) / 2
+    weights = np.exp(-0.5 * (offsets / sigma) ** 2)
+    return weights / weights.sum()
+
+
+@keras_op
+@names_errors
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Each channel convolved with a normalized Gaussian, zero padding keeping the size. As Keras does, the
+    window's height is kernel_size[1] with sigma[1] and its width kernel_size[0] with sigma[0]."""
+    batched, restore = _as_batched_channels_last("gaussian_blur", images, data_format)
+    batched = to_float(batched, "gaussian_blur")
+    sizes, sigmas = _tuple("gaussian_blur", "kernel_size", kernel_size, 2), np.broadcast_to(sigma, (2,))
+    kernel = np.outer(_gaussian(sizes[1], sigmas[1]), _gaussian(sizes[0], sigmas[0]))
+    channels = batched.shape[-1]
+    kernel = np.broadcast_to(kernel[:, :, None, None], kernel.shape + (channels, 1)).astype(batched.dtype)
+    return restore(depthwise_conv(batched, kernel, 1, "same", "channels_last"))
+
+
+@keras_op
+@names_errors
+def sobel_edges(images, data_format=None):
+    """The Sobel derivatives of each channel, stacked on a new last axis as (vertical, horizontal)."""
+    batched, restore = _as_batched_channels_last("sobel_edges", images, data_format, ranks=(4,))
+    batched = to_float(batched, "sobel_edges")
+    horizontal = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], batched.dtype)
+    channels = batched.shape[-1]
+    edges = [depthwise_conv(batched, np.broadcast_to(k[:, :, None, None], (3, 3, channels, 1)), 1, "same",
+                            "channels_last") for k in (horizontal.T, horizontal)]
+    stacked = anp.stack(edges, axis=-1)
+    return anp.moveaxis(stacked, 3, 1) if data_format == "channels_first" else stacked
