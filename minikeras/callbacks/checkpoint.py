@@ -1,5 +1,7 @@
-"""ModelCheckpoint: save the model or its weights as training goes, every epoch or only when it improves."""
+"""ModelCheckpoint: save the model or its weights as training goes, every epoch (or every `save_freq` batches),
+or only when the monitored value improves."""
 import os
+import warnings
 
 from .monitoring import _Monitoring
 
@@ -7,39 +9,56 @@ from .monitoring import _Monitoring
 class ModelCheckpoint(_Monitoring):
     """Save the model (or its weights) after each epoch; with save_best_only, only when `monitor` improves.
 
-    `filepath` may hold format fields: 'model-{epoch:02d}-{val_loss:.2f}.keras'.
+    `filepath` may hold format fields: 'model-{epoch:02d}-{val_loss:.2f}.keras' (and {batch} with a number
+    `save_freq`); a missing directory is made.
+    `save_freq` is "epoch" or a number of batches (counted across epochs). With save_best_only and no
+    `monitor` in the logs, the model is saved anyway, with a warning, as Keras does.
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
                  mode="auto", save_freq="epoch", initial_value_threshold=None):
         super().__init__(monitor, mode, baseline=initial_value_threshold)
-        if save_freq != "epoch":
-            raise ValueError(f"ModelCheckpoint: only save_freq='epoch' is supported, got {save_freq!r}.")
+        if save_freq != "epoch" and (not isinstance(save_freq, int) or isinstance(save_freq, bool) or save_freq < 1):
+            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, "
+                             f"got {save_freq!r}.")
         filepath = str(filepath)
-        wanted = ".weights.h5" if save_weights_only else ".keras"
         if save_weights_only and not filepath.endswith(".weights.h5"):
             raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must end in '.weights.h5' "
                              f"(as in Keras 3), got {filepath!r}.")
         if not save_weights_only and not filepath.endswith((".keras", ".h5")):
-            raise ValueError(f"ModelCheckpoint: the filepath must end in '{wanted}', got {filepath!r}.")
-        self.filepath, self.verbose = filepath, verbose
+            raise ValueError(f"ModelCheckpoint: the filepath must end in '.keras', got {filepath!r}.")
+        self.filepath, self.verbose, self.save_freq = filepath, verbose, save_freq
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self._batches_since_saving, self._last_batch, self._current_epoch = 0, None, 0
 
     def on_train_begin(self, logs=None):
         self._reset()
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        # batches count on across epochs: a batch number that does not grow starts a new epoch
+        new = batch + 1 if self._last_batch is None or batch <= self._last_batch else batch - self._last_batch
+        self._batches_since_saving += new
+        self._last_batch = batch
+        if self._batches_since_saving >= self.save_freq:
+            self._batches_since_saving = 0
+            self._save(self._current_epoch, logs, batch)
+
     def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._save(epoch, logs)
+
+    def _save(self, epoch, logs, batch=None):
         logs = logs or {}
-        path = self.filepath.format(epoch=epoch + 1, **logs)
-        if self.save_best_only:
-            value = self._current(logs)
-            if value is None or not self._improved(value):
-                return
-            if self.verbose:
-                print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {value:.5f}, "
-                      f"saving model to {path}")
-            self.best = value
-        elif self.verbose:
+        fields = {"epoch": epoch + 1, **({"batch": batch + 1} if batch is not None else {}), **logs}
+        path = self.filepath.format(**fields)
+        if self.save_best_only and not self._improved_now(epoch, logs, path):
+            return
+        if not self.save_best_only and self.verbose:
             print(f"Epoch {epoch + 1}: saving model to {path}")
         directory = os.path.dirname(path)
         if directory:   # Keras makes the checkpoint's directory when it is missing
@@ -48,3 +67,17 @@ class ModelCheckpoint(_Monitoring):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+
+    def _improved_now(self, epoch, logs, path):
+        value = logs.get(self.monitor)
+        if value is None:
+            warnings.warn(f"ModelCheckpoint: can save the best model only with {self.monitor} available; "
+                          f"saving anyway (logs have {sorted(logs)}).", UserWarning, stacklevel=4)
+            return True
+        if not self._improved(value):
+            return False
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {value:.5f}, "
+                  f"saving model to {path}")
+        self.best = value
+        return True

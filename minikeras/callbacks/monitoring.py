@@ -7,7 +7,8 @@ from .base import Callback
 
 def _monitor_mode(mode, monitor, owner):
     if mode not in ("auto", "min", "max"):
-        raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', got {mode!r}.")
+        warnings.warn(f"{owner} mode '{mode}' is unknown, fallback to auto mode.", UserWarning, stacklevel=4)
+        mode = "auto"
     if mode == "auto":
         mode = "max" if any(w in monitor for w in ("acc", "auc", "precision", "recall")) else "min"
     return mode
