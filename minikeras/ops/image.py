@@ -71,13 +71,11 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     return restore(resized)
 
 
-def _two_of_three(op, before, after, total, length, what):
-    """Keras's rule: give two of (before, after, target); the third follows from the image's length."""
-    given = [v is not None for v in (before, after, total)]
-    if sum(given) != 2:
+def _two_of_three(op, before, after, total, what):
+    """Keras's rule: give two of (before, after, target); the third follows from the image's size."""
+    if sum(v is not None for v in (before, after, total)) != 2:
         raise ValueError(f"ops.image.{op}: give exactly two of the {what} arguments, got "
                          f"{dict(zip(('before', 'after', 'target'), (before, after, total)))}.")
-    return before, after, total
 
 
 @keras_op
@@ -87,8 +85,8 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     """images cropped: for each axis give two of (top/left cropping, bottom/right cropping, target size)."""
     batched, restore = _as_batched_channels_last("crop_images", images, data_format)
     height, width = batched.shape[1:3]
-    _two_of_three("crop_images", top_cropping, bottom_cropping, target_height, height, "vertical")
-    _two_of_three("crop_images", left_cropping, right_cropping, target_width, width, "horizontal")
+    _two_of_three("crop_images", top_cropping, bottom_cropping, target_height, "vertical")
+    _two_of_three("crop_images", left_cropping, right_cropping, target_width, "horizontal")
     top = height - target_height - bottom_cropping if top_cropping is None else top_cropping
     target_height = height - bottom_cropping - top if target_height is None else target_height
     left = width - target_width - right_cropping if left_cropping is None else left_cropping
@@ -106,8 +104,8 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     """images padded with zeros: for each axis give two of (top/left padding, bottom/right padding, target)."""
     batched, restore = _as_batched_channels_last("pad_images", images, data_format)
     height, width = batched.shape[1:3]
-    _two_of_three("pad_images", top_padding, bottom_padding, target_height, height, "vertical")
-    _two_of_three("pad_images", left_padding, right_padding, target_width, width, "horizontal")
+    _two_of_three("pad_images", top_padding, bottom_padding, target_height, "vertical")
+    _two_of_three("pad_images", left_padding, right_padding, target_width, "horizontal")
     top = target_height - bottom_padding - height if top_padding is None else top_padding
     bottom = target_height - top - height if bottom_padding is None else bottom_padding
     left = target_width - right_padding - width if left_padding is None else left_padding
@@ -118,7 +116,7 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     return restore(anp.pad(batched, [(0, 0), (top, bottom), (left, right), (0, 0)], "constant"))
 
 
-# ---- colour and filters ------------------------------------------------------------------------------------------------
+# ---- colour and filters --------------------------------------------------------------------------------------------
 @keras_op
 @names_errors
 def rgb_to_grayscale(images, data_format=None):
