@@ -1,6 +1,6 @@
 """check_grads (float64) of Attention, AdditiveAttention, MultiHeadAttention and ConvLSTM1D/2D: every weight and every
 float input, for each case of the Keras fixtures (masks, causal masks, scores, strides...), plus dropout with a fixed
-draw, and ConvLSTM's fast path against its readable step (values and gradients)."""
+draw, and the fused attention kernels against the layers' readable code (values and gradients)."""
 import importlib.util
 import os
 
@@ -93,32 +93,6 @@ def test_conv_lstm_gradients_masked_and_with_dropout(layer_class, frame, options
 
     check_param_grads(objective, params[layer.name], inputs)
     check_input_grads(lambda p, xs: objective(p, xs), params[layer.name], inputs)
-
-
-@pytest.mark.parametrize("options", [{}, {"go_backwards": True, "return_sequences": True}, {"strides": 2}])
-def test_conv_lstm_fast_path_equals_the_readable_step(options):
-    fast = L.ConvLSTM2D(3, 2, **options)
-    readable = L.ConvLSTM2D(3, 2, implementation=1, **options)
-    x = np.random.default_rng(5).normal(size=(2, 4, 6, 5, 2))
-    mask = np.array([[1, 1, 0, 1], [1, 1, 1, 0]], dtype=bool)
-    fast(x)
-    readable(x)
-    params = random_params_of(fast)
-    for m in (None, mask):
-        np.testing.assert_allclose(fast.call(params, x, mask=m), readable.call(params, x, mask=m), rtol=1e-12)
-
-        def loss(p, layer, m=m):
-            return autograd.numpy.sum(autograd.numpy.sin(layer.call(p, x, mask=m)))
-
-        fast_grads = autograd.grad(loss)(params, fast)
-        readable_grads = autograd.grad(loss)(params, readable)
-        for key in params:
-            np.testing.assert_allclose(fast_grads[key], readable_grads[key], rtol=1e-10, atol=1e-12)
-
-
-def random_params_of(layer):
-    rng = np.random.default_rng(0)
-    return {k: rng.normal(0, 0.5, size=v.shape) for k, v in layer.params.items()}
 
 
 # ---- the fused kernels against the readable code ---------------------------------------------------------------

@@ -21,7 +21,6 @@ from ..conv import (as_int_tuple, as_padding, as_data_format, window_geometry, e
                     keras_default_name)
 from .cells import _dropout_rate
 from .rnn import RNN
-from .scan import scan
 
 
 class ConvLSTMCell(Layer):
@@ -111,7 +110,7 @@ class ConvLSTMCell(Layer):
 
     # ---- the math -----------------------------------------------------------------------------------
     def input_part(self, params, x):
-        """x * W + b for inputs (n, *spatial, channels): the half of z that does not depend on the state."""
+        """x * W + b for inputs (batch, *spatial, channels): the half of z that does not depend on the state."""
         z = apply_kernel(extract_windows(x, self.input_geometry, 0.0), params["kernel"], 1)
         return z + params["bias"] if self.use_bias else z
 
@@ -120,25 +119,18 @@ class ConvLSTMCell(Layer):
         h_prev, c_prev = states
         h_in = h_prev if recurrent_mask is None else h_prev * recurrent_mask
         z = z_x + apply_kernel(extract_windows(h_in, self.recurrent_geometry, 0.0), params["recurrent_kernel"], 1)
-        n = self.filters
-        i = self.recurrent_activation(z[..., :n])                  # input gate
-        f = self.recurrent_activation(z[..., n:2 * n])             # forget gate
-        c = f * c_prev + i * self.activation(z[..., 2 * n:3 * n])
-        o = self.recurrent_activation(z[..., 3 * n:])              # output gate
+        # split, not slices: the gradient of a slice scatters with np.add.at, very slow on frames
+        z_i, z_f, z_c, z_o = anp.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)                         # input gate
+        f = self.recurrent_activation(z_f)                         # forget gate
+        c = f * c_prev + i * self.activation(z_c)
+        o = self.recurrent_activation(z_o)                         # output gate
         h = o * self.activation(c)
         return h, [h, c]
 
     def step(self, params, x_t, states, recurrent_mask=None):
         """One time step: (batch, *spatial, channels) and [h, c] -> (h, [h, c])."""
         return self.recurrent_step(params, self.input_part(params, x_t), states, recurrent_mask)
-
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
-        """The same steps, with the input convolution of every time step done at once (one matmul, not T)."""
-        batch, steps = x.shape[0], x.shape[1]
-        z_x = self.input_part(params, anp.reshape(x, (batch * steps,) + x.shape[2:]))
-        z_x = anp.reshape(z_x, (batch, steps) + z_x.shape[1:])
-        return scan(lambda z_t, s: self.recurrent_step(params, z_t, s), z_x, states, self.output_of, mask,
-                    go_backwards, zero_output_for_mask)
 
     # ---- regularizers, constraints, config ----------------------------------------------------------
     def weight_regularizers(self):

@@ -21,7 +21,13 @@ def scan(step, inputs, initial_states, output_of, mask=None, go_backwards=False,
             new_states = _where_nested(keep, new_states, states)
         outputs.append(output)
         states = new_states
-    return anp.stack(outputs, axis=1), outputs[-1], states
+    return _stack_steps(outputs), outputs[-1], states
+
+
+def _stack_steps(outputs):
+    """anp.stack(outputs, axis=1) whose gradient is one split: autograd's own stack adds each step's gradient
+    into a full-size array with np.add.at, slow once the steps are frames."""
+    return anp.concatenate([anp.reshape(o, o.shape[:1] + (1,) + o.shape[1:]) for o in outputs], axis=1)
 
 
 def _where_nested(keep, new, old):
