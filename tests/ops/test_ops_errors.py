@@ -45,6 +45,18 @@ X23 = np.ones((2, 3), "float32")
     (lambda: ops.slice(X23, (0,), (1, 1)), ValueError, r"ops\.slice: expected 2 start indices \(one per axis\), got 1"),
     (lambda: ops.slice_update(X23, (1, 2), np.ones((2, 2))), ValueError,
      r"ops\.slice_update: updates of shape \(2, 2\) at \(1, 2\) do not fit in inputs of shape \(2, 3\)"),
+    (lambda: ops.image.resize(np.ones((1, 4, 4, 3)), (2, 2), interpolation="bicubic"), ValueError,
+     r"ops\.image\.resize: minikeras supports interpolation 'bilinear' and 'nearest', got 'bicubic'"),
+    (lambda: ops.image.crop_images(np.ones((1, 4, 4, 3)), top_cropping=1), ValueError,
+     r"ops\.image\.crop_images: give exactly two of the vertical arguments"),
+    (lambda: ops.image.resize(np.ones((4, 4)), (2, 2)), ValueError,
+     r"ops\.image\.resize: expected images of rank 3 or 4 .* got shape \(4, 4\)"),
+    (lambda: ops.ctc_decode(np.ones((1, 3, 2)), [3], strategy="beam_search"), ValueError,
+     r"ops\.ctc_decode: minikeras decodes with strategy='greedy' only"),
+    (lambda: ops.rearrange(np.ones((2, 3)), "a b -> a c"), ValueError,
+     r"ops\.rearrange: both sides of 'a b -> a c' must name the same axes"),
+    (lambda: ops.conv(np.ones((1, 5, 3)), np.ones((2, 2, 4))), ValueError,
+     r"ops\.conv: the inputs' 3 channels do not split into groups of the kernel's 2 input channels"),
 ])
 def test_misuse_names_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):
