@@ -39,6 +39,12 @@ def dropout_multiplier(shape, rate, rng):
     return (rng.random(shape) >= rate).astype(backend.floatx()) / (1.0 - rate)
 
 
+def _pairwise_sums(query, key):
+    """(batch, Tq, Tv, features): query step i plus key step j. expand_dims, not [:, :, None]: the gradient of an
+    index scatters with np.add.at, that of expand_dims is a reshape."""
+    return anp.expand_dims(query, 2) + anp.expand_dims(key, 1)
+
+
 def _dropout_rate(owner, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"{owner}: dropout must be a number in [0, 1), got {value!r}.")
@@ -229,7 +235,7 @@ class Attention(_BaseDenseAttention):
         if self.score_mode == "dot":
             scores = anp.matmul(query, anp.swapaxes(key, -2, -1))
             return scores if scale is None else scores * scale
-        pairs = query[:, :, None, :] + key[:, None, :, :]          # (batch, Tq, Tv, features)
+        pairs = _pairwise_sums(query, key)
         if scale is not None:
             pairs = scale * pairs
         return params["concat_score_weight"] * anp.sum(anp.tanh(pairs), axis=-1)
@@ -255,7 +261,7 @@ class AdditiveAttention(_BaseDenseAttention):
         return {"scale": initializers.get("glorot_uniform")((input_shape[0][-1],), rng=rng)}
 
     def scores(self, params, query, key):
-        tanhs = anp.tanh(query[:, :, None, :] + key[:, None, :, :])   # (batch, Tq, Tv, features)
+        tanhs = anp.tanh(_pairwise_sums(query, key))
         if self.use_scale:
             tanhs = params["scale"] * tanhs
         return anp.sum(tanhs, axis=-1)
