@@ -43,7 +43,7 @@ def _gate_order(units):
     return np.concatenate([np.arange(3 * units, 4 * units), np.arange(0, 3 * units)])
 
 
-def _in_step_order(sequence, go_backwards):
+def in_step_order(sequence, go_backwards):
     """(batch, time, ...) -> a (time, batch, ...) view in the order the steps run."""
     steps = sequence.transpose(1, 0, *range(2, sequence.ndim))
     return steps[::-1] if go_backwards else steps
@@ -55,7 +55,7 @@ def padding_blocks(mask, go_backwards, batch, timesteps):
     Without a mask every row runs every step, in the rows' own order (None)."""
     if mask is None:
         return None, [batch] * timesteps
-    running = _in_step_order(np.asarray(mask, dtype=bool), go_backwards)             # (time, batch)
+    running = in_step_order(np.asarray(mask, dtype=bool), go_backwards)             # (time, batch)
     order = np.argsort(-running.sum(axis=0), kind="stable")
     running = running[:, order]
     counts = running.sum(axis=1)
@@ -64,7 +64,7 @@ def padding_blocks(mask, go_backwards, batch, timesteps):
     return order, counts.tolist()
 
 
-def _inverse(rows):
+def inverse_order(rows):
     return rows if isinstance(rows, slice) else np.argsort(rows)
 
 
@@ -79,16 +79,16 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
     scale[:3 * units] = 0.5
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
-    x_steps = np.ascontiguousarray(_in_step_order(x, go_backwards)[:, rows])
+    x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
     projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel[:, columns] * scale)
     projected += bias[columns] * scale
     projected = projected.reshape(timesteps, batch, 4 * units)
-    masked_out = None if mask is None else ~_in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
+    masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
     loop = _forward_by_blocks if blocks is not None else _forward_every_row
     saved = loop(projected, recurrent_kernel[:, columns] * scale, np.asarray(h0)[rows], np.asarray(c0)[rows],
                  blocks[1] if blocks is not None else masked_out)
     gates, h_all, c_all, tanh_c = saved
-    restore = _inverse(rows)
+    restore = inverse_order(rows)
     outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
     if zero_output_for_mask and masked_out is not None:
         outputs = outputs * ~masked_out if isinstance(restore, slice) else np.multiply(outputs, ~masked_out, out=outputs)
@@ -178,7 +178,7 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
         dz = _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, blocks[1])
     else:
         dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out)
-    restore = _inverse(rows)
+    restore = inverse_order(rows)
     return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore)
 
 

@@ -1,12 +1,15 @@
 """A fused SimpleRNN (tanh): h_t = tanh(x_t W + b + h_{t-1} U) over the whole sequence, with hand-derived BPTT.
 
-tests/layers/rnn/test_fused_simple_rnn.py proves values and gradients equal the readable `SimpleRNNCell.step`.
+Rows padded at one end are sorted longest first and each step computes only the rows still running, as in
+the fused LSTM. tests/layers/rnn/test_fused_gru_simple_rnn.py and test_fused_padding.py prove values and
+gradients equal the readable `SimpleRNNCell.step`.
 """
 import numpy as np
 from autograd.extend import primitive, defvjp_argnums
 from autograd.tracer import isbox
 
 from ._fused_cache import remember, recall
+from .fused_lstm import padding_blocks, in_step_order, inverse_order
 
 
 def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
@@ -22,64 +25,104 @@ def simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backw
     return _simple_rnn_sequence, (x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
 
 
-def _time_order(timesteps, go_backwards):
-    return np.arange(timesteps - 1, -1, -1) if go_backwards else np.arange(timesteps)
-
-
 @primitive
 def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep):
     batch, timesteps, _ = x.shape
-    units = recurrent_kernel.shape[0]
     dtype = np.result_type(x.dtype, kernel.dtype)
-    order = _time_order(timesteps, go_backwards)
-    projected = np.ascontiguousarray((np.matmul(x, kernel) + bias).transpose(1, 0, 2)[order])
-    h_all = np.empty((timesteps + 1, batch, units), dtype=dtype)
-    fresh = np.empty((timesteps, batch, units), dtype=dtype)       # tanh output before masking
-    h_all[0] = h0
-    masked_out = None if mask is None else ~np.asarray(mask, dtype=bool).T[order][..., None]
-    for s in range(timesteps):
-        np.dot(h_all[s], recurrent_kernel, out=fresh[s])
-        fresh[s] += projected[s]
-        np.tanh(fresh[s], out=fresh[s])
-        h_all[s + 1] = fresh[s]
-        if masked_out is not None:
-            np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
-    outputs = h_all[1:]
+    blocks = padding_blocks(mask, go_backwards, batch, timesteps)
+    rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
+    x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
+    projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel).reshape(timesteps, batch, -1)
+    projected += bias
+    masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
+    h_all, fresh = _forward(projected.astype(dtype, copy=False), recurrent_kernel.astype(dtype, copy=False),
+                            np.asarray(h0, dtype=dtype)[rows], blocks[1] if blocks is not None else None, masked_out)
+    restore = inverse_order(rows)
+    outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
     if zero_output_for_mask and masked_out is not None:
-        outputs = np.where(masked_out, 0.0, outputs)
-    result = (outputs.transpose(1, 0, 2), h_all[-1])   # tuple-valued: one gradient per output in the vjp
+        outputs = np.where(masked_out, 0.0, outputs).astype(dtype, copy=False)
+    result = (outputs.transpose(1, 0, 2), h_all[-1, restore])   # tuple-valued: one gradient per output in the vjp
     if keep:
-        remember(result, (h_all, fresh, masked_out))
+        remember(result, (h_all, fresh, blocks, masked_out, x_steps))
     return result
+
+
+def _forward(projected, recurrent_kernel, h0, running, masked_out):
+    """The recurrence. With `running` (padding sorted away), step s computes only its first running[s] rows and
+    the others carry h through; otherwise every row computes and masked rows get their previous h back."""
+    timesteps, batch, units = projected.shape
+    h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
+    fresh = np.empty((timesteps, batch, units), dtype=projected.dtype)       # tanh output before masking
+    h_all[0] = h0
+    for s in range(timesteps):
+        n = batch if running is None else running[s]
+        if n < batch:
+            h_all[s + 1, n:] = h_all[s, n:]
+            fresh[s, n:] = 0.0
+        if n == 0:
+            continue
+        step = fresh[s, :n]
+        np.dot(h_all[s, :n], recurrent_kernel, out=step)
+        step += projected[s, :n]
+        np.tanh(step, out=step)
+        h_all[s + 1, :n] = step
+        if masked_out is not None and running is None:
+            np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
+    return h_all, fresh
 
 
 def _vjp_maker(argnums, result, args, kwargs):
     x, kernel, recurrent_kernel, _, _, _, go_backwards, zero_output_for_mask, _ = args
-    h_all, fresh, masked_out = recall(result)
+    saved = recall(result)
 
     def vjp(g):
-        batch, timesteps, features = x.shape
-        units = recurrent_kernel.shape[0]
-        order = _time_order(timesteps, go_backwards)
-        d_out, dh = g[0].transpose(1, 0, 2), np.array(g[1])
-        keep_step = None if masked_out is None else (~masked_out).astype(fresh.dtype)
-        if keep_step is not None and zero_output_for_mask:
-            d_out = d_out * keep_step
-        tanh_slope = 1.0 - fresh * fresh
-        dz = np.empty_like(fresh)
-        for s in range(timesteps - 1, -1, -1):
-            dh_total = dh + d_out[s]
-            dh_new = dh_total if keep_step is None else dh_total * keep_step[s]
-            np.multiply(dh_new, tanh_slope[s], out=dz[s])
-            dh = np.dot(dz[s], recurrent_kernel.T) + (dh_total - dh_new)
-        dz_by_time = dz[np.argsort(order)].reshape(timesteps * batch, units)
-        x_by_time = x.transpose(1, 0, 2).reshape(timesteps * batch, features)
-        grads = {0: np.matmul(dz_by_time, kernel.T).reshape(timesteps, batch, features).transpose(1, 0, 2),
-                 1: np.matmul(x_by_time.T, dz_by_time),
-                 2: np.matmul(h_all[:-1].reshape(timesteps * batch, units).T, dz.reshape(timesteps * batch, units)),
-                 3: dz_by_time.sum(axis=0), 4: dh}
+        grads = _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask)
         return tuple(grads[n] for n in argnums)
     return vjp
+
+
+def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
+    h_all, fresh, blocks, masked_out, x_steps = saved
+    timesteps, batch, units = fresh.shape
+    dtype = fresh.dtype
+    rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
+    running = blocks[1] if blocks is not None else None
+    d_out = g[0].transpose(1, 0, 2)
+    if zero_output_for_mask and masked_out is not None:
+        d_out = np.where(masked_out, 0.0, d_out)            # a zeroed output passes no gradient back
+    d_out = d_out[:, rows].astype(dtype, copy=False)
+    dh = np.array(g[1][rows], dtype=dtype)
+    keep_step = None if masked_out is None or running is not None else (~masked_out).astype(dtype)
+    tanh_slope = 1.0 - fresh * fresh
+    recurrent_t = np.ascontiguousarray(recurrent_kernel.T.astype(dtype, copy=False))
+    dz = np.empty_like(fresh)
+    for s in range(timesteps - 1, -1, -1):
+        n = batch if running is None else running[s]
+        dh += d_out[s]
+        if n < batch:
+            dz[s, n:] = 0.0                                   # skipped rows passed h through: dh flows on
+        if n == 0:
+            continue
+        dh_total = dh[:n]
+        dh_new = dh_total if keep_step is None else dh_total * keep_step[s]
+        np.multiply(dh_new, tanh_slope[s, :n], out=dz[s, :n])
+        dh_prev = np.dot(dz[s, :n], recurrent_t)
+        if keep_step is not None:
+            dh_prev += dh_total - dh_new                      # a masked step passed h through
+        dh[:n] = dh_prev
+    return _weight_gradients(dz, dh[inverse_order(rows)], x_steps, kernel, h_all, go_backwards, inverse_order(rows))
+
+
+def _weight_gradients(dz, dh0, x_steps, kernel, h_all, go_backwards, restore):
+    """Sums over all steps as single matmuls (row order does not matter to them); d_x goes back to input order."""
+    timesteps, batch, units = dz.shape
+    features = x_steps.shape[2]
+    dz_flat = dz.reshape(timesteps * batch, units)
+    d_x_steps = np.dot(dz_flat, kernel.T).reshape(timesteps, batch, features)[:, restore]
+    return {0: (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2),
+            1: np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat),
+            2: np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat),
+            3: dz_flat.sum(axis=0), 4: dh0}
 
 
 defvjp_argnums(_simple_rnn_sequence, _vjp_maker)
