@@ -66,6 +66,9 @@ def class_entry(obj):
 def serialize_layer(layer):
     """The Keras 3 entry for a layer (or a model inside a wrapper): {module, class_name, config, registered_name,
     build_config when built}."""
+    from .rnn.custom_cell import KerasStyleCell
+    if isinstance(layer, KerasStyleCell):          # an RNN's adapter of a user's cell: write the user's cell
+        layer = layer.wrapped
     module, class_name, registered_name = class_entry(layer)
     if getattr(layer, "is_op_layer", False):      # Keras writes an op's config as it is, with no build_config
         return {"module": module, "class_name": class_name, "config": jsonable(layer.get_config()),

@@ -262,7 +262,9 @@ class StackedRNNCells(Layer):
 
     def __init__(self, cells, **kwargs):
         super().__init__(**kwargs)
-        self.cells = list(cells)
+        from .custom_cell import KerasStyleCell       # a user's Keras-style cell runs through its adapter
+        self.cells = [KerasStyleCell(cell) if getattr(type(cell), "_keras_style", False)
+                      and hasattr(cell, "state_size") else cell for cell in cells]
         for cell in self.cells:
             if not hasattr(cell, "step"):
                 raise TypeError(f"StackedRNNCells: {cell!r} is not a recurrent cell (it has no step()).")

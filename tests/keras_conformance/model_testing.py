@@ -1,0 +1,102 @@
+"""Stand-ins for the ported tests of Keras's extension points (layer, model, functional, sequential, saving):
+layer_testing's plus the few keras.src modules those files touch (keras.src.tree, backend.numpy, object_registration).
+
+Ported by port_keras_model_tests.py; the Keras internals among them (KerasTensor masks, remat, global state,
+SeedGenerator) are `Missing` placeholders whose cases are skipped in each file's table.
+"""
+import types
+
+import numpy as np
+
+import minikeras.ops
+import minikeras.random
+from minikeras import custom_objects as minikeras_custom_objects
+from minikeras import saving as minikeras_saving
+
+from .layer_testing import (KerasTensor, Missing, TestCase, layers, mark_cases, named_product,  # noqa: F401
+                            parameterized, skip_if_backend, testing)
+from .layer_testing import backend as layer_backend
+from .layer_testing import random as layer_random
+
+backend = types.SimpleNamespace(
+    **vars(layer_backend),
+    numpy=types.SimpleNamespace(ones=np.ones, array=np.array, zeros=np.zeros),
+    random=types.SimpleNamespace(**vars(layer_random)),
+    SUPPORTS_COMPLEX_DTYPES=False,
+    get_keras_mask=Missing("keras.src.backend.get_keras_mask"),
+    set_keras_mask=Missing("keras.src.backend.set_keras_mask"),
+    common=Missing("keras.src.backend.common"))
+
+
+def _is_leaf(x):
+    return not isinstance(x, (list, tuple, dict))
+
+
+def _flatten(structure):
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _map_structure(fn, *structures):
+    first = structures[0]
+    if isinstance(first, dict):
+        return {key: _map_structure(fn, *(s[key] for s in structures)) for key in first}
+    if isinstance(first, (list, tuple)):
+        items = [_map_structure(fn, *parts) for parts in zip(*structures)]
+        return type(first)(*items) if hasattr(first, "_fields") else type(first)(items)
+    return fn(*structures)
+
+
+def _assert_same_structure(a, b, check_types=False):
+    if _is_leaf(a) or _is_leaf(b):
+        if _is_leaf(a) != _is_leaf(b):
+            raise ValueError(f"different structures: {a!r} and {b!r}")
+        return
+    if isinstance(a, dict) != isinstance(b, dict) or len(a) != len(b):
+        raise ValueError(f"different structures: {a!r} and {b!r}")
+    if isinstance(a, dict):
+        if set(a) != set(b):
+            raise ValueError(f"different keys: {sorted(a)} and {sorted(b)}")
+        for key in a:
+            _assert_same_structure(a[key], b[key], check_types)
+        return
+    if check_types and type(a) is not type(b):
+        raise TypeError(f"different types: {type(a).__name__} and {type(b).__name__}")
+    for x, y in zip(a, b):
+        _assert_same_structure(x, y, check_types)
+
+
+tree = types.SimpleNamespace(flatten=_flatten, map_structure=_map_structure,
+                             assert_same_structure=_assert_same_structure)
+
+object_registration = types.SimpleNamespace(
+    register_keras_serializable=minikeras_custom_objects.register_keras_serializable,
+    custom_object_scope=minikeras_custom_objects.custom_object_scope,
+    CustomObjectScope=minikeras_custom_objects.CustomObjectScope,
+    get_custom_objects=minikeras_custom_objects.get_custom_objects,
+    get_registered_name=minikeras_custom_objects.get_registered_name,
+    get_registered_object=minikeras_custom_objects.get_registered_object,
+    GLOBAL_CUSTOM_NAMES=Missing("keras.src.saving.object_registration.GLOBAL_CUSTOM_NAMES"))
+
+serialization_lib = types.SimpleNamespace(
+    serialize_keras_object=minikeras_saving.serialize_keras_object,
+    deserialize_keras_object=minikeras_saving.deserialize_keras_object,
+    SafeModeScope=Missing("keras.src.saving.serialization_lib.SafeModeScope"),
+    ObjectSharingScope=Missing("keras.src.saving.serialization_lib.ObjectSharingScope"))
+
+
+class _OpsWithRandom(types.ModuleType):
+    """minikeras.ops as keras.src.ops is seen from inside Keras: that module also holds `random` (Keras's
+    backend random functions), which the test files reach as `ops.random.uniform`."""
+
+    random = minikeras.random
+
+    def __getattr__(self, name):
+        return getattr(minikeras.ops, name)
+
+
+ops = _OpsWithRandom("ops")
+
