@@ -7,6 +7,7 @@ from autograd.tracer import getval
 from .. import backend
 from ..params import flatten_params, unflatten_like, merge_like
 from . import data as D
+from .composed_step import composed_loss_and_grads
 from .keras2_methods import Keras2Methods
 from .training_loops import UPDATE_OVERFLOWED, TrainingLoops
 
@@ -33,6 +34,8 @@ class Trainer(TrainingLoops, Keras2Methods):
         Keras's run_eagerly, jit_compile, steps_per_execution and the like are accepted and ignored.
         """
         from .. import optimizers, losses
+        if optimizer is None:
+            raise ValueError(f"Model '{self.name}'.compile() needs an optimizer, e.g. optimizer='adam'.")
         unknown = [k for k in kwargs if k not in _KERAS_COMPILE_ARGS_IGNORED]
         if unknown:
             raise TypeError(f"Model '{self.name}'.compile() got unexpected argument(s) {unknown}.")
@@ -125,11 +128,15 @@ class Trainer(TrainingLoops, Keras2Methods):
         outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity, updates=updates,
                                                  losses=added)
         activity = (activity or []) + added
-        terms = [loss(y, out, sample_weight=sw, mask=mask) * weight if weight != 1.0 else
-                 loss(y, out, sample_weight=sw, mask=mask)
-                 for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
-                                                           sample_weights)]
-        return _sum_terms(terms + list(activity or ())), outputs, masks, new_state
+        return _sum_terms(self._loss_terms(ys, outputs, masks, sample_weights) + list(activity or ())), outputs, \
+            masks, new_state
+
+    def _loss_terms(self, ys, outputs, masks, sample_weights):
+        """The compiled losses of the outputs, each times its loss weight."""
+        return [loss(y, out, sample_weight=sw, mask=mask) * weight if weight != 1.0 else
+                loss(y, out, sample_weight=sw, mask=mask)
+                for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
+                                                          sample_weights)]
 
     def _train_step(self, x, ys, sample_weights, state):
         """One optimizer step on one batch. Returns (loss, outputs, output masks, new state); on a
@@ -151,7 +158,13 @@ class Trainer(TrainingLoops, Keras2Methods):
             captured.update(outputs=outputs, masks=masks, state=new_state)
             return _sum_terms([data_loss, self.regularization_loss(params)])
 
-        loss_value, grads = value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
+        # a chain of built-in layers composes its step from the layers' own backward passes (no tracing)
+        composed = None if frozen else composed_loss_and_grads(self, trainable, x, ys, sample_weights)
+        if composed is not None:
+            loss_value, grads, outputs, masks = composed
+            captured.update(outputs=outputs, masks=masks, state={})
+        else:
+            loss_value, grads = value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
         loss_value = float(loss_value)
         if not np.isfinite(loss_value):
             return loss_value, None, None, None

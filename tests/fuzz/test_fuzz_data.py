@@ -15,7 +15,7 @@ from fuzz_helpers import (JOIN, FUZZ, X, Y, INDICES, LABELS, FIVE_STEP_INDICES, 
 BAD_X = {
     "None": None, "a string": "abc", "an int": 3, "a float": 3.0, "an empty list": [], "an empty array": np.array([]),
     "0 samples": np.zeros((0, 3)), "rank 1": np.zeros(10), "5 features": np.zeros((10, 5)),
-    "rank 3": np.zeros((10, 3, 1)), "ragged lists": [[1, 2, 3], [1, 2]] * 5, "None inside": [[1, 2, None]] * 10,
+    "rank 3": np.zeros((10, 3, 2)), "ragged lists": [[1, 2, 3], [1, 2]] * 5, "None inside": [[1, 2, None]] * 10,
     "object array": np.array([[1, 2, None]] * 10, dtype=object), "complex": np.ones((10, 3), complex),
     "strings": np.full((10, 3), "a"), "lists of strings": [["a", "b", "c"]] * 10,
     "datetime64": np.zeros((10, 3), "datetime64[s]"), "a dict with a wrong key": {"nope": X}, "two arrays": [X, X],
@@ -225,7 +225,7 @@ def test_a_bad_index_in_the_last_batch_is_refused_before_the_first(bad):
 
 
 BAD_INDICES = {"1.5": INDICES + 0.5, "1e39": np.full((8, 4), 1e39), "strings": INDICES.astype(str),
-               "rank 3": INDICES[..., None], "5 steps": FIVE_STEP_INDICES,
+               "rank 3": np.stack([INDICES, INDICES], axis=-1), "5 steps": FIVE_STEP_INDICES,
                "2**40": np.full((8, 4), 2 ** 40)}
 
 
