@@ -123,7 +123,7 @@ class Trainer(TrainingLoops, Keras2Methods):
         return layers[name]
 
     def _total_loss(self, params, x, ys, sample_weights, training, rng, state, updates=None):
-        activity = [] if training else None
+        activity = []           # activity penalties count in evaluate too, as in Keras 3
         added = []
         outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity, updates=updates,
                                                  losses=added)

@@ -46,7 +46,7 @@ def run_pair(kernel_a, args_a, kernel_b, args_b):
     return _pair(kernel_a, kernel_b, len(args_a), *args_a, *args_b)
 
 
-def _both(run_a, run_b):
+def both(run_a, run_b):
     """run_a() and run_b(), on two threads when concurrency is on; (their results)."""
     if not concurrent_directions():
         return run_a(), run_b()
@@ -67,7 +67,7 @@ def _worker():
 @primitive
 def _pair(kernel_a, kernel_b, count_a, *args):
     args_a, args_b = args[:count_a], args[count_a:]
-    return _both(lambda: kernel_a.fun(*args_a), lambda: kernel_b.fun(*args_b))
+    return both(lambda: kernel_a.fun(*args_a), lambda: kernel_b.fun(*args_b))
 
 
 def _pair_vjp_maker(argnums, result, args, kwargs):
@@ -80,7 +80,7 @@ def _pair_vjp_maker(argnums, result, args, kwargs):
     vjp_b = primitive_vjps[kernel_b](nums_b, result[1], args_b, {}) if nums_b else None
 
     def vjp(g):
-        grads_a, grads_b = _both(lambda: vjp_a(g[0]) if vjp_a else (), lambda: vjp_b(g[1]) if vjp_b else ())
+        grads_a, grads_b = both(lambda: vjp_a(g[0]) if vjp_a else (), lambda: vjp_b(g[1]) if vjp_b else ())
         return tuple(grads_a) + tuple(grads_b)
     return vjp
 

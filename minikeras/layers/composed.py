@@ -1,0 +1,203 @@
+"""Forward passes that hand back their own backward pass, for the built-in layers a training step composes.
+
+`forward_with_backward(layer, params, x, mask, need_dx)` runs a layer on plain numpy arrays and returns
+`(y, output mask, backward)`, where `backward(dy) -> (gradients of params, dx)`. The recurrent layers reuse
+their fused kernels' forward and hand-derived backward (BPTT); Dense, TimeDistributed(Dense) and Embedding
+are a few lines each. A chain of such layers then needs no autograd tracing per batch
+(models/composed_step.py); tests/models/test_composed_step.py proves the composed gradients equal autograd's
+through the layers' own `call`.
+
+`supports(layer, training)` says whether a layer has this form in this configuration (built-in class, no
+regularizer, no dropout in training, not stateful, the fused kernel selected); anything else takes the traced path.
+"""
+import numpy as np
+from autograd.core import primitive_vjps
+
+from .. import activations
+from .core import Dense
+from .embedding import Embedding, _sum_rows_by_index
+from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
+from .rnn.fused_pair import both
+from .rnn.layers import GRU, LSTM, SimpleRNN
+from .rnn.rnn import RNN
+from .wrappers import Bidirectional, TimeDistributed, reverse_time
+
+
+def supports(layer, training):
+    """Whether `forward_with_backward` can run `layer` in this configuration."""
+    check = _SUPPORTED.get(type(layer))
+    return check is not None and layer.activity_regularizer is None and check(layer, training)
+
+
+def forward_with_backward(layer, params, x, mask, need_dx):
+    """(y, output mask, backward) for a layer `supports` accepted; backward(dy) -> (params' gradients, dx or None)."""
+    return _FORWARD[type(layer)](layer, params, x, mask, need_dx)
+
+
+# ---- Dense and TimeDistributed(Dense) -----------------------------------------------------------------------
+def _softmax_backward(dy, y, z):
+    return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
+
+
+# activation -> (y from the pre-activation z, in place where it can; dz from dy, y and z)
+_ACTIVATIONS = {
+    activations.get("linear"): (lambda z: z, lambda dy, y, z: dy),
+    activations.get("tanh"): (lambda z: np.tanh(z, out=z), lambda dy, y, z: dy * (1.0 - y * y)),
+    activations.get("sigmoid"): (lambda z: activations.sigmoid(z), lambda dy, y, z: dy * y * (1.0 - y)),
+    activations.get("relu"): (lambda z: np.maximum(z, 0.0), lambda dy, y, z: np.where(z > 0, dy, 0.0)),
+    activations.get("softmax"): (lambda z: activations.softmax(z), _softmax_backward),
+}
+
+
+def _dense_ok(layer, training):
+    return (layer.activation is None or layer.activation in _ACTIVATIONS) and \
+        layer.kernel_regularizer is None and layer.bias_regularizer is None
+
+
+def _dense(layer, params, x, mask, need_dx):
+    kernel = params["kernel"]
+    z = np.matmul(x, kernel)
+    if layer.use_bias:
+        z = z + params["bias"]
+    forward, backward_of = _ACTIVATIONS[layer.activation or activations.get("linear")]
+    pre = z if layer.activation in (None, activations.get("linear")) else z.copy()
+    y = forward(z)
+
+    def backward(dy):
+        dz = backward_of(dy, y, pre)
+        flat_dz = dz.reshape(-1, dz.shape[-1])
+        grads = {"kernel": np.dot(x.reshape(-1, x.shape[-1]).T, flat_dz)}
+        if layer.use_bias:
+            grads["bias"] = flat_dz.sum(axis=0)
+        return grads, np.matmul(dz, kernel.T) if need_dx else None
+    return y, layer.compute_mask(x, mask), backward
+
+
+def _time_distributed_ok(layer, training):
+    return type(layer.layer) is Dense and supports(layer.layer, training)
+
+
+def _time_distributed(layer, params, x, mask, need_dx):
+    inner = layer.layer
+    y, _, inner_backward = _dense(inner, params[inner.name], x, mask, need_dx)
+
+    def backward(dy):
+        grads, dx = inner_backward(dy)
+        return {inner.name: grads}, dx
+    return y, layer.compute_mask(x, mask), backward
+
+
+# ---- Embedding ----------------------------------------------------------------------------------------------
+def _embedding_ok(layer, training):
+    return layer.embeddings_regularizer is None
+
+
+def _embedding(layer, params, x, mask, need_dx):
+    indices = layer._checked_indices(x)
+    table = params["embeddings"]
+
+    def backward(dy):
+        return {"embeddings": _sum_rows_by_index(dy, table, indices)}, None
+    return table[indices], layer.compute_mask(x, mask), backward
+
+
+# ---- recurrent layers: the fused kernels' own forward and backward --------------------------------------------
+def _rnn_ok(layer, training):
+    cell = layer.cell
+    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful or layer.return_state:
+        return False
+    if training and (cell.dropout > 0.0 or cell.recurrent_dropout > 0.0):
+        return False
+    return all(getattr(cell, name) is None for name in ("kernel_regularizer", "recurrent_regularizer",
+                                                        "bias_regularizer"))
+
+
+class _KernelRun:
+    """One recurrent layer's fused kernel: its forward result, its output, and its backward pass."""
+
+    def __init__(self, layer, params, x, mask):
+        cell = layer.cell
+        states = layer._starting_states(None, x.shape[0])
+        mask = None if mask is None else np.asarray(mask, dtype=bool)
+        plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask)
+        self.kernel, arguments, _ = plan
+        # the last argument asks the kernel to keep its intermediates for the backward pass
+        self.arguments = tuple(arguments[:-1]) + (True,)
+        self.layer, self.params, self.result = layer, params, None
+
+    def forward(self):
+        self.result = self.kernel.fun(*self.arguments)
+        return self.result
+
+    def output(self):
+        outputs = self.result[0]
+        return outputs if self.layer.return_sequences else outputs[:, -1]
+
+    def backward(self, dy, need_dx):
+        outputs = self.result[0]
+        if self.layer.return_sequences:
+            d_outputs = dy
+        else:
+            d_outputs = np.zeros_like(outputs)
+            d_outputs[:, -1] = dy
+        g = (d_outputs,) + tuple(np.zeros_like(state) for state in self.result[1:])
+        cell = self.layer.cell
+        numbers = _CELL_GRADIENTS[type(cell)](cell)
+        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers)
+        grads = dict(zip(argnums, primitive_vjps[self.kernel](argnums, self.result, self.arguments, {})(g)))
+        by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
+                   for name, n in numbers.items() if name in self.params}
+        return by_name, grads.get(0)
+
+
+def _weights_and_bias(cell):
+    return {"kernel": (1,), "recurrent_kernel": (2,), **({"bias": (3,)} if cell.use_bias else {})}
+
+
+def _gru_weights(cell):
+    numbers = _weights_and_bias(cell)
+    if cell.use_bias and cell.reset_after:
+        numbers["bias"] = (3, 4)       # the kernel takes the (2, 3u) bias as its input and recurrent rows
+    return numbers
+
+
+# the fused kernel's argument numbers of each weight's gradient
+_CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias, GRUCell: _gru_weights}
+
+
+def _rnn(layer, params, x, mask, need_dx):
+    run = _KernelRun(layer, params, x, mask)
+    run.forward()
+    return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)
+
+
+def _bidirectional_ok(layer, training):
+    return layer.merge_mode in ("concat", "sum") and not layer.return_state and \
+        all(type(d) in _RNN_TYPES and _rnn_ok(d, training) for d in layer.children())
+
+
+def _bidirectional(layer, params, x, mask, need_dx):
+    forward, backward_run = (_KernelRun(d, params[d.name], x, mask) for d in layer.children())
+    both(forward.forward, backward_run.forward)
+    y_f, y_b = forward.output(), backward_run.output()
+    if layer.return_sequences:
+        y_b = reverse_time(y_b)
+    units = y_f.shape[-1]
+    y = np.concatenate([y_f, y_b], axis=-1) if layer.merge_mode == "concat" else y_f + y_b
+
+    def backward(dy):
+        dy_f, dy_b = (dy[..., :units], dy[..., units:]) if layer.merge_mode == "concat" else (dy, dy)
+        if layer.return_sequences:
+            dy_b = dy_b[:, ::-1]
+        (grads_f, dx_f), (grads_b, dx_b) = both(lambda: forward.backward(dy_f, need_dx),
+                                                lambda: backward_run.backward(dy_b, need_dx))
+        grads = {forward.layer.name: grads_f, backward_run.layer.name: grads_b}
+        return grads, dx_f + dx_b if need_dx else None
+    return y, layer.compute_mask(x, mask), backward
+
+
+_RNN_TYPES = (RNN, SimpleRNN, GRU, LSTM)
+_SUPPORTED = {Dense: _dense_ok, TimeDistributed: _time_distributed_ok, Embedding: _embedding_ok,
+              Bidirectional: _bidirectional_ok, **{t: _rnn_ok for t in _RNN_TYPES}}
+_FORWARD = {Dense: _dense, TimeDistributed: _time_distributed, Embedding: _embedding, Bidirectional: _bidirectional,
+            **{t: _rnn for t in _RNN_TYPES}}

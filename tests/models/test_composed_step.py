@@ -1,0 +1,150 @@
+"""The composed training step (layers' own backward passes, no tracing) gives the traced step's loss and gradients,
+and training with it gives the same weights; models it cannot compose take the traced step."""
+import numpy as np
+import pytest
+from autograd import value_and_grad
+
+import minikeras as K
+from minikeras import backend
+from minikeras import layers as L
+from minikeras.models import composed_step
+from minikeras.params import flatten_params, unflatten_like
+
+TIME, VOCABULARY = 6, 12
+
+
+@pytest.fixture(autouse=True)
+def float64():
+    previous = backend.floatx()
+    backend.set_floatx("float64")
+    yield
+    backend.set_floatx(previous)
+    composed_step.set_composed_steps(True)
+
+
+def padded_tokens(rows=5, where="post", seed=0):
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1, VOCABULARY, size=(rows, TIME))
+    for row, length in enumerate([2, 6, 4, 1, 5][:rows]):
+        if where == "post":
+            tokens[row, length:] = 0
+        else:
+            tokens[row, :TIME - length] = 0
+    return tokens
+
+
+def seed_model():
+    model = K.Sequential([K.Input((5, 1)), L.LSTM(5, return_sequences=True), L.TimeDistributed(L.Dense(1))])
+    model.compile(loss="mse", optimizer="adam")
+    x = np.linspace(0.0, 0.8, 5).reshape(1, 5, 1)
+    return model, x, x.copy(), None
+
+
+def tagger_model():
+    inputs = K.Input((TIME,), dtype="int32")
+    h = L.Embedding(VOCABULARY, 4, mask_zero=True)(inputs)
+    h = L.Bidirectional(L.LSTM(3, return_sequences=True))(h)
+    outputs = L.TimeDistributed(L.Dense(5, activation="softmax"))(h)
+    model = K.Model(inputs, outputs)
+    model.compile(loss="categorical_crossentropy", optimizer="rmsprop")
+    x = padded_tokens()
+    return model, x, np.eye(5)[x % 5], None
+
+
+def gru_sum_model():
+    model = K.Sequential([K.Input((TIME,), dtype="int32"), L.Embedding(VOCABULARY, 4, mask_zero=True),
+                          L.Bidirectional(L.GRU(3, reset_after=False), merge_mode="sum"),
+                          L.Dense(2, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    x = padded_tokens(where="pre")
+    weights = np.array([1.0, 0.5, 2.0, 0.0, 1.5])
+    return model, x, (x[:, -2:] % 2).astype(float), weights
+
+
+def simple_rnn_model():
+    model = K.Sequential([K.Input((TIME,), dtype="int32"), L.Embedding(VOCABULARY, 4, mask_zero=True),
+                          L.SimpleRNN(4, go_backwards=True), L.Dense(3, activation="relu"), L.Dense(2, activation="tanh")])
+    model.compile(loss="mse", optimizer="sgd")
+    x = padded_tokens(seed=1)
+    return model, x, np.random.default_rng(2).normal(size=(5, 2)), None
+
+
+def gru_no_bias_model():
+    model = K.Sequential([K.Input((TIME, 3)), L.GRU(4, use_bias=False, return_sequences=True),
+                          L.Dense(4, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    x = np.random.default_rng(3).normal(size=(4, TIME, 3))
+    return model, x, np.random.default_rng(4).integers(0, 4, size=(4, TIME)), None
+
+
+MODELS = [seed_model, tagger_model, gru_sum_model, simple_rnn_model, gru_no_bias_model]
+
+
+def traced_loss_and_grads(model, x, ys, sample_weights):
+    trainable = model.params
+    leaves = flatten_params(trainable)
+
+    def objective(*trainable_leaves):
+        params = unflatten_like(trainable, trainable_leaves)
+        return model._total_loss(params, x, ys, sample_weights, True, None, None, {})[0]
+    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_composed_loss_and_gradients_equal_the_traced_step(make):
+    model, x, y, weights = make()
+    prepared = model._prepare(x, y, weights, None, "fit")
+    xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
+    assert composed_step.composed_layers(model) is not None
+    composed = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws)
+    loss, grads = traced_loss_and_grads(model, xs, ys, sws)
+    np.testing.assert_allclose(composed[0], loss, rtol=1e-12)
+    assert len(composed[1]) == len(grads)
+    for got, want in zip(composed[1], grads):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(composed[2][0], model.apply(model.params, xs[0]), rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [tagger_model, gru_sum_model])
+def test_training_with_composed_steps_gives_the_traced_weights(make):
+    trained = []
+    for enabled in (True, False):
+        composed_step.set_composed_steps(enabled)
+        K.utils.set_random_seed(0)
+        model, x, y, weights = make()
+        history = model.fit(x, y, sample_weight=weights, epochs=3, batch_size=2, shuffle=False, verbose=0)
+        trained.append((model.get_weights(), history.history["loss"]))
+    (weights_on, loss_on), (weights_off, loss_off) = trained
+    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
+    for a, b in zip(weights_on, weights_off):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_models_it_cannot_compose_take_the_traced_step():
+    inputs = K.Input((TIME, 3))
+    branch = L.Dense(2)(inputs)
+    cases = [
+        K.Sequential([K.Input((TIME, 3)), L.LSTM(2, dropout=0.3), L.Dense(1)]),
+        K.Sequential([K.Input((TIME, 3)), L.LSTM(2, implementation=1), L.Dense(1)]),
+        K.Sequential([K.Input((TIME, 3)), L.LSTM(2), L.Dense(1, kernel_regularizer="l2")]),
+        K.Sequential([K.Input((TIME, 3)), L.LSTM(2), L.Dropout(0.5), L.Dense(1)]),
+        K.Sequential([K.Input((TIME, 3)), L.Bidirectional(L.LSTM(2), merge_mode="mul"), L.Dense(1)]),
+        K.Model(inputs, L.Add()([branch, L.Dense(2)(inputs)])),
+    ]
+    for model in cases:
+        assert composed_step.composed_layers(model) is None, model.layers
+
+
+def test_frozen_layers_and_the_switch_take_the_traced_step(monkeypatch):
+    model, x, y, _ = seed_model()
+    monkeypatch.setattr(composed_step, "forward_with_backward", lambda *a, **k: pytest.fail("composed"))
+    model.layers[0].trainable = False
+    model.compile(loss="mse", optimizer="adam")
+    model.fit(x, y, epochs=1, verbose=0)
+    model.layers[0].trainable = True
+    model.compile(loss="mse", optimizer="adam")
+    composed_step.set_composed_steps(False)
+    model.fit(x, y, epochs=1, verbose=0)
+    with pytest.raises(TypeError, match="set_composed_steps"):
+        composed_step.set_composed_steps("no")
