@@ -1,10 +1,18 @@
 """serialize_keras_object / deserialize_keras_object for every object kind that is not a layer or model:
-optimizers, learning-rate schedules, losses, metrics, initializers, regularizers, constraints, and the
-built-in loss and activation functions, in the dicts Keras 3 writes ({"module", "class_name", "config",
-"registered_name"}). Each kind's own module does the work; this file only says which module that is.
+plain values (numbers, strings, lists, tuples, dicts, numpy arrays, bytes, slices, Ellipsis), optimizers,
+learning-rate schedules, losses, metrics, initializers, regularizers, constraints, and the built-in loss and
+activation functions, in the forms Keras 3 writes ({"module", "class_name", "config", "registered_name"},
+"__numpy__", ...). Each kind's own module does the work; this file only says which module that is.
 """
+import types
+
+import numpy as np
+
 from .. import activations, constraints, initializers, losses, metrics, optimizers, regularizers
 from ..optimizers import schedules
+
+NOT_HANDLED = object()   # what the functions below return for a layer or a model: serialization.py does those
+_PLAIN = (type(None), bool, int, float, str)
 
 # (the class every object of the kind derives from, its module's serialize/deserialize, Keras's module name)
 _KINDS = (
@@ -23,7 +31,10 @@ _FUNCTION_FAMILIES = (losses, metrics, activations)
 
 
 def serialize_object(obj):
-    """Keras 3's dict for `obj`, or None when it is not one of the kinds this file knows (a layer, a model)."""
+    """Keras 3's serialized form of `obj`, or NOT_HANDLED when it is a layer or model."""
+    plain = _serialize_plain(obj)
+    if plain is not NOT_HANDLED:
+        return plain
     for base, module, _ in _KINDS:
         if isinstance(obj, base):
             return module.serialize(obj)
@@ -31,7 +42,35 @@ def serialize_object(obj):
         for module in (losses, activations):
             if _is_builtin_function(module, obj):
                 return module.serialize(obj)
-    return None
+    if isinstance(obj, types.FunctionType) and obj.__name__ != "<lambda>":
+        # a function of the user's: Keras writes its (registered) name, found again through custom_objects
+        from ..custom_objects import get_registered_name
+        return {"module": "builtins", "class_name": "function", "config": get_registered_name(obj),
+                "registered_name": "function"}
+    return NOT_HANDLED
+
+
+def _serialize_plain(obj):
+    from .serialization import serialize_keras_object   # lists and dicts may hold layers too
+    if isinstance(obj, _PLAIN):
+        return obj
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, slice):
+        return {"class_name": "__slice__", "config": {key: serialize_keras_object(getattr(obj, key))
+                                                      for key in ("start", "stop", "step")}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    if isinstance(obj, (list, tuple)):
+        items = [serialize_keras_object(item) for item in obj]
+        return tuple(items) if isinstance(obj, tuple) else items
+    if isinstance(obj, dict):
+        return {key: serialize_keras_object(value) for key, value in obj.items()}
+    return NOT_HANDLED
 
 
 def _is_builtin_function(module, fn):
@@ -43,10 +82,20 @@ def _is_builtin_function(module, fn):
 
 
 def deserialize_object(entry, custom_objects=None):
-    """The object a serialize_object dict (or a bare name like 'adam' is not enough here: a dict) describes, or
-    None when the dict names a layer or model (its module is not one of the object kinds)."""
-    if not isinstance(entry, dict) or "class_name" not in entry:
-        return None
+    """The object a serialized form describes, or NOT_HANDLED when it describes a layer or model."""
+    from .serialization import deserialize_keras_object
+    if isinstance(entry, _PLAIN):
+        return entry
+    if isinstance(entry, (list, tuple)):
+        items = [deserialize_keras_object(item, custom_objects) for item in entry]
+        return tuple(items) if isinstance(entry, tuple) else items
+    if not isinstance(entry, dict):
+        return NOT_HANDLED
+    if "class_name" not in entry:
+        return {key: deserialize_keras_object(value, custom_objects) for key, value in entry.items()}
+    special = _SPECIAL.get(entry["class_name"])
+    if special is not None:
+        return special(entry.get("config") or {}, custom_objects)
     own = _custom_class(entry, custom_objects)
     if own is not None:
         return own.from_config(dict(entry.get("config") or {}))
@@ -55,7 +104,22 @@ def deserialize_object(entry, custom_objects=None):
         return module.deserialize(entry, custom_objects)
     if entry["class_name"] == "function" and entry.get("module") in ("builtins", None):
         return _builtin_function(entry, custom_objects)
-    return None
+    return NOT_HANDLED
+
+
+def _slice(config, custom_objects):
+    from .serialization import deserialize_keras_object
+    return slice(*(deserialize_keras_object(config.get(key), custom_objects) for key in ("start", "stop", "step")))
+
+
+_SPECIAL = {
+    "__numpy__": lambda config, _: np.array(config["value"], dtype=config.get("dtype")),
+    "__bytes__": lambda config, _: config["value"].encode("utf-8"),
+    "__slice__": _slice,
+    "__ellipsis__": lambda config, _: Ellipsis,
+    "__tuple__": lambda config, custom_objects: tuple(deserialize_object(v, custom_objects)
+                                                      for v in config.get("value", [])),
+}
 
 
 def _custom_class(entry, custom_objects):
@@ -80,9 +144,11 @@ def _short_module(module):
 
 
 def _builtin_function(entry, custom_objects):
+    from ..custom_objects import get_registered_object
     name = entry.get("config")
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+    found = get_registered_object(name, custom_objects) if isinstance(name, str) else None
+    if found is not None:
+        return found
     for family in _FUNCTION_FAMILIES:
         try:
             found = family.deserialize(name)

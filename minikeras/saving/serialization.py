@@ -202,10 +202,11 @@ def _json_default(value):
 # Keras 3 helpers under their Keras names
 def serialize_keras_object(obj):
     """Keras 3's {"module", "class_name", "config", ...} dict for a layer, model, optimizer, schedule, loss, metric,
-    initializer, regularizer or constraint (object_registry.py does the non-layer kinds)."""
-    from .object_registry import serialize_object
+    initializer, regularizer or constraint, and Keras's forms of plain values (object_registry.py does all but
+    layers and models)."""
+    from .object_registry import NOT_HANDLED, serialize_object
     entry = serialize_object(obj)
-    return entry if entry is not None else serialize_layer(obj)
+    return entry if entry is not NOT_HANDLED else serialize_layer(obj)
 
 
 def deserialize_keras_object(entry, custom_objects=None, safe_mode=True):
@@ -213,6 +214,6 @@ def deserialize_keras_object(entry, custom_objects=None, safe_mode=True):
 
     A Lambda whose function is stored as bytecode loads only with safe_mode=False (trust the source first).
     """
-    from .object_registry import deserialize_object
+    from .object_registry import NOT_HANDLED, deserialize_object
     found = deserialize_object(entry, custom_objects)
-    return found if found is not None else deserialize_layer(entry, custom_objects, safe_mode)
+    return found if found is not NOT_HANDLED else deserialize_layer(entry, custom_objects, safe_mode)
