@@ -85,7 +85,7 @@ class Layer(LayerWeights):
         if not isinstance(trainable, (bool, np.bool_)):
             raise ValueError(f"{type(self).__name__}: trainable must be True or False, got {trainable!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)       # set directly: a new wrapper does not change its inner layer
         if activity_regularizer is not None:     # every Keras layer takes one: a penalty on its outputs
             from .. import regularizers
             self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -205,7 +205,11 @@ class Layer(LayerWeights):
         """A new layer, with fresh weights, from a dict get_config() returned."""
         config = dict(config)
         config.pop("dtype", None) if isinstance(config.get("dtype"), dict) else None
-        return cls(**config)
+        try:
+            return cls(**config)
+        except ValueError as error:     # a config the constructor refuses is the wrong type of thing: Keras's type
+            raise TypeError(f"{cls.__name__}.from_config: the config cannot make this layer: {error} "
+                            f"(config: {config!r:.300})") from None
 
     # ---- Keras 1/2 first-layer arguments ------------------------------------------------------
     def _declared_input_shape(self, input_shape, batch_input_shape, input_dim, batch_size):
@@ -264,6 +268,24 @@ class Layer(LayerWeights):
         if not self.built:
             self.ensure_built(_shape_of(inputs))
         return eager_call(self, inputs, *args, mask=mask, training=training, kwargs=kwargs)
+
+    @property
+    def trainable(self):
+        """Whether training updates this layer's weights. Setting it sets it for the layers inside too (as Keras 3
+        does), so a frozen model's BatchNormalization also runs in inference mode."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for child in self._inner_layers():
+            child.trainable = value
+
+    def _inner_layers(self):
+        if self._keras_style:
+            from .keras_style import tracked_sublayers
+            return tracked_sublayers(self)
+        return []
 
     # ---- params: a plain dict for built-in layers, assembled from the weight handles for Keras-style ones --
     @property

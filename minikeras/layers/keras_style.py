@@ -18,7 +18,7 @@ from .variable import CallContext, Variable, current_call, entered
 # attributes of the framework itself that never hold a user's sublayers
 _FRAMEWORK_ATTRIBUTES = {"_inbound_nodes", "_layers", "_chain", "_steps", "_layers_by_name", "_input_tensor",
                          "inputs", "outputs", "_input_structure", "_output_structure", "optimizer", "history",
-                         "_variables", "_own_weights", "_eager_losses", "_parent_layer"}
+                         "_variables", "_own_weights", "_eager_losses", "_parent_layer", "_weights_owner"}
 
 
 # ---- weights -----------------------------------------------------------------------------------------

@@ -23,6 +23,19 @@ class Wrapper(Layer):
     def children(self):
         return [self.layer]
 
+    def _inner_layers(self):
+        return self.children()
+
+    def split_trainable(self, params, trainable=True):
+        trainable_part, frozen_part = {}, {}
+        for child in self.children():
+            child_trainable, child_frozen = child.split_trainable(params[child.name], trainable and self.trainable)
+            if child_trainable:
+                trainable_part[child.name] = child_trainable
+            if child_frozen:
+                frozen_part[child.name] = child_frozen
+        return trainable_part, frozen_part
+
     @property
     def params(self):
         if not self.built:
@@ -65,19 +78,31 @@ class TimeDistributed(Wrapper):
         self.layer.ensure_built((None,) + tuple(input_shape[2:]))
         return {self.layer.name: self.layer.params}
 
+    @property
+    def has_weight_updates(self):
+        return self.layer.has_weight_updates
+
     def call(self, params, x, mask=None, training=False, rng=None):
+        return self.call_with_updates(params, x, mask=mask, training=training, rng=rng)[0]
+
+    def call_with_updates(self, params, x, mask=None, training=False, rng=None):
+        """The inner layer on every time step; its weight updates (moving statistics) come back under its name."""
         if mask is not None and tuple(np.shape(mask)[:2]) != tuple(x.shape[:2]):
             raise ValueError(f"Layer '{self.name}' (TimeDistributed): the mask must have the input's batch size and "
                              f"time steps {tuple(x.shape[:2])} as its first two axes, got a mask of shape "
                              f"{np.shape(mask)}.")
         if self.layer.same_at_every_position:
             # Dense, Activation: already one computation per position of the leading axes; no reshapes needed
-            return self.layer.call_recording(params[self.layer.name], x, mask=mask, training=training, rng=rng)[0]
+            y, updates, _ = self.layer.call_recording(params[self.layer.name], x, mask=mask, training=training,
+                                                      rng=rng)
+            return y, ({self.layer.name: updates} if updates else {})
         batch, timesteps = x.shape[0], x.shape[1]
         frames = anp.reshape(x, (batch * timesteps,) + tuple(x.shape[2:]))
         inner_mask = None if mask is None or not self.layer.supports_masking else anp.reshape(mask, (-1,))
-        y = self.layer.call_recording(params[self.layer.name], frames, mask=inner_mask, training=training, rng=rng)[0]
-        return anp.reshape(y, (batch, timesteps) + tuple(y.shape[1:]))
+        y, updates, _ = self.layer.call_recording(params[self.layer.name], frames, mask=inner_mask, training=training,
+                                                  rng=rng)
+        return (anp.reshape(y, (batch, timesteps) + tuple(y.shape[1:])),
+                {self.layer.name: updates} if updates else {})
 
     def compute_output_shape(self, input_shape):
         inner = self.layer.compute_output_shape((None,) + tuple(input_shape[2:]))

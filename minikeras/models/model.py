@@ -18,7 +18,7 @@ from .training import Trainer
 class _Step:
     """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
 
-    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training")
+    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training", "mask")
 
     def __init__(self, node):
         self.layer = node.layer
@@ -27,6 +27,8 @@ class _Step:
         self.kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
         self.training = node.call_kwargs.get("training")
         self.output_ids = [t.id for t in node.output_tensors]
+        # a mask passed explicitly (layer(x, mask=m)) replaces the one that flows in, as in Keras
+        self.mask = node.call_kwargs.get("mask")
 
 
 def _resolve(value, values):
@@ -262,6 +264,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         ms = [value_masks[i] for i in step.input_ids]
         x = xs if step.input_is_list else xs[0]
         mask = (ms if any(m is not None for m in ms) else None) if step.input_is_list else ms[0]
+        if step.mask is not None:
+            mask = _resolve(step.mask, values)
         kwargs = {k: _resolve(v, values) for k, v in step.kwargs.items()} if step.kwargs else {}
         train = training if step.training is None else bool(step.training)
         layer_params = params.get(layer.name, {}) if params else {}
@@ -331,6 +335,18 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         return outputs[0]
 
     # ---- the model used as a layer --------------------------------------------------------------
+    has_weight_updates = True       # the layers inside may have some (moving statistics, assign)
+
+    def call_recording(self, params, x, mask=None, training=False, rng=None, **kwargs):
+        if self._keras_style:
+            return Layer.call_recording(self, params, x, mask=mask, training=training, rng=rng, **kwargs)
+        updates, losses = {}, []
+        outputs, _, _ = self.forward(params, x, training, rng, None, updates=updates, losses=losses)
+        return self._structure_outputs(outputs), updates, losses
+
+    def _inner_layers(self):
+        return self.weighted_layers
+
     def call(self, params, x, mask=None, training=False, rng=None):
         return self.apply(params, x, training=training, rng=rng)
 

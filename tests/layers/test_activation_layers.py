@@ -123,8 +123,6 @@ def test_keras2_thresholded_relu_is_the_relu_with_a_threshold():
     assert any("ReLU(threshold=...)" in str(w.message) for w in caught)
 
 
-@pytest.mark.xfail(strict=True, reason="the engine drops a `mask=` given explicitly to a layer in a graph "
-                                       "(models/model.py _Step); Keras 3 passes it to call")
 def test_softmax_given_a_mask_tensor_in_a_functional_model_uses_it():
     scores, keep = minikeras.Input((4,)), minikeras.Input((4,), dtype="bool")
     model = minikeras.Model([scores, keep], L.Softmax()(scores, mask=keep))

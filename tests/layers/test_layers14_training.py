@@ -80,8 +80,6 @@ def _fit_and_read_moving_mean(model, norm_weights, x):
     return norm_weights()[2]
 
 
-@pytest.mark.xfail(strict=True, reason="the engine does not yet collect weight updates from a model nested in a "
-                                       "model (Model.call has no call_with_updates); Keras 3 updates them")
 def test_a_batch_normalization_inside_a_nested_model_moves_its_statistics():
     inner = minikeras.Sequential([minikeras.Input((3,)), layers.BatchNormalization(momentum=0.0)], name="inner")
     x_in = minikeras.Input((3,))
@@ -90,8 +88,6 @@ def test_a_batch_normalization_inside_a_nested_model_moves_its_statistics():
     np.testing.assert_allclose(_fit_and_read_moving_mean(model, inner.layers[0].get_weights, x), 2.0)
 
 
-@pytest.mark.xfail(strict=True, reason="TimeDistributed calls its layer's plain call, so the weight updates of "
-                                       "the wrapped layer are lost; Keras 3 updates them")
 def test_a_batch_normalization_inside_time_distributed_moves_its_statistics():
     wrapper = layers.TimeDistributed(layers.BatchNormalization(momentum=0.0))
     model = minikeras.Sequential([minikeras.Input((2, 3)), wrapper, layers.Dense(1)])
@@ -99,8 +95,6 @@ def test_a_batch_normalization_inside_time_distributed_moves_its_statistics():
     np.testing.assert_allclose(_fit_and_read_moving_mean(model, wrapper.get_weights, x), 2.0)
 
 
-@pytest.mark.xfail(strict=True, reason="model.trainable = False does not reach the model's layers (Keras 3 sets it "
-                                       "on every sublayer), so BatchNormalization keeps training-mode statistics")
 def test_freezing_a_model_freezes_its_batch_normalization():
     model = minikeras.Sequential([minikeras.Input((3,)), layers.BatchNormalization(momentum=0.0), layers.Dense(1)])
     model.trainable = False

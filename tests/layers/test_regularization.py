@@ -114,8 +114,6 @@ def test_activity_regularization_adds_its_penalty_divided_by_the_batch_size():
     assert model.fit(x, x, verbose=0, batch_size=2).history["loss"][0] == pytest.approx(penalty, rel=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="the engine adds activity penalties in training only; Keras 3's evaluate "
-                                       "adds them too (for every layer's activity_regularizer)")
 def test_evaluate_adds_the_activity_penalty_as_keras_does():
     model, x, penalty = _penalized_model()
     assert model.evaluate(x, x, verbose=0) == pytest.approx(penalty, rel=1e-6)
