@@ -905,5 +905,4 @@ mark_cases(globals(), skip={
     'EmbeddingTest.test_ragged': 'Keras internal: ragged tensors',
     'EmbeddingTest.test_correctness_sparse': 'Keras internal: sparse tensors',
 }, xfail={
-    'EmbeddingTest.test_invalid_*_dim': NEEDS_ISSUE_12 + ': Layer.from_config turns a refused config into a TypeError, as Keras',
 })

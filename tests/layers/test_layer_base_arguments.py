@@ -80,3 +80,10 @@ def test_variables_are_the_weights_by_their_keras_names():
     dense.build((None, 3))
     assert [v.path for v in dense.variables] == [w.path for w in dense.weights]
     assert dense.trainable_variables == [] and len(dense.non_trainable_variables) == 2
+
+
+def test_from_config_of_a_refused_config_is_a_type_error_naming_the_layer():
+    with pytest.raises(TypeError, match="Embedding.from_config: the config cannot make this layer: .*input_dim"):
+        layers.Embedding.from_config({"input_dim": 3.7, "output_dim": 8})
+    with pytest.raises(ValueError, match="input_dim"):      # the constructor itself keeps its ValueError
+        layers.Embedding(input_dim=3.7, output_dim=8)
