@@ -33,6 +33,11 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
     return anp.logaddexp(0.0, positive_loss + negative_loss)
 
 
+# fit checks targets against outputs: one integer label per embedding, (batch,) or (batch, 1) for (batch, dim)
+circle.target_fits = lambda target_shape, output_shape: (
+    len(output_shape) == 2 and (len(target_shape) == 1 or tuple(target_shape[1:]) == (1,)))
+
+
 class Circle(LossFunctionWrapper):
     """Circle loss over a batch of L2-normalized embeddings (y_pred) and their integer labels (y_true).
 
@@ -49,6 +54,9 @@ class Circle(LossFunctionWrapper):
         if getval(y_pred) is y_pred and not isinstance(y_pred, np.ndarray):
             y_pred = np.asarray(y_pred, dtype="float32")
         return circle(y_true, y_pred, **self.fn_kwargs)
+
+    def target_fits(self, target_shape, output_shape):
+        return circle.target_fits(target_shape, output_shape)
 
     def values_and_mask(self, y_true, y_pred):
         values = self.call(y_true, y_pred)

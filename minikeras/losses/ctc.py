@@ -70,6 +70,10 @@ def ctc(y_true, y_pred):
     return -anp.logaddexp(ends_on_blank, ends_on_label)
 
 
+# fit checks targets against outputs: CTC's are labels (batch, length) for scores (batch, steps, classes)
+ctc.target_fits = lambda target_shape, output_shape: len(target_shape) == 2 and len(output_shape) == 3
+
+
 class CTC(LossFunctionWrapper):
     """The CTC loss (see `ctc`) as a Loss object: labels padded with 0 (the blank), per-step class scores."""
 
@@ -78,3 +82,6 @@ class CTC(LossFunctionWrapper):
 
     def call(self, y_true, y_pred):
         return ctc(y_true, y_pred)
+
+    def target_fits(self, target_shape, output_shape):
+        return ctc.target_fits(target_shape, output_shape)

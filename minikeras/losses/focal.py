@@ -66,6 +66,14 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     return (1.0 - p ** q) / q
 
 
+def _integer_labels_fit(target_shape, output_shape):
+    # integer labels: the output's shape without its class axis (or with a class axis of 1)
+    rest = tuple(output_shape[1:-1])
+    return tuple(target_shape[1:]) in (rest, rest + (1,))
+
+
+categorical_generalized_cross_entropy.target_fits = _integer_labels_fit   # what fit checks targets with
+
 BinaryFocalCrossentropy = wrapper_class(
     "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
     [("apply_class_balancing", False), ("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
@@ -93,3 +101,6 @@ class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
     def call(self, y_true, y_pred):
         # integer labels keep their own rank: no reconciliation with y_pred's
         return categorical_generalized_cross_entropy(y_true, y_pred, **self.fn_kwargs)
+
+    def target_fits(self, target_shape, output_shape):
+        return categorical_generalized_cross_entropy.target_fits(target_shape, output_shape)

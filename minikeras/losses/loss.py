@@ -30,6 +30,11 @@ class Loss:
     def call(self, y_true, y_pred):
         raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred)")
 
+    def target_fits(self, target_shape, output_shape):
+        """Whether targets of `target_shape` suit outputs of `output_shape` where the shapes differ (fit checks
+        targets before training); False leaves the usual rule (the same shape but the batch axis)."""
+        return False
+
     def values_and_mask(self, y_true, y_pred):
         """The per-sample values, and a mask of the entries the loss itself leaves out (or None)."""
         return self.call(y_true, y_pred), None
@@ -69,6 +74,11 @@ class LossFunctionWrapper(Loss):
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype)
         self.fn, self.fn_kwargs = fn, kwargs
+
+    def target_fits(self, target_shape, output_shape):
+        # a loss function whose targets are shaped otherwise carries its own rule (ctc.target_fits, ...)
+        rule = getattr(self.fn, "target_fits", None)
+        return bool(rule and rule(target_shape, output_shape))
 
     def call(self, y_true, y_pred):
         if getattr(self.fn, "__module__", None) != F.__name__:

@@ -178,6 +178,8 @@ def _target_fits(shape, out, loss):
         return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
     if same(shape[1:], out[1:]):
         return True
+    if getattr(loss, "target_fits", None) and loss.target_fits(tuple(shape), tuple(out)):
+        return True   # a loss whose targets are shaped otherwise (CTC's labels, Circle's, ...) says so itself
     sparse = "sparse" in getattr(loss, "name", "") or "sparse" in type(loss).__name__.lower()
     if sparse and (same(shape[1:], out[1:-1]) or same(shape[1:], out[1:-1] + (1,))):
         return True

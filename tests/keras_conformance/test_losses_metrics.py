@@ -149,3 +149,28 @@ def test_focal_function_forms_are_differentiable_in_float64():
     y_true, y_pred = inputs("binary_focal")
     check_grads(lambda p: anp.sum(losses.binary_focal_crossentropy(y_true, p, gamma=2.0)), modes=["rev"],
                 order=1)(y_pred.astype("float64"))
+
+
+def test_losses_with_differently_shaped_targets_train_in_fit():
+    """CTC's labels, Circle's and the generalized crossentropy's integer labels are not shaped like the output;
+    fit accepts them for those losses (by name or object) and the loss goes down."""
+    from minikeras import layers, models
+    rng = np.random.default_rng(0)
+    cases = [
+        ("ctc", [layers.Input((6, 3)), layers.LSTM(4, return_sequences=True), layers.Dense(5)],
+         rng.random((4, 6, 3)), np.array([[1, 2, 0], [3, 3, 1], [2, 0, 0], [4, 1, 0]])),
+        (losses.Circle(gamma=2.0), [layers.Input((4,)), layers.Dense(3),
+                                    layers.Lambda(lambda t: t / (anp.sqrt(anp.sum(t * t, axis=-1, keepdims=True)) + 1e-12))],
+         rng.normal(size=(6, 4)), np.array([0, 1, 0, 2, 1, 0])),
+        (losses.CategoricalGeneralizedCrossEntropy(), [layers.Input((4,)), layers.Dense(3, activation="softmax")],
+         rng.random((6, 4)), np.array([0, 1, 0, 2, 1, 0])),
+    ]
+    for loss, stack, x, y in cases:
+        model = models.Sequential(stack)
+        model.compile(optimizer="adam", loss=loss)
+        history = model.fit(x.astype("float32"), y, epochs=5, batch_size=len(x), verbose=0).history["loss"]
+        assert history[-1] < history[0], loss
+    model = models.Sequential([layers.Input((4,)), layers.Dense(3)])
+    model.compile(optimizer="adam", loss="ctc")
+    with pytest.raises(ValueError, match="target"):
+        model.fit(np.zeros((2, 4)), np.zeros((2, 3, 1)), verbose=0)

@@ -247,3 +247,13 @@ def test_jit_compile_is_accepted():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         optimizers.Adam(jit_compile=True)
+
+
+def test_clipping_applies_in_fit():
+    """clipvalue bounds every gradient entry in fit too: with SGD(learning_rate=1), no weight moves more than it."""
+    model = models.Sequential([layers.Input((3,)), layers.Dense(2, kernel_initializer="ones")])
+    model.compile(optimizer=optimizers.SGD(learning_rate=1.0, clipvalue=0.01), loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    model.train_on_batch(np.full((4, 3), 10.0, "float32"), np.full((4, 2), -50.0, "float32"))
+    moved = [np.abs(after - w) for after, w in zip(model.get_weights(), before)]
+    np.testing.assert_allclose(np.concatenate([m.ravel() for m in moved]), 0.01, rtol=1e-5)
