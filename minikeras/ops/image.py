@@ -1,5 +1,5 @@
 """keras.ops.image (Keras's keras.src.ops.image), the part a model reaches for: resize (nearest, bilinear),
-crop_images, pad_images, rgb_to_grayscale, extract_patches, gaussian_blur and sobel_edges. Images are
+crop_images, pad_images, colour conversions, extract_patches, gaussian_blur and sobel_edges. Images are
 (batch, height, width, channels), or unbatched, and channels-first with data_format='channels_first'."""
 import autograd.numpy as anp
 import numpy as np
@@ -9,8 +9,8 @@ from ._tensor import as_array, to_float, names_errors
 from .nn.convolution import depthwise_conv, _windows, _padding, _tuple
 from .symbolic import keras_op
 
-__all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "extract_patches", "gaussian_blur",
-           "sobel_edges"]
+__all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "extract_patches",
+           "extract_patches_3d", "gaussian_blur", "sobel_edges"]
 
 
 def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
@@ -131,18 +131,65 @@ def rgb_to_grayscale(images, data_format=None):
     return restore(gray.astype(batched.dtype) if batched.dtype.kind != "f" else gray)
 
 
+def _rgb_planes(op, images, data_format):
+    batched, restore = _as_batched_channels_last(op, images, data_format)
+    if batched.shape[-1] != 3 or batched.dtype.kind != "f":
+        raise ValueError(f"ops.image.{op}: expected float images with 3 channels, got {batched.shape[-1]} "
+                         f"channel(s) of dtype {batched.dtype}.")
+    return batched[..., 0], batched[..., 1], batched[..., 2], restore
+
+
+@keras_op
+@names_errors
+def rgb_to_hsv(images, data_format=None):
+    """RGB in [0, 1] to hue, saturation, value, each in [0, 1] (hue 0 for greys)."""
+    red, green, blue, restore = _rgb_planes("rgb_to_hsv", images, data_format)
+    tiny = np.finfo(red.dtype).eps
+    red, green, blue = (anp.where(anp.abs(c) < tiny, 0.0, c) for c in (red, green, blue))
+    value = anp.maximum(anp.maximum(red, green), blue)
+    spread = value - anp.minimum(anp.minimum(red, green), blue)
+    saturation = anp.where(value > 0, spread / anp.where(value > 0, value, 1.0), 0.0)
+    sixth = 1.0 / (6.0 * anp.where(spread > 0, spread, 1.0))
+    hue = anp.where(value == green, sixth * (blue - red) + 2.0 / 6.0, sixth * (red - green) + 4.0 / 6.0)
+    hue = anp.where(value == red, sixth * (green - blue), hue)   # red wins ties, then green, as Keras does
+    hue = anp.where(spread > 0, hue, 0.0) + (hue < 0.0)
+    return restore(anp.stack([hue, saturation, value], axis=-1).astype(red.dtype))
+
+
+@keras_op
+@names_errors
+def hsv_to_rgb(images, data_format=None):
+    """Hue, saturation, value (each in [0, 1]) back to RGB."""
+    hue, saturation, value, restore = _rgb_planes("hsv_to_rgb", images, data_format)
+    sector = anp.mod(hue, 1.0) * 6.0
+    weights = [anp.clip(anp.abs(sector - 3.0) - 1.0, 0.0, 1.0), anp.clip(2.0 - anp.abs(sector - 2.0), 0.0, 1.0),
+               anp.clip(2.0 - anp.abs(sector - 4.0), 0.0, 1.0)]
+    return restore(anp.stack([value * (1.0 - saturation + saturation * w) for w in weights], axis=-1))
+
+
+def _patches(op, images, size, strides, dilation_rate, padding, data_format, rank):
+    batched, restore = _as_batched_channels_last(op, images, data_format, ranks=(rank + 1, rank + 2))
+    window = _tuple(op, "size", size, rank)
+    strides = window if strides is None else _tuple(op, "strides", strides, rank)
+    dilation = _tuple(op, "dilation_rate", dilation_rate, rank)
+    pads = _padding(op, padding, batched.shape[1:1 + rank], window, strides, dilation)
+    patches = _windows(batched, window, strides, dilation, pads)    # (batch, positions..., window..., channels)
+    return restore(anp.reshape(patches, patches.shape[:1 + rank] + (-1,)))
+
+
 @keras_op
 @names_errors
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Every size = (height, width) patch, flattened on the channels axis: (batch, rows, columns,
     height * width * channels), patches every `strides` (size when None) pixels."""
-    batched, restore = _as_batched_channels_last("extract_patches", images, data_format)
-    window = _tuple("extract_patches", "size", size, 2)
-    strides = window if strides is None else _tuple("extract_patches", "strides", strides, 2)
-    dilation = _tuple("extract_patches", "dilation_rate", dilation_rate, 2)
-    pads = _padding("extract_patches", padding, batched.shape[1:3], window, strides, dilation)
-    patches = _windows(batched, window, strides, dilation, pads)    # (batch, rows, columns, h, w, channels)
-    return restore(anp.reshape(patches, patches.shape[:3] + (-1,)))
+    return _patches("extract_patches", images, size, strides, dilation_rate, padding, data_format, 2)
+
+
+@keras_op
+@names_errors
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
+    """extract_patches for volumes (batch, depth, height, width, channels) and size = (depth, height, width)."""
+    return _patches("extract_patches_3d", volumes, size, strides, dilation_rate, padding, data_format, 3)
 
 
 def _gaussian(length, sigma):
