@@ -151,6 +151,10 @@ def test_focal_function_forms_are_differentiable_in_float64():
                 order=1)(y_pred.astype("float64"))
 
 
+def _unit_rows(t):
+    return t / (anp.sqrt(anp.sum(t * t, axis=-1, keepdims=True)) + 1e-12)
+
+
 def test_losses_with_differently_shaped_targets_train_in_fit():
     """CTC's labels, Circle's and the generalized crossentropy's integer labels are not shaped like the output;
     fit accepts them for those losses (by name or object) and the loss goes down."""
@@ -159,8 +163,7 @@ def test_losses_with_differently_shaped_targets_train_in_fit():
     cases = [
         ("ctc", [layers.Input((6, 3)), layers.LSTM(4, return_sequences=True), layers.Dense(5)],
          rng.random((4, 6, 3)), np.array([[1, 2, 0], [3, 3, 1], [2, 0, 0], [4, 1, 0]])),
-        (losses.Circle(gamma=2.0), [layers.Input((4,)), layers.Dense(3),
-                                    layers.Lambda(lambda t: t / (anp.sqrt(anp.sum(t * t, axis=-1, keepdims=True)) + 1e-12))],
+        (losses.Circle(gamma=2.0), [layers.Input((4,)), layers.Dense(3), layers.Lambda(_unit_rows)],
          rng.normal(size=(6, 4)), np.array([0, 1, 0, 2, 1, 0])),
         (losses.CategoricalGeneralizedCrossEntropy(), [layers.Input((4,)), layers.Dense(3, activation="softmax")],
          rng.random((6, 4)), np.array([0, 1, 0, 2, 1, 0])),
