@@ -77,7 +77,21 @@ def gru_no_bias_model():
     return model, x, np.random.default_rng(4).integers(0, 4, size=(4, TIME)), None
 
 
-MODELS = [seed_model, tagger_model, gru_sum_model, simple_rnn_model, gru_no_bias_model]
+def masked_mse_model():
+    model = K.Sequential([K.Input((TIME,), dtype="int32"), L.Embedding(VOCABULARY, 4, mask_zero=True),
+                          L.LSTM(3, return_sequences=True), L.TimeDistributed(L.Dense(2))])
+    model.compile(loss="mse", optimizer="adam")
+    x = padded_tokens(seed=5)
+    return model, x, np.random.default_rng(6).normal(size=(5, TIME, 2)), np.array([1.0, 2.0, 0.5, 0.0, 1.0])
+
+
+def mae_model():
+    model, x, y, weights = masked_mse_model()
+    model.compile(loss="mae", optimizer="adam")
+    return model, x, y, weights
+
+
+MODELS = [seed_model, tagger_model, gru_sum_model, simple_rnn_model, gru_no_bias_model, masked_mse_model, mae_model]
 
 
 def traced_loss_and_grads(model, x, ys, sample_weights):
@@ -148,3 +162,20 @@ def test_frozen_layers_and_the_switch_take_the_traced_step(monkeypatch):
     model.fit(x, y, epochs=1, verbose=0)
     with pytest.raises(TypeError, match="set_composed_steps"):
         composed_step.set_composed_steps("no")
+
+
+@pytest.mark.parametrize("make,written_out", [(seed_model, True), (masked_mse_model, True), (simple_rnn_model, True),
+                                              (mae_model, False), (tagger_model, False)])
+def test_mean_squared_error_is_written_out_and_other_losses_are_traced(make, written_out):
+    model, x, y, weights = make()
+    prepared = model._prepare(x, y, weights, None, "fit")
+    output = model.apply(model.params, prepared["x"][0])
+    mask = np.asarray(prepared["x"][0]) != 0 if model.layers[0].name.startswith("embedding") and output.ndim == 3 \
+        else None
+    sw = (prepared["sample_weight"] or [None])[0]
+    loss, d_output = composed_step._mean_squared_error_and_grad(model, prepared["y"][0], output, mask, sw)
+    assert (loss is not None) == written_out
+    if written_out:
+        want_loss, want_d = value_and_grad(lambda o: model._loss_terms(prepared["y"], [o], [mask], [sw])[0])(output)
+        np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
+        np.testing.assert_allclose(d_output, want_d, rtol=1e-10, atol=1e-14)
