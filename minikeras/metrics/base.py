@@ -219,4 +219,5 @@ def _metric_class(class_name, fn, default_name, arguments=(), doc=None, unsaved=
     # __module__ and __qualname__: where the API reference (and a reader) finds the class and its signature
     __init__.__module__, __init__.__qualname__ = "minikeras.metrics", f"{class_name}.__init__"
     return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc or fn.__doc__,
-                                                   "unsaved_arguments": tuple(unsaved), "__module__": "minikeras.metrics"})
+                                                   "unsaved_arguments": tuple(unsaved),
+                                                   "__module__": "minikeras.metrics"})

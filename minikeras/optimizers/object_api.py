@@ -49,7 +49,7 @@ class KerasOptimizerFace:
         self._object_state = None
 
     def build(self, var_list):
-        """Make the optimizer's slots for `var_list` (arrays or weight handles); apply_gradients does it on first use."""
+        """Make the optimizer's slots for `var_list` (arrays or weight handles); apply_gradients does it first."""
         var_list = list(var_list)
         self._object_state = self.init(_keyed([read_value(v) for v in var_list]))
         self._object_state["iterations"] = self._iterations

@@ -110,7 +110,8 @@ class CosineDecay(LearningRateSchedule):
                  warmup_steps=0):
         if decay_steps <= 0:
             raise ValueError(f"CosineDecay: decay_steps must be > 0, got {decay_steps}.")
-        self.initial_learning_rate, self.decay_steps, self.alpha, self.name = initial_learning_rate, decay_steps, alpha, name
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.alpha, self.name = alpha, name
         self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
 
     def _cosine(self, step, start):

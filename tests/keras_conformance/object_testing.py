@@ -14,7 +14,8 @@ import minikeras
 from minikeras import backend as minikeras_backend
 from minikeras.utils import to_categorical
 
-from .layer_testing import KerasTensor, Missing, layers, mark_cases, parameterized, random, skip_if_backend  # noqa: F401,E501
+from .layer_testing import (KerasTensor, Missing, layers, mark_cases, parameterized, random,  # noqa: F401
+                            skip_if_backend)
 from .layer_testing import TestCase as _LayerTestCase
 from .testing import TestCase as _SharedTestCase, Variable
 

@@ -1,4 +1,5 @@
-"""Ported from Keras 3.15's keras/src/optimizers/{optimizer,sgd,adam,adamw,rmsprop,adagrad,adadelta,adamax,nadam}_test.py
+"""Ported from Keras 3.15's keras/src/optimizers/{optimizer,sgd,adam,adamw,rmsprop,adagrad,adadelta,adamax,
+nadam}_test.py
 (Apache 2.0): the same cases, run on minikeras through the object API (apply_gradients on weight handles).
 Expected numbers come from real Keras via tests/fixtures/make_conformance_objects_fixtures.py rather than
 being copied; the one-line constants Keras's tests state inline (clipping, EMA steps) are kept.
