@@ -41,7 +41,10 @@ class R2Score(Metric):
         for name in ("squared_sum", "sum", "residual", "count"):
             setattr(self, name, np.zeros(self._outputs, dtype=self.dtype))
 
-    def update_state(self, y_true, y_pred, sample_weight=None):
+    def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
+        if mask is not None:   # masked samples weigh nothing, as in fit's other metrics
+            mask = np.asarray(mask, dtype=self.dtype)
+            sample_weight = mask if sample_weight is None else np.asarray(sample_weight, dtype=self.dtype) * mask
         y_true = np.asarray(y_true, dtype=self.dtype)
         y_pred = np.asarray(y_pred, dtype=self.dtype)
         y_true, y_pred = losses.squeeze_or_expand_to_same_rank(y_true, y_pred)

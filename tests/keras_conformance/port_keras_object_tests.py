@@ -25,7 +25,7 @@ FILES = ["optimizers/optimizer_test.py", "optimizers/sgd_test.py", "optimizers/a
          "metrics/reduction_metrics_test.py", "metrics/probabilistic_metrics_test.py",
          "metrics/hinge_metrics_test.py", "metrics/metric_test.py", "losses/loss_test.py",
          "callbacks/early_stopping_test.py", "callbacks/model_checkpoint_test.py",
-         "metrics/confusion_metrics_test.py", "callbacks/callback_test.py"]
+         "metrics/confusion_metrics_test.py", "callbacks/callback_test.py", "metrics/f_score_metrics_test.py"]
 OBJECT_STAND_INS = ("backend", "testing", "parameterized", "test_utils", "numerical_utils", "skip_if_backend",
                     "KerasTensor")
 EXACT = {
@@ -35,6 +35,7 @@ EXACT = {
     "from keras.src.metrics import reduction_metrics": "from minikeras import metrics as reduction_metrics",
     "from keras.src.metrics import probabilistic_metrics": "from minikeras import metrics as probabilistic_metrics",
     "from keras.src.metrics import hinge_metrics": "from minikeras import metrics as hinge_metrics",
+    "from keras.src.metrics import f_score_metrics": "from minikeras import metrics as f_score_metrics",
     "from keras.src.metrics.metric import Metric": "from minikeras.metrics import Metric",
     "from keras.src.losses.loss import Loss": "from minikeras.losses import Loss",
     "from keras.src.losses.loss import squeeze_or_expand_to_same_rank":
