@@ -10,7 +10,7 @@ from .nn.convolution import depthwise_conv, _windows, _padding, _tuple
 from .symbolic import keras_op
 
 __all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "extract_patches",
-           "extract_patches_3d", "gaussian_blur", "sobel_edges"]
+           "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim"]
 
 
 def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
@@ -224,3 +224,30 @@ def sobel_edges(images, data_format=None):
                             "channels_last") for k in (horizontal.T, horizontal)]
     stacked = anp.stack(edges, axis=-1)
     return anp.moveaxis(stacked, 3, 1) if data_format == "channels_first" else stacked
+
+
+@keras_op
+@names_errors
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
+    """The structural similarity of two images (1 when identical): local means, variances and covariance under a
+    filter_size Gaussian window ('valid' positions only), averaged over positions and channels, one per image."""
+    first, _ = _as_batched_channels_last("ssim", image1, data_format)
+    second, _ = _as_batched_channels_last("ssim", image2, data_format)
+    if first.shape != second.shape:
+        raise ValueError(f"ops.image.ssim: the two images must have one shape, got {first.shape} and "
+                         f"{second.shape}.")
+    first, second = to_float(first, "ssim"), to_float(second, "ssim")
+    window = np.outer(_gaussian(filter_size, filter_sigma), _gaussian(filter_size, filter_sigma))
+    kernel = np.broadcast_to(window[:, :, None, None], window.shape + (first.shape[-1], 1)).astype(first.dtype)
+
+    def local_mean(values):
+        return depthwise_conv(values, kernel, 1, "valid", "channels_last")
+    mean1, mean2 = local_mean(first), local_mean(second)
+    variance1 = local_mean(first * first) - mean1 * mean1
+    variance2 = local_mean(second * second) - mean2 * mean2
+    covariance = local_mean(first * second) - mean1 * mean2
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    similarity = ((2 * mean1 * mean2 + c1) * (2 * covariance + c2) /
+                  ((mean1 * mean1 + mean2 * mean2 + c1) * (variance1 + variance2 + c2)))
+    per_image = anp.mean(similarity, axis=(1, 2, 3))
+    return per_image[0] if as_array(image1).ndim == 3 else per_image
