@@ -63,8 +63,13 @@ class Layer(LayerWeights):
         super().__init_subclass__(**kwargs)
         parameters = list(inspect.signature(cls.call).parameters)
         cls._keras_style = len(parameters) < 2 or parameters[1] != "params"
+        if cls.call is Layer.call and cls.__module__.split(".")[0] != "minikeras":
+            cls._keras_style = True      # a user's layer without a call: a container of weights or layers
         if cls._keras_style:
             cls.has_weight_updates = True
+            if "build" in cls.__dict__ and not hasattr(cls, "_build_subclassed"):   # models build their own way
+                from .keras_build import keras_style_build
+                cls.build = keras_style_build(cls.__dict__["build"])
         elif "build" in cls.__dict__:
             cls.build = _also_keras_build(cls.__dict__["build"])
     # True when the layer computes each position of the leading axes on its own, with the same weights
@@ -104,6 +109,9 @@ class Layer(LayerWeights):
 
         A Keras-style subclass overrides `build(self, input_shape)` instead and creates weights with add_weight.
         """
+        if self._keras_style and not getattr(self, "_building", False):
+            self.built = True          # Keras's layer.build(shape) on a layer without a build of its own
+            return None
         return {}
 
     def call(self, params, x, mask=None, training=False, rng=None):
