@@ -30,7 +30,7 @@ class Wrapper(Layer):
         trainable_part, frozen_part = {}, {}
         for child in self.children():
             child_trainable, child_frozen = child.split_trainable(params[child.name], trainable and self.trainable)
-            if child_trainable:
+            if child_trainable or not child_frozen:      # a weightless child keeps its (empty) place
                 trainable_part[child.name] = child_trainable
             if child_frozen:
                 frozen_part[child.name] = child_frozen

@@ -96,3 +96,11 @@ def test_input_spec_refuses_inputs_that_do_not_fit():
 def test_input_of_an_existing_tensor_is_that_tensor():
     x = minikeras.Input((3,))
     assert minikeras.Input(tensor=x) is x
+
+
+def test_a_wrapped_weightless_layer_trains_in_a_model():
+    clip = minikeras.Input((2, 4, 4, 1))
+    features = layers.TimeDistributed(layers.GlobalAveragePooling2D())(clip)
+    model = minikeras.Model(clip, layers.Dense(1)(layers.LSTM(2)(features)))
+    model.compile("sgd", "mse")
+    model.fit(np.ones((2, 2, 4, 4, 1)), np.zeros((2, 1)), epochs=1, verbose=0)
