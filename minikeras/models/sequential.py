@@ -25,8 +25,8 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}': an Input can only be the first layer.")
             self._input_tensor = layer.output_tensor
             return
-        if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential '{self.name}'.add() takes a layer, got {type(layer).__name__}: {layer!r}.")
+        if not isinstance(layer, Layer):     # a ValueError, as Keras raises
+            raise ValueError(f"Sequential '{self.name}'.add() takes a layer, got {type(layer).__name__}: {layer!r}.")
         if self._input_tensor is None and not self._chain and layer._batch_input_shape is not None:
             self._input_tensor = Input(batch_shape=layer._batch_input_shape, dtype=_input_dtype_for(layer))
         elif self._input_tensor is None and not self._chain and isinstance(layer, Model) and layer.built \
@@ -77,6 +77,15 @@ class Sequential(Model):
                 raise ValueError(f"Sequential '{self.name}'.build() needs an input shape.")
             self._build_from_shape(tuple(input_shape))
         return self.params
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for `input_shape`; before the model is built, each layer's answer in turn."""
+        if self.built:
+            return super().compute_output_shape(input_shape)
+        shape = tuple(input_shape)
+        for layer in self._chain:
+            shape = layer.compute_output_shape(shape)
+        return shape
 
     @property
     def layers(self):

@@ -13,10 +13,25 @@ import minikeras.random
 from minikeras import custom_objects as minikeras_custom_objects
 from minikeras import saving as minikeras_saving
 
-from .layer_testing import (KerasTensor, Missing, TestCase, layers, mark_cases, named_product,  # noqa: F401
-                            parameterized, skip_if_backend, testing)
+from minikeras import backend as minikeras_backend
+
+from .layer_testing import (KerasTensor, Missing, layers, mark_cases, named_product,  # noqa: F401
+                            parameterized, skip_if_backend)
+from .layer_testing import TestCase as LayerTestCase
+from .layer_testing import testing as layer_testing_namespace
 from .layer_testing import backend as layer_backend
 from .layer_testing import random as layer_random
+
+class TestCase(LayerTestCase):
+    """layer_testing's TestCase, starting every case with fresh automatic names as Keras's does (its setUp
+    clears the session), since these files check names such as 'inner_layer/inner'."""
+
+    def setUp(self):
+        super().setUp()
+        minikeras_backend.clear_session()
+
+
+testing = types.SimpleNamespace(**{**vars(layer_testing_namespace), "TestCase": TestCase})
 
 backend = types.SimpleNamespace(
     **vars(layer_backend),

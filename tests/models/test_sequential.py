@@ -69,7 +69,7 @@ def test_compile_before_build_finishes_when_built():
 
 
 def test_add_refuses_what_is_not_a_layer():
-    with pytest.raises(TypeError, match=r"Sequential 'seq_t'.add\(\) takes a layer, got str"):
+    with pytest.raises(ValueError, match=r"Sequential 'seq_t'.add\(\) takes a layer, got str"):
         minikeras.Sequential(name="seq_t").add("dense")
 
 
