@@ -21,6 +21,7 @@ from .classes import (Accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalA
 from .confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
 from .r2 import R2Score
 from .f_score import F1Score, FBetaScore
+from .auc import AUC
 
 
 # ---- lookup -------------------------------------------------------------------------------------------------
@@ -30,7 +31,7 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity,
     LogCoshError, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, Precision, Recall, R2Score, TruePositives, FalsePositives,
-    TrueNegatives, FalseNegatives, F1Score, FBetaScore)}
+    TrueNegatives, FalseNegatives, F1Score, FBetaScore, AUC)}
 _BY_NAME = {**_CLASSES, **{snake_case(name): cls for name, cls in _CLASSES.items()}}
 _BY_NAME.update({
     "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,

@@ -589,6 +589,4 @@ class ModelCheckpointTest(testing.TestCase):
             self.assertAllClose(w, ref_w)
 
 
-mark_cases(globals(), skip={}, xfail={
-    'ModelCheckpointTest.test_model_checkpoint_options': 'its last case monitors metrics.AUC, which minikeras lacks (every case before passes)',
-})
+mark_cases(globals(), skip={}, xfail={})
