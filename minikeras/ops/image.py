@@ -10,7 +10,7 @@ from .nn.convolution import depthwise_conv, _windows, _padding, _tuple
 from .symbolic import keras_op
 
 __all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "extract_patches",
-           "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim"]
+           "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim", "map_coordinates"]
 
 
 def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
@@ -251,3 +251,72 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
                   ((mean1 * mean1 + mean2 * mean2 + c1) * (variance1 + variance2 + c2)))
     per_image = anp.mean(similarity, axis=(1, 2, 3))
     return per_image[0] if as_array(image1).ndim == 3 else per_image
+
+
+# ---- sampling at arbitrary coordinates ----------------------------------------------------------------------------
+def _fixed_index(index, size, fill_mode):
+    """Where an index outside [0, size) reads from, by fill_mode (scipy.ndimage's modes)."""
+    if fill_mode == "nearest":
+        return np.clip(index, 0, size - 1)
+    if fill_mode == "wrap":
+        return np.mod(index, size)
+    if fill_mode == "mirror":      # ... 2 1 | 0 1 2 | 1 0 ...: the edge is not repeated
+        if size == 1:
+            return np.zeros_like(index)
+        folded = np.mod(index, 2 * (size - 1))
+        return np.where(folded < size, folded, 2 * (size - 1) - folded)
+    if fill_mode == "reflect":     # ... 1 0 | 0 1 2 | 2 1 ...: the edge is repeated
+        folded = np.mod(index, 2 * size)
+        return np.where(folded < size, folded, 2 * size - 1 - folded)
+    return index                   # 'constant': read anywhere valid, fill_value elsewhere
+
+
+@keras_op
+@names_errors
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
+    """inputs sampled at coordinates (one row of positions per input axis) by nearest (order 0) or linear
+    (order 1) interpolation; outside the input, fill_mode 'constant' (fill_value), 'nearest', 'wrap', 'mirror'
+    or 'reflect' decides what is read."""
+    inputs = as_array(inputs, "map_coordinates")
+    coordinates = to_float(coordinates, "map_coordinates")       # may be traced: linear weights differentiate
+    positions = np.asarray(getattr(coordinates, "_value", coordinates))
+    if coordinates.shape[0] != inputs.ndim:
+        raise ValueError(f"ops.image.map_coordinates: coordinates need one row per input axis ({inputs.ndim}), "
+                         f"got {coordinates.shape[0]}.")
+    if order not in (0, 1):
+        raise ValueError(f"ops.image.map_coordinates: order must be 0 or 1, got {order!r}.")
+    if fill_mode not in ("constant", "nearest", "wrap", "mirror", "reflect"):
+        raise ValueError(f"ops.image.map_coordinates: fill_mode must be 'constant', 'nearest', 'wrap', 'mirror' or "
+                         f"'reflect', got {fill_mode!r}.")
+    corners = _corners(coordinates, positions, order)
+    result = 0.0
+    for choice in np.ndindex(*[len(options) for options in corners]):  # every corner of the interpolation cell
+        picked = [corners[axis][k] for axis, k in enumerate(choice)]
+        indices = [_fixed_index(index, size, fill_mode) for (index, _), size in zip(picked, inputs.shape)]
+        valid = np.logical_and.reduce([(i >= 0) & (i < size) for i, size in zip(indices, inputs.shape)])
+        values = inputs[tuple(np.clip(i, 0, size - 1) for i, size in zip(indices, inputs.shape))]
+        weight = 1.0
+        for _, axis_weight in picked:
+            weight = weight * axis_weight
+        result = result + weight * anp.where(valid, values, fill_value)
+    if inputs.dtype.kind != "f":
+        return _round_half_away(np.asarray(getattr(result, "_value", result))).astype(inputs.dtype)
+    return result.astype(inputs.dtype)
+
+
+def _corners(coordinates, positions, order):
+    """Per axis, the (index, weight) pairs a sample mixes: the nearest index (order 0), or the two neighbours
+    weighted by distance (order 1; the weights stay functions of the coordinates, so they differentiate)."""
+    if order == 0:
+        return [[(_round_half_away(p).astype(int), 1.0)] for p in positions]
+    corners = []
+    for axis, position in enumerate(positions):
+        low = np.floor(position)
+        above = coordinates[axis] - low
+        corners.append([(low.astype(int), 1.0 - above), (low.astype(int) + 1, above)])
+    return corners
+
+
+def _round_half_away(values):
+    """Round to the nearest integer, halves away from zero (JAX's rule for map_coordinates)."""
+    return np.where(values < 0, np.ceil(values - 0.5), np.floor(values + 0.5))
