@@ -19,8 +19,8 @@ def register_keras_serializable(package="Custom", name=None):
 
     def decorator(obj):
         registered = f"{package}>{name or obj.__name__}"
-        if isinstance(obj, type) and not hasattr(obj, "get_config"):
-            raise TypeError(f"register_keras_serializable: {obj.__name__} has no get_config(), so it cannot be "
+        if isinstance(obj, type) and not hasattr(obj, "get_config"):     # a ValueError, as Keras raises
+            raise ValueError(f"register_keras_serializable: {obj.__name__} has no get_config(), so it cannot be "
                             f"saved and loaded.")
         _REGISTERED[registered] = obj
         _NAMES[obj] = registered

@@ -11,6 +11,10 @@ from ..params import flatten_params
 from .graph import shape_chain
 
 
+# what a Functional model's config holds for the graph itself (Keras 3's keys, and Keras 2's)
+_FUNCTIONAL_CONFIG_KEYS = {"name", "trainable", "layers", "input_layers", "output_layers", "build_input_shape"}
+
+
 class ModelFace:
     """Mixed into Model: get_weights/set_weights, weights as handles, losses, shapes, summary, config and files."""
 
@@ -128,7 +132,14 @@ class ModelFace:
         if cls._keras_style:
             return Layer.from_config.__func__(cls, config)
         from ..saving.serialization import functional_from_config
-        return functional_from_config(config, custom_objects)
+        model = functional_from_config(config, custom_objects)
+        if cls.__module__.split(".")[0] == "minikeras":
+            return model
+        # a user's subclass of a Functional model: its own constructor gets the graph and the config's other
+        # entries (what its get_config added), as Keras does
+        extra = {k: v for k, v in config.items() if k not in _FUNCTIONAL_CONFIG_KEYS}
+        return cls(inputs=model._input_structure, outputs=model._output_structure, name=model.name,
+                   trainable=model.trainable, **extra)
 
     def to_json(self, **kwargs):
         """The architecture as a JSON string (Keras 3's format), for model_from_json; kwargs go to json.dumps."""

@@ -94,7 +94,8 @@ object_registration = types.SimpleNamespace(
     get_custom_objects=minikeras_custom_objects.get_custom_objects,
     get_registered_name=minikeras_custom_objects.get_registered_name,
     get_registered_object=minikeras_custom_objects.get_registered_object,
-    GLOBAL_CUSTOM_NAMES=Missing("keras.src.saving.object_registration.GLOBAL_CUSTOM_NAMES"))
+    # Keras's module-level {object: registered name}; minikeras keeps the same dict in custom_objects
+    GLOBAL_CUSTOM_NAMES=minikeras_custom_objects._NAMES)
 
 serialization_lib = types.SimpleNamespace(
     serialize_keras_object=minikeras_saving.serialize_keras_object,
