@@ -22,6 +22,8 @@ from .confusion import FalseNegatives, FalsePositives, Precision, Recall, TrueNe
 from .r2 import R2Score
 from .f_score import F1Score, FBetaScore
 from .auc import AUC
+from .at_constraint import (PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+                            SpecificityAtSensitivity)
 
 
 # ---- lookup -------------------------------------------------------------------------------------------------
@@ -31,7 +33,8 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity,
     LogCoshError, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy,
     CategoricalCrossentropy, SparseCategoricalCrossentropy, Precision, Recall, R2Score, TruePositives, FalsePositives,
-    TrueNegatives, FalseNegatives, F1Score, FBetaScore, AUC)}
+    TrueNegatives, FalseNegatives, F1Score, FBetaScore, AUC, PrecisionAtRecall, RecallAtPrecision,
+    SensitivityAtSpecificity, SpecificityAtSensitivity)}
 _BY_NAME = {**_CLASSES, **{snake_case(name): cls for name, cls in _CLASSES.items()}}
 _BY_NAME.update({
     "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,

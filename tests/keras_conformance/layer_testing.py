@@ -66,8 +66,9 @@ class parameterized:  # noqa: N801  (absl's spelling)
 
     @staticmethod
     def parameters(*cases):
-        if len(cases) == 1 and isinstance(cases[0], (list, tuple)) and cases[0] and \
-                isinstance(cases[0][0], (dict, tuple)):
+        if len(cases) == 1 and isinstance(cases[0], list):   # absl: one list argument is the list of cases
+            cases = cases[0]
+        elif len(cases) == 1 and isinstance(cases[0], tuple) and cases[0] and isinstance(cases[0][0], (dict, tuple)):
             cases = cases[0]
         return _with_cases(_case(i, c, named=False) for i, c in enumerate(cases))
 

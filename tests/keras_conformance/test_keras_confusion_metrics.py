@@ -1790,9 +1790,4 @@ class MultiAUCTest(testing.TestCase):
 mark_cases(globals(), skip={
     'AUCTest.test_config*': "Keras internal: compares with the private enum metrics_utils.AUCCurve (minikeras "
                             "keeps curve as Keras's string value, 'PR')",
-}, xfail={
-    'SensitivityAtSpecificityTest.*': 'minikeras has no sensitivity/specificity/precision/recall-at-X metrics yet',
-    'SpecificityAtSensitivityTest.*': 'minikeras has no sensitivity/specificity/precision/recall-at-X metrics yet',
-    'PrecisionAtRecallTest.*': 'minikeras has no sensitivity/specificity/precision/recall-at-X metrics yet',
-    'RecallAtPrecisionTest.*': 'minikeras has no sensitivity/specificity/precision/recall-at-X metrics yet',
-})
+}, xfail={})
