@@ -17,7 +17,8 @@ from autograd.extend import primitive, defvjp_argnums
 from autograd.tracer import isbox
 
 from ._fused_cache import remember, recall
-from .fused_lstm import padding_blocks, in_step_order, inverse_order
+from ._fused_blocks import (back_project, in_step_order, inverse_order, padding_blocks, project, step_groups,
+                             summed_outer)
 
 
 def gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
@@ -44,8 +45,7 @@ def _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, m
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
     x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
-    projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel).reshape(timesteps, batch, -1)
-    projected += input_bias
+    projected = project(x_steps, kernel, input_bias, step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
     saved = _forward(projected.astype(dtype, copy=False), recurrent_kernel.astype(dtype, copy=False),
                      np.asarray(recurrent_bias, dtype=dtype), np.asarray(h0, dtype=dtype)[rows], reset_after,
@@ -184,27 +184,26 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
             dh_prev += dh_total - dh_new                      # a masked step passed h through
         dh[:n] = dh_prev
     restore = inverse_order(rows)
+    groups = step_groups(blocks, batch, timesteps)
     return _weight_gradients(d_x_proj, d_h_proj, dh[restore], x_steps, kernel, h_all, r, go_backwards, restore,
-                             reset_after)
+                             reset_after, groups)
 
 
-def _weight_gradients(d_x_proj, d_h_proj, dh0, x_steps, kernel, h_all, r, go_backwards, restore, reset_after):
-    """Sums over all steps as single matmuls (row order does not matter to them); d_x goes back to input order."""
+def _weight_gradients(d_x_proj, d_h_proj, dh0, x_steps, kernel, h_all, r, go_backwards, restore, reset_after, groups):
+    """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
+    d_x goes back to input order."""
     timesteps, batch, gated = d_x_proj.shape
-    features, units = x_steps.shape[2], gated // 3
-    d_x_flat = d_x_proj.reshape(timesteps * batch, gated)
-    d_kernel = np.dot(x_steps.reshape(timesteps * batch, features).T, d_x_flat)
-    d_x_steps = np.dot(d_x_flat, kernel.T).reshape(timesteps, batch, features)[:, restore]
+    units = gated // 3
+    d_kernel = summed_outer(x_steps, d_x_proj, groups)
+    d_x_steps = back_project(d_x_proj, kernel.T, groups)[:, restore]
     d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)
-    h_prev = h_all[:-1].reshape(timesteps * batch, units)
-    d_h_flat = d_h_proj.reshape(timesteps * batch, gated)
     if reset_after:
-        d_recurrent = np.dot(h_prev.T, d_h_flat)
+        d_recurrent = summed_outer(h_all[:-1], d_h_proj, groups)
     else:
-        reset_h = (r * h_all[:-1]).reshape(timesteps * batch, units)
-        d_recurrent = np.concatenate([np.dot(h_prev.T, d_h_flat[:, :2 * units]),
-                                      np.dot(reset_h.T, d_h_flat[:, 2 * units:])], axis=1)
-    return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_x_flat.sum(axis=0), 4: d_h_flat.sum(axis=0), 5: dh0}
+        d_recurrent = np.concatenate([summed_outer(h_all[:-1], d_h_proj[..., :2 * units], groups),
+                                      summed_outer(r * h_all[:-1], d_h_proj[..., 2 * units:], groups)], axis=1)
+    return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_x_proj.reshape(-1, gated).sum(axis=0),
+            4: d_h_proj.reshape(-1, gated).sum(axis=0), 5: dh0}
 
 
 defvjp_argnums(_gru_sequence, _gru_vjp_maker)

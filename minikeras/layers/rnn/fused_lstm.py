@@ -18,7 +18,11 @@ import numpy as np
 from autograd.extend import primitive, defvjp_argnums
 from autograd.tracer import isbox
 
+from ._fused_blocks import (back_project, in_step_order, inverse_order, padding_blocks, project, step_groups,
+                             summed_outer)
 from ._fused_cache import remember, recall
+
+__all__ = ["lstm_sequence", "lstm_kernel_call", "padding_blocks", "in_step_order", "inverse_order"]
 
 
 def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask):
@@ -43,31 +47,6 @@ def _gate_order(units):
     return np.concatenate([np.arange(3 * units, 4 * units), np.arange(0, 3 * units)])
 
 
-def in_step_order(sequence, go_backwards):
-    """(batch, time, ...) -> a (time, batch, ...) view in the order the steps run."""
-    steps = sequence.transpose(1, 0, *range(2, sequence.ndim))
-    return steps[::-1] if go_backwards else steps
-
-
-def padding_blocks(mask, go_backwards, batch, timesteps):
-    """(row order, rows running at each step) if sorting rows longest first makes each step's running
-    rows a leading block — true for padding at either end, in either direction. None for other masks.
-    Without a mask every row runs every step, in the rows' own order (None)."""
-    if mask is None:
-        return None, [batch] * timesteps
-    running = in_step_order(np.asarray(mask, dtype=bool), go_backwards)             # (time, batch)
-    order = np.argsort(-running.sum(axis=0), kind="stable")
-    running = running[:, order]
-    counts = running.sum(axis=1)
-    if not np.array_equal(running, np.arange(batch) < counts[:, None]):
-        return None
-    return order, counts.tolist()
-
-
-def inverse_order(rows):
-    return rows if isinstance(rows, slice) else np.argsort(rows)
-
-
 @primitive
 def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep):
     batch, timesteps, _ = x.shape
@@ -80,9 +59,8 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
     x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
-    projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel[:, columns] * scale)
-    projected += bias[columns] * scale
-    projected = projected.reshape(timesteps, batch, 4 * units)
+    projected = project(x_steps, kernel[:, columns] * scale, bias[columns] * scale,
+                        step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
     loop = _forward_by_blocks if blocks is not None else _forward_every_row
     saved = loop(projected, recurrent_kernel[:, columns] * scale, np.asarray(h0)[rows], np.asarray(c0)[rows],
@@ -179,7 +157,9 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
     else:
         dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out)
     restore = inverse_order(rows)
-    return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore)
+    groups = step_groups(blocks, dz.shape[1], dz.shape[0])
+    return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore,
+                             groups)
 
 
 def _slopes(gates, c_all, tanh_c):
@@ -247,16 +227,15 @@ def _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out):
     return dz, dh, dc
 
 
-def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns, restore):
-    """Sums over all steps as single matmuls (row order does not matter to them); d_x goes back to input order."""
+def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns, restore, groups):
+    """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
+    d_x goes back to input order."""
     timesteps, batch, gated = dz.shape
-    features, units = x_steps.shape[2], gated // 4
     gate_restore = np.argsort(columns)
-    dz_flat = dz.reshape(timesteps * batch, gated)
-    d_kernel = np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat)[:, gate_restore]
-    d_recurrent = np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat)[:, gate_restore]
-    d_bias = dz_flat.sum(axis=0)[gate_restore]
-    d_x_steps = np.dot(dz_flat, kernel[:, columns].T).reshape(timesteps, batch, features)[:, restore]
+    d_kernel = summed_outer(x_steps, dz, groups)[:, gate_restore]
+    d_recurrent = summed_outer(h_all[:-1], dz, groups)[:, gate_restore]
+    d_bias = dz.reshape(timesteps * batch, gated).sum(axis=0)[gate_restore]
+    d_x_steps = back_project(dz, kernel[:, columns].T, groups)[:, restore]
     d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)
     return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_bias, 4: dh0, 5: dc0}
 

@@ -9,7 +9,8 @@ from autograd.extend import primitive, defvjp_argnums
 from autograd.tracer import isbox
 
 from ._fused_cache import remember, recall
-from .fused_lstm import padding_blocks, in_step_order, inverse_order
+from ._fused_blocks import (back_project, in_step_order, inverse_order, padding_blocks, project, step_groups,
+                             summed_outer)
 
 
 def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
@@ -32,8 +33,7 @@ def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwar
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
     x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
-    projected = np.dot(x_steps.reshape(timesteps * batch, -1), kernel).reshape(timesteps, batch, -1)
-    projected += bias
+    projected = project(x_steps, kernel, bias, step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
     h_all, fresh = _forward(projected.astype(dtype, copy=False), recurrent_kernel.astype(dtype, copy=False),
                             np.asarray(h0, dtype=dtype)[rows], blocks[1] if blocks is not None else None, masked_out)
@@ -110,19 +110,18 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
         if keep_step is not None:
             dh_prev += dh_total - dh_new                      # a masked step passed h through
         dh[:n] = dh_prev
-    return _weight_gradients(dz, dh[inverse_order(rows)], x_steps, kernel, h_all, go_backwards, inverse_order(rows))
+    restore = inverse_order(rows)
+    return _weight_gradients(dz, dh[restore], x_steps, kernel, h_all, go_backwards, restore,
+                             step_groups(blocks, batch, timesteps))
 
 
-def _weight_gradients(dz, dh0, x_steps, kernel, h_all, go_backwards, restore):
-    """Sums over all steps as single matmuls (row order does not matter to them); d_x goes back to input order."""
-    timesteps, batch, units = dz.shape
-    features = x_steps.shape[2]
-    dz_flat = dz.reshape(timesteps * batch, units)
-    d_x_steps = np.dot(dz_flat, kernel.T).reshape(timesteps, batch, features)[:, restore]
+def _weight_gradients(dz, dh0, x_steps, kernel, h_all, go_backwards, restore, groups):
+    """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
+    d_x goes back to input order."""
+    d_x_steps = back_project(dz, kernel.T, groups)[:, restore]
     return {0: (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2),
-            1: np.dot(x_steps.reshape(timesteps * batch, features).T, dz_flat),
-            2: np.dot(h_all[:-1].reshape(timesteps * batch, units).T, dz_flat),
-            3: dz_flat.sum(axis=0), 4: dh0}
+            1: summed_outer(x_steps, dz, groups), 2: summed_outer(h_all[:-1], dz, groups),
+            3: dz.reshape(-1, dz.shape[2]).sum(axis=0), 4: dh0}
 
 
 defvjp_argnums(_simple_rnn_sequence, _vjp_maker)

@@ -113,3 +113,48 @@ def test_float32_stays_float32(kind):
         args = [a.astype(np.float32) for a in simple_args(rng)]
         outputs, h = simple_rnn_sequence(*args, padded_mask("post"), False, True)
     assert outputs.dtype == np.float32 and h.dtype == np.float32
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "simple"])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_long_padded_sequences_group_steps_and_still_equal_reference(kind, go_backwards):
+    """20 steps: the matmuls outside the loop take groups of several steps, on the most rows a group runs."""
+    from minikeras.layers import LSTMCell
+    from minikeras.layers.rnn._fused_blocks import step_groups
+    from minikeras.layers.rnn.fused_lstm import lstm_sequence
+    batch, time, units = 5, 20, 3
+    rng = np.random.default_rng(7)
+    mask = np.arange(time) < np.array([20, 3, 11, 0, 16])[:, None]
+    blocks = padding_blocks(mask, go_backwards, batch, time)
+    assert any(end - first > 1 for first, end, _ in step_groups(blocks, batch, time))
+    gated = {"lstm": 4, "gru": 3, "simple": 1}[kind]
+    x = rng.normal(size=(batch, time, FEATURES))
+    weights = [rng.normal(size=(FEATURES, gated * units)) * 0.5, rng.normal(size=(units, gated * units)) * 0.5]
+    if kind == "lstm":
+        cell, args = LSTMCell(units), weights + [rng.normal(size=4 * units) * 0.2] + [np.zeros((batch, units))] * 2
+        fused = lambda *a: lstm_sequence(*a, mask, go_backwards, True)
+        params = lambda a: {"kernel": a[0], "recurrent_kernel": a[1], "bias": a[2]}
+        starts = lambda a: [a[3], a[4]]
+    elif kind == "gru":
+        cell = GRUCell(units)
+        args = weights + [rng.normal(size=3 * units) * 0.2, rng.normal(size=3 * units) * 0.2, np.zeros((batch, units))]
+        fused = lambda *a: gru_sequence(*a, mask, go_backwards, True, True)
+        params = lambda a: {"kernel": a[0], "recurrent_kernel": a[1], "bias": anp.stack([a[2], a[3]])}
+        starts = lambda a: [a[4]]
+    else:
+        cell, args = SimpleRNNCell(units), weights + [rng.normal(size=units) * 0.2, np.zeros((batch, units))]
+        fused = lambda *a: simple_rnn_sequence(*a, mask, go_backwards, True)
+        params = lambda a: {"kernel": a[0], "recurrent_kernel": a[1], "bias": a[2]}
+        starts = lambda a: [a[3]]
+
+    def readable(x, *a):
+        outputs, _, _ = scan(lambda x_t, states: cell.step(params(a), x_t, states), x, starts(a), cell.output_of,
+                             mask, go_backwards, True)
+        return outputs
+
+    probe = rng.normal(size=(batch, time, units))
+    np.testing.assert_allclose(fused(x, *args)[0], readable(x, *args), rtol=1e-12, atol=1e-12)
+    for argnum in range(3):
+        np.testing.assert_allclose(grad(lambda *a: anp.sum(fused(*a)[0] * probe), argnum)(x, *args),
+                                   grad(lambda *a: anp.sum(readable(*a) * probe), argnum)(x, *args),
+                                   rtol=1e-10, atol=1e-12)
