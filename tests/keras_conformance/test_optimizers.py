@@ -258,3 +258,42 @@ def test_clipping_applies_in_fit():
     model.train_on_batch(np.full((4, 3), 10.0, "float32"), np.full((4, 2), -50.0, "float32"))
     moved = [np.abs(after - w) for after, w in zip(model.get_weights(), before)]
     np.testing.assert_allclose(np.concatenate([m.ravel() for m in moved]), 0.01, rtol=1e-5)
+
+
+def test_ema_and_accumulator_slots_survive_a_keras_file(tmp_path):
+    """Keras 3 keeps the EMA averages and gradient accumulators among optimizer.variables (after iteration and
+    learning_rate, before the rule's slots); a saved and reloaded model resumes with all of them."""
+    from minikeras import saving
+    x, y = np.ones((4, 3), "float32"), np.zeros((4, 2), "float32")
+    model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+    model.compile(optimizer=optimizers.Adam(use_ema=True, gradient_accumulation_steps=2), loss="mse")
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    loaded = saving.load_model(path)
+    for name in ("average", "gradient_accumulator", "momentum", "velocity"):
+        for ours, theirs in zip(_leaves(model._optimizer_state["slots"][name]),
+                                _leaves(loaded._optimizer_state["slots"][name])):
+            np.testing.assert_array_equal(ours, theirs, err_msg=name)
+    assert loaded.optimizer.iterations == model.optimizer.iterations == 1
+
+
+def _leaves(tree):
+    from minikeras.params import flatten_params
+    return flatten_params(tree)
+
+
+@pytest.mark.parametrize("case, make", [
+    ("adam_ema_accumulation", lambda: optimizers.Adam(use_ema=True, gradient_accumulation_steps=2)),
+    ("rmsprop_centered_momentum_ema", lambda: optimizers.RMSprop(momentum=0.5, centered=True, use_ema=True)),
+])
+def test_optimizer_variables_come_in_keras_order(case, make):
+    """iteration, learning_rate, the EMA averages, the gradient accumulators, then the rule's slots: the order
+    Keras 3 lists (and saves) them in, read off real Keras variable paths."""
+    from minikeras.optimizers.variables import slot_order
+    optimizer = make()
+    state = optimizer.init({"dense": {"kernel": np.zeros((3, 2)), "bias": np.zeros(2)}})
+    order = [["iteration", None], ["learning_rate", None]]
+    for group in slot_order(optimizer, list(state["slots"])):
+        order += [[weight, slot] for weight in ("kernel", "bias") for slot in group]
+    assert order == OPT["variable_order"][case]
