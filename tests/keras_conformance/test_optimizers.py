@@ -297,3 +297,17 @@ def test_optimizer_variables_come_in_keras_order(case, make):
     for group in slot_order(optimizer, list(state["slots"])):
         order += [[weight, slot] for weight in ("kernel", "bias") for slot in group]
     assert order == OPT["variable_order"][case]
+
+
+def test_a_custom_training_loop_over_model_trainable_variables():
+    """Keras's custom loop: grads for model.trainable_variables, then apply_gradients(zip(grads, variables));
+    the model's weights (its handles) move, and the optimizer keeps its slots across steps."""
+    model = models.Sequential([layers.Input((3,)), layers.Dense(2, kernel_initializer="ones")])
+    optimizer = optimizers.SGD(learning_rate=0.5, momentum=0.9)
+    variables = model.trainable_variables
+    for _ in range(2):
+        optimizer.apply_gradients(zip([np.ones(v.shape, "float32") for v in variables], variables))
+    kernel, bias = model.get_weights()
+    np.testing.assert_allclose(kernel, 1.0 - 0.5 - (0.9 * 0.5 + 0.5), rtol=1e-6)   # momentum carried over
+    np.testing.assert_allclose(bias, -0.5 - (0.9 * 0.5 + 0.5), rtol=1e-6)
+    assert optimizer.iterations == 2 and len(optimizer.variables) == 2 + 2
