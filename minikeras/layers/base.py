@@ -32,6 +32,9 @@ def snake_case(class_name):
 
 
 def is_symbolic(value):
+    """True when `value` is a symbolic tensor, or a list, tuple or dict holding one (at any depth)."""
+    if isinstance(value, dict):
+        return any(is_symbolic(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return any(is_symbolic(v) for v in value)
     return isinstance(value, KerasTensor)

@@ -283,7 +283,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         else:
             out = layer.call(layer_params, x, mask=mask, training=train, rng=rng, **kwargs)
         out_mask = layer.compute_mask(x, mask)
-        outs = out if len(step.output_ids) > 1 else [out]
+        outs = (flatten(out) if isinstance(out, dict) or is_nested(out) else out) if len(step.output_ids) > 1 \
+            else [out]       # a nested model's dict or nested outputs feed the graph in its flat output order
         if activity is not None and layer.activity_regularizer is not None:
             # Keras 3 divides the penalty by the batch size, so its strength does not depend on batch size
             activity.extend(layer.activity_regularizer(o) / o.shape[0] for o in outs)
@@ -294,9 +295,21 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         if masks is not None:
             masks[layer.name] = {"input_mask": mask, "output_mask": out_mask}
 
+    def _record_call(self, inputs, args, kwargs):
+        """A call on symbolic tensors: one node whose inputs are the tensors in the model's input order, and
+        outputs in the model's output structure (a dict stays a dict), as Keras does."""
+        from .graph import record_node
+        if not isinstance(inputs, dict) and not is_nested(inputs):
+            return record_node(self, inputs, args, kwargs)
+        flat = self._flatten_inputs(inputs)
+        outputs = record_node(self, flat if len(flat) > 1 else flat[0], args, kwargs)
+        return pack_like(self._output_structure, outputs if isinstance(outputs, list) else [outputs])
+
     def _flatten_inputs(self, inputs):
         structure = self._input_structure
         if is_nested(structure):
+            if isinstance(inputs, list) and not is_nested(inputs) and len(inputs) == len(flatten(structure)):
+                return list(inputs)       # already in the model's order: a node of an outer graph passes them so
             return flatten_like(structure, inputs, f"Model '{self.name}' inputs")
         if isinstance(structure, dict):
             if not isinstance(inputs, dict):
@@ -381,8 +394,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
     def __call__(self, inputs, *args, **kwargs):
         from ..layers.base import is_symbolic
         if is_symbolic(inputs):
-            from .graph import record_node
-            return record_node(self, inputs, args, kwargs)
+            return self._record_call(inputs, args, kwargs)
         context = current_call()
         if context is not None and id(self) in context.layer_params:
             return call_nested(self, context, inputs, args, kwargs)
@@ -414,7 +426,7 @@ def _flat_tensors(structure, what, model_name):
     tensors = flatten(structure)
     for t in tensors:
         if not isinstance(t, KerasTensor):
-            raise TypeError(f"Model '{model_name}': {what} must be symbolic tensors from Input(...) or layer calls, "
+            raise ValueError(f"Model '{model_name}': {what} must be symbolic tensors from Input(...) or layer calls, "
                             f"got {type(t).__name__}.")
     return tensors
 

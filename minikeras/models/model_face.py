@@ -132,8 +132,11 @@ class ModelFace:
         if cls._keras_style:
             return Layer.from_config.__func__(cls, config)
         from ..saving.serialization import functional_from_config
+        user_class = cls.__module__.split(".")[0] != "minikeras"
+        if user_class and not {"layers", "input_layers", "output_layers"} <= set(config):
+            return cls(**config)      # a subclass whose __init__ makes its own graph from what get_config wrote
         model = functional_from_config(config, custom_objects)
-        if cls.__module__.split(".")[0] == "minikeras":
+        if not user_class:
             return model
         # a user's subclass of a Functional model: its own constructor gets the graph and the config's other
         # entries (what its get_config added), as Keras does

@@ -15,12 +15,28 @@ from minikeras import saving as minikeras_saving
 
 from minikeras import backend as minikeras_backend
 
-from .layer_testing import (KerasTensor, Missing, layers, mark_cases, named_product,  # noqa: F401
+from minikeras.layers import Input
+from minikeras.layers.node import KerasTensor as MinikerasKerasTensor
+
+from .layer_testing import (Missing, layers, mark_cases, named_product,  # noqa: F401
                             parameterized, skip_if_backend)
 from .layer_testing import TestCase as LayerTestCase
 from .layer_testing import testing as layer_testing_namespace
 from .layer_testing import backend as layer_backend
 from .layer_testing import random as layer_random
+
+class _KerasTensorType(type):
+    def __instancecheck__(cls, value):
+        return isinstance(value, MinikerasKerasTensor)
+
+
+class KerasTensor(metaclass=_KerasTensorType):
+    """keras.KerasTensor: made from a shape (batch axis included) it is minikeras's Input(batch_shape=...), and
+    isinstance(x, KerasTensor) asks whether x is a minikeras symbolic tensor."""
+
+    def __new__(cls, shape, dtype="float32", **kwargs):
+        return Input(batch_shape=tuple(shape), dtype=dtype)
+
 
 class TestCase(LayerTestCase):
     """layer_testing's TestCase, starting every case with fresh automatic names as Keras's does (its setUp
@@ -33,8 +49,9 @@ class TestCase(LayerTestCase):
 
 testing = types.SimpleNamespace(**{**vars(layer_testing_namespace), "TestCase": TestCase})
 
-backend = types.SimpleNamespace(
+backend = types.SimpleNamespace(**{
     **vars(layer_backend),
+    "KerasTensor": KerasTensor},
     numpy=types.SimpleNamespace(ones=np.ones, array=np.array, zeros=np.zeros),
     random=types.SimpleNamespace(**vars(layer_random)),
     SUPPORTS_COMPLEX_DTYPES=False,

@@ -29,3 +29,21 @@ def test_from_config_makes_the_subclass_with_its_own_arguments():
 def test_model_from_config_of_the_base_class_stays_a_model():
     again = Model.from_config(_model().get_config())
     assert type(again) is Model
+
+
+class SizedModel(Model):
+    """Makes its own graph in __init__; its config holds only its own argument."""
+
+    def __init__(self, num_units=2):
+        inputs = Input((2,))
+        super().__init__(inputs, layers.Dense(num_units)(inputs))
+        self.num_units = num_units
+
+    def get_config(self):
+        return {"num_units": self.num_units}
+
+
+def test_a_subclass_that_builds_its_own_graph_comes_back_from_its_own_arguments():
+    again = SizedModel.from_config(SizedModel(num_units=3).get_config())
+    assert type(again) is SizedModel and again.num_units == 3
+    assert again.outputs[0].shape == (None, 3)

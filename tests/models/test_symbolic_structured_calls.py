@@ -1,0 +1,39 @@
+"""A model called on a dict (or nested structure) of symbolic tensors answers in its own output structure, and
+such a call, inside another model, computes what the model computes on its own."""
+import numpy as np
+
+from minikeras import Input, Model, layers
+
+
+def _nested_model():
+    i1, i2, i3 = Input((1,), name="one"), Input((2,), name="two"), Input((3,), name="three")
+    outputs = {"1": layers.Dense(1)(i1), "others": {"2": layers.Dense(2)(i2), "3": layers.Dense(3)(i3)}}
+    return Model({"1": i1, "others": {"2": i2, "3": i3}}, outputs)
+
+
+def test_a_dict_of_symbolic_tensors_gives_the_dict_of_outputs():
+    i1, i2 = Input((2,), name="input1"), Input((2,), name="input2")
+    model = Model({"input1": i1, "input2": i2}, {"output1": i1 * 2, "output2": i2})
+    out = model({"input1": Input((2,)), "input2": Input((2,))})
+    assert set(out) == {"output1", "output2"}
+    assert out["output1"].shape == (None, 2) and out["output2"].shape == (None, 2)
+
+
+def test_nested_structures_of_symbolic_tensors_keep_their_nesting_and_batch():
+    model = _nested_model()
+    out = model({"1": Input((1,), batch_size=2),
+                 "others": {"2": Input((2,), batch_size=2), "3": Input((3,), batch_size=2)}})
+    assert out["1"].shape == (2, 1)
+    assert out["others"]["2"].shape == (2, 2) and out["others"]["3"].shape == (2, 3)
+
+
+def test_the_nested_model_inside_another_graph_computes_the_same_numbers():
+    model = _nested_model()
+    a, b, c = Input((1,)), Input((2,)), Input((3,))
+    outer = Model([a, b, c], model({"1": a, "others": {"2": b, "3": c}}))
+    rng = np.random.default_rng(0)
+    x = [rng.normal(size=(4, n)).astype("float32") for n in (1, 2, 3)]
+    direct = model({"1": x[0], "others": {"2": x[1], "3": x[2]}})
+    through = outer.predict(x, verbose=0)
+    np.testing.assert_allclose(through["1"], direct["1"], rtol=1e-6)
+    np.testing.assert_allclose(through["others"]["3"], direct["others"]["3"], rtol=1e-6)
