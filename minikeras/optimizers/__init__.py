@@ -5,9 +5,10 @@ from .sgd import SGD
 from .rmsprop import RMSprop
 from .adam import Adam, AdamW, Adamax, Nadam
 from .adagrad import Adagrad, Adadelta
+from .lion import Lion
 from . import schedules
 
-_CLASSES = (SGD, RMSprop, Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta)
+_CLASSES = (SGD, RMSprop, Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Lion)
 _BY_NAME = {**{cls.__name__: cls for cls in _CLASSES}, **{cls.__name__.lower(): cls for cls in _CLASSES}}
 
 

@@ -20,6 +20,7 @@ _SLOT_GROUPS = {
     "Adagrad": [["accumulator"]],
     "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
     "SGD": [["momentum"]],
+    "Lion": [["momentum"]],
 }
 _GLOBALS_AFTER_SLOTS = {"Nadam": ["u_product"]}
 

@@ -25,7 +25,8 @@ FILES = ["optimizers/optimizer_test.py", "optimizers/sgd_test.py", "optimizers/a
          "metrics/reduction_metrics_test.py", "metrics/probabilistic_metrics_test.py",
          "metrics/hinge_metrics_test.py", "metrics/metric_test.py", "losses/loss_test.py",
          "callbacks/early_stopping_test.py", "callbacks/model_checkpoint_test.py",
-         "metrics/confusion_metrics_test.py", "callbacks/callback_test.py", "metrics/f_score_metrics_test.py"]
+         "metrics/confusion_metrics_test.py", "callbacks/callback_test.py", "metrics/f_score_metrics_test.py",
+         "optimizers/lion_test.py"]
 OBJECT_STAND_INS = ("backend", "testing", "parameterized", "test_utils", "numerical_utils", "skip_if_backend",
                     "KerasTensor")
 EXACT = {
