@@ -3,21 +3,18 @@
 Autograd traces the whole forward pass of every batch: a node per array operation, then a walk back over
 them. For the graphs users build most (Embedding -> LSTM/GRU/SimpleRNN or Bidirectional -> Dense or
 TimeDistributed(Dense)), each layer already knows its backward pass (the fused kernels' BPTT, a Dense's two
-matmuls), so the step runs the layers forward on plain arrays, differentiates only the loss with autograd
-(any loss, mask and sample weight), and hands the gradient back through the layers in reverse order.
+matmuls), so the step runs the layers forward on plain arrays, differentiates only the loss (written out for
+'mse' and 'categorical_crossentropy' in loss_gradients.py, autograd for any other), and hands the gradient
+back through the layers in reverse order.
 
 Anything outside that (a branch, a layer without a composed form, a regularizer, frozen weights, a stateful
 layer, dropout in training) returns None and the traced step runs. `set_composed_steps(False)` turns it off.
 tests/models/test_composed_step.py proves loss and gradients equal the traced step's.
 """
-import numpy as np
 from autograd import value_and_grad
 
-from .. import backend
 from ..layers.composed import forward_with_backward, supports
-from ..losses import functions as loss_functions
-from ..losses.loss import LossFunctionWrapper
-from ..losses.reduction import broadcast_weights, mask_to_weights
+from .loss_gradients import written_out_loss_and_gradient
 from ..params import flatten_params
 
 _settings = {"enabled": True}
@@ -57,7 +54,7 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights):
                                                       need_dx=position > 0)
         backwards.append((layer, backward))
 
-    loss_value, d_value = _mean_squared_error_and_grad(model, ys[0], value, mask, sample_weights[0])
+    loss_value, d_value = written_out_loss_and_gradient(model, ys[0], value, mask, sample_weights[0])
 
     if loss_value is None:
         def data_loss(output):
@@ -70,28 +67,3 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights):
             grads[layer.name] = layer_grads
     return loss_value, flatten_params({name: grads[name] for name in trainable}), [value], [mask]
 
-
-def _mean_squared_error_and_grad(model, y, output, mask, sample_weight):
-    """(loss, d loss / d output) of a compiled plain 'mse' (Keras's default reduction, loss weight 1), written out:
-    its traced gradient costs more than the rest of a small model's step. (None, None) for any other loss."""
-    loss = model._losses[0]
-    dtype = np.dtype(getattr(loss, "dtype", None) or backend.floatx())
-    if type(loss) is not LossFunctionWrapper or loss.fn is not loss_functions.mean_squared_error or loss.fn_kwargs \
-            or loss.reduction != "sum_over_batch_size" or model._loss_weights[0] != 1.0 \
-            or output.dtype != dtype or np.shape(y) != output.shape:
-        return None, None
-    error = np.asarray(y, dtype=dtype) - output
-    values = np.mean(error * error, axis=-1)
-    weights = mask_to_weights(None if sample_weight is None else np.asarray(sample_weight, dtype=dtype), mask, dtype,
-                              loss.reduction, f"Loss '{loss.name}'")
-    if weights is not None:
-        same_values, weights = broadcast_weights(values, weights, f"Loss '{loss.name}'")
-        if same_values.shape != values.shape or np.broadcast_shapes(values.shape, weights.shape) != values.shape:
-            return None, None
-        values = values * weights
-    if values.size == 0:
-        return None, None
-    d_values = np.broadcast_to(np.asarray(1.0 if weights is None else weights, dtype=dtype) / values.size,
-                               values.shape)
-    d_output = error * (d_values[..., None] * (-2.0 / error.shape[-1]))
-    return np.sum(values) / float(values.size), d_output.astype(dtype, copy=False)

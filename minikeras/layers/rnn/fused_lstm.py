@@ -150,38 +150,46 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
         d_out = np.where(masked_out, 0.0, d_out)        # a zeroed output passes no gradient back
     d_out = d_out[:, rows].astype(gates.dtype)
     dh, dc = np.array(g[1][rows], dtype=gates.dtype), np.array(g[2][rows], dtype=gates.dtype)
-    slopes = _slopes(gates, c_all, tanh_c)
+    groups = step_groups(blocks, gates.shape[1], gates.shape[0])
+    slopes = _slopes(gates, c_all, tanh_c, groups)
     recurrent_t = recurrent_kernel[:, columns].T
     if blocks is not None:
         dz = _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, blocks[1])
     else:
         dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out)
     restore = inverse_order(rows)
-    groups = step_groups(blocks, dz.shape[1], dz.shape[0])
     return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore,
                              groups)
 
 
-def _slopes(gates, c_all, tanh_c):
-    """Everything the backward pass needs that does not depend on the recurrence, for all steps at once:
-    dh_to_dc = o (1 - tanh(c)^2), dh_to_do = tanh(c) o (1 - o), and dc's factors for i, f, g:
-    g i (1 - i), c_prev f (1 - f), i (1 - g^2). Written in place: these arrays are the bulk of the work."""
-    timesteps, batch, units = tanh_c.shape
+def _slopes(gates, c_all, tanh_c, groups):
+    """Everything the backward pass needs that does not depend on the recurrence, for all steps at once (on the
+    rows each group of steps runs): dh_to_dc = o (1 - tanh(c)^2), dh_to_do = tanh(c) o (1 - o), and dc's
+    factors for i, f, g: g i (1 - i), c_prev f (1 - f), i (1 - g^2)."""
+    dh_to_dc, dh_to_do = np.empty_like(tanh_c), np.empty_like(tanh_c)
+    dc_to_ifc = np.empty(tanh_c.shape[:2] + (3, tanh_c.shape[2]), dtype=gates.dtype)
+    for first, end, rows in groups:
+        part = (slice(first, end), slice(0, rows))
+        _slopes_into(gates[part], c_all[:-1][part], tanh_c[part], dh_to_dc[part], dh_to_do[part], dc_to_ifc[part])
+    return dh_to_dc, dh_to_do, dc_to_ifc
+
+
+def _slopes_into(gates, c_prev, tanh_c, dh_to_dc, dh_to_do, dc_to_ifc):
+    """The slopes of one group of steps, written in place: these arrays are the bulk of the work."""
+    units = tanh_c.shape[-1]
     o, i, c_gate = gates[..., :units], gates[..., units:2 * units], gates[..., 3 * units:]
     sigmoid_slope = 1.0 - gates[..., :3 * units]            # s (1 - s) for o, i, f at once
     sigmoid_slope *= gates[..., :3 * units]
-    dh_to_dc = tanh_c * tanh_c
+    np.multiply(tanh_c, tanh_c, out=dh_to_dc)
     np.subtract(1.0, dh_to_dc, out=dh_to_dc)
     dh_to_dc *= o
-    dh_to_do = np.multiply(tanh_c, sigmoid_slope[..., :units])
-    dc_to_ifc = np.empty((timesteps, batch, 3, units), dtype=gates.dtype)
-    np.multiply(c_gate, sigmoid_slope[..., units:2 * units], out=dc_to_ifc[:, :, 0])
-    np.multiply(c_all[:-1], sigmoid_slope[..., 2 * units:], out=dc_to_ifc[:, :, 1])
-    g_slope = dc_to_ifc[:, :, 2]
+    np.multiply(tanh_c, sigmoid_slope[..., :units], out=dh_to_do)
+    np.multiply(c_gate, sigmoid_slope[..., units:2 * units], out=dc_to_ifc[..., 0, :])
+    np.multiply(c_prev, sigmoid_slope[..., 2 * units:], out=dc_to_ifc[..., 1, :])
+    g_slope = dc_to_ifc[..., 2, :]
     np.multiply(c_gate, c_gate, out=g_slope)
     np.subtract(1.0, g_slope, out=g_slope)
     g_slope *= i
-    return dh_to_dc, dh_to_do, dc_to_ifc
 
 
 def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
