@@ -12,7 +12,8 @@ WORKLOADS = os.path.join(HERE, "workloads.py")
 # the figures a task reports, in table order (seconds and megabytes; the losses are quality, not speed)
 FIGURES = {"seed": ["fit_s", "import_s", "peak_rss_mb", "mse"],
            "tagger": ["first_epoch_s", "steady_epoch_s", "predict_s", "ten_epochs_s", "import_s", "peak_rss_mb",
-                      "loss"]}
+                      "loss"],
+           "big": ["lstm128_epoch_s", "gru128_epoch_s", "import_s", "peak_rss_mb"]}
 
 
 def run_workload(python, framework, task, *extra, timeout=1800):

@@ -1,9 +1,10 @@
 """minikeras alone on the benchmark tasks (no Keras needed): medians of N runs, each in a fresh process.
 
-usage: python benchmarks/tasks.py [--runs 5] [--tasks seed tagger] [--json out.json]
+usage: python benchmarks/tasks.py [--runs 5] [--tasks seed tagger big] [--json out.json]
 
 Figures: seed echo fit seconds and final MSE; tagger first epoch, steady epoch, predict on all 2048
-rows, import + build + ten epochs, final loss; import time and peak RSS of each process.
+rows, import + build + ten epochs, final loss; big (Bidirectional LSTM(128) / GRU(128), 100 steps, batch 64)
+one steady epoch each; import time and peak RSS of each process.
 """
 import argparse
 import json
@@ -15,7 +16,7 @@ from _runner import FIGURES, fmt, medians, run_workload, say, table
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per task (default 5)")
-    parser.add_argument("--tasks", nargs="+", default=["seed", "tagger"], choices=["seed", "tagger"])
+    parser.add_argument("--tasks", nargs="+", default=["seed", "tagger"], choices=["seed", "tagger", "big"])
     parser.add_argument("--python", default=sys.executable, help="interpreter to run minikeras with")
     parser.add_argument("--json", help="also write every run and the medians to this file")
     args = parser.parse_args(argv)

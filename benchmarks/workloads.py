@@ -1,6 +1,6 @@
 """The benchmark workloads (seed echo, tagger), one task in one process, printing one JSON line of timings.
 
-usage: python benchmarks/workloads.py minikeras|keras seed|tagger [--seq-len T] [--batch-size B] [--epochs E]
+usage: python benchmarks/workloads.py minikeras|keras seed|tagger|big [--seq-len T] [--batch-size B] [--epochs E]
 
 The same model source runs on both frameworks (`keras` needs KERAS_BACKEND, jax by default), so the
 drivers (tasks.py, compare_with_keras.py, scaling.py) start this file in a fresh process for every
@@ -72,10 +72,29 @@ def tagger_task(K, seq_len=50, batch_size=32, epochs=2):
             "loss": float(history.history["loss"][-1])}
 
 
+def big_task(K):
+    """Bidirectional LSTM(128) and GRU(128) taggers on 1024 padded sequences of 100 steps, batch 64: one steady
+    epoch of each (after one epoch that Keras compiles in)."""
+    X, y = tagger_data(100, n=1024)
+    result = {}
+    for cell in ("LSTM", "GRU"):
+        inputs = K.Input((100,), dtype="int32")
+        x = K.layers.Embedding(1000, 64, mask_zero=True)(inputs)
+        x = K.layers.Bidirectional(getattr(K.layers, cell)(128, return_sequences=True))(x)
+        outputs = K.layers.TimeDistributed(K.layers.Dense(10, activation="softmax"))(x)
+        model = K.Model(inputs, outputs)
+        model.compile(loss="categorical_crossentropy", optimizer="rmsprop")
+        model.fit(X, y, epochs=1, batch_size=64, verbose=0)
+        start = time.perf_counter()
+        model.fit(X, y, epochs=1, batch_size=64, verbose=0)
+        result[cell.lower() + "128_epoch_s"] = time.perf_counter() - start
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("framework", choices=["minikeras", "keras"])
-    parser.add_argument("task", choices=["seed", "tagger"])
+    parser.add_argument("task", choices=["seed", "tagger", "big"])
     parser.add_argument("--seq-len", type=int, default=50, help="tagger only")
     parser.add_argument("--batch-size", type=int, default=32, help="tagger only")
     parser.add_argument("--epochs", type=int, default=2, help="tagger only: steady epochs averaged")
@@ -87,6 +106,8 @@ def main(argv=None):
     import_s = time.perf_counter() - start
     if args.task == "seed":
         result = seed_task(K)
+    elif args.task == "big":
+        result = big_task(K)
     else:
         result = tagger_task(K, args.seq_len, args.batch_size, args.epochs)
         # what a notebook user waits for: import, build, ten epochs
