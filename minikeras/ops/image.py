@@ -10,7 +10,8 @@ from .nn.convolution import depthwise_conv, _windows, _padding, _tuple
 from .symbolic import keras_op
 
 __all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "extract_patches",
-           "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim", "map_coordinates"]
+           "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim", "map_coordinates",
+           "affine_transform"]
 
 
 def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
@@ -320,3 +321,30 @@ def _corners(coordinates, positions, order):
 def _round_half_away(values):
     """Round to the nearest integer, halves away from zero (JAX's rule for map_coordinates)."""
     return np.where(values < 0, np.ceil(values - 0.5), np.floor(values + 0.5))
+
+
+@keras_op
+@names_errors
+def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
+                     data_format=None):
+    """Each image resampled so output pixel (x, y) reads input point ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)
+    with k = c0 x + c1 y + 1, for transform = [a0, a1, a2, b0, b1, b2, c0, c1] (one row per image, or one for all);
+    interpolation 'nearest' or 'bilinear', fill_mode as in map_coordinates."""
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"ops.image.affine_transform: interpolation must be 'nearest' or 'bilinear', got "
+                         f"{interpolation!r}.")
+    batched, restore = _as_batched_channels_last("affine_transform", images, data_format)
+    transform = to_float(transform, "affine_transform")
+    transform = anp.stack([transform] * batched.shape[0]) if transform.ndim == 1 else transform
+    if transform.shape != (batched.shape[0], 8):
+        raise ValueError(f"ops.image.affine_transform: expected 8 transform values per image, got shape "
+                         f"{transform.shape} for {batched.shape[0]} image(s).")
+    height, width, channels = batched.shape[1:]
+    y, x, channel = np.meshgrid(np.arange(height), np.arange(width), np.arange(channels), indexing="ij")
+    outputs = []
+    for image, (a0, a1, a2, b0, b1, b2, c0, c1) in zip(batched, transform):
+        k = c0 * x + c1 * y + 1.0
+        coordinates = [(b0 * x + b1 * y + b2) / k, (a0 * x + a1 * y + a2) / k, channel.astype(batched.dtype)]
+        outputs.append(map_coordinates(image, anp.stack(coordinates), 0 if interpolation == "nearest" else 1,
+                                       fill_mode, fill_value))
+    return restore(anp.stack(outputs))
