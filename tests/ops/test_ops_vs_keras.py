@@ -112,3 +112,19 @@ def test_gaussian_blur_reads_data_format_none_as_the_configured_format_where_ker
     np.testing.assert_allclose(explicit, KERAS["image.gaussian_blur_0/0"], **TOLERANCE)   # same inputs and options
     assert not np.allclose(_keras_outputs("gaussian_blur_default_format")[0], explicit, atol=1e-3), \
         "Keras fixed gaussian_blur's default data_format: drop the case from KERAS_BUGS"
+
+
+def test_affine_transform_divides_by_its_projective_term():
+    """Keras 3.15 on JAX applies c0, c1 to the channel index; minikeras divides by k = c0 x + c1 y + 1 as
+    documented, so each output pixel reads one input point, the same for every channel."""
+    image = np.arange(6 * 8 * 2, dtype="float32").reshape(1, 6, 8, 2)
+    transform = np.array([[1.0, 0.1, 0.3, 0.05, 0.9, 0.2, 0.02, 0.04]], "float32")
+    result = ops.image.affine_transform(image, transform, interpolation="nearest")
+    a0, a1, a2, b0, b1, b2, c0, c1 = transform[0].astype(np.float64)
+    for y in range(6):
+        for x in range(8):
+            k = c0 * x + c1 * y + 1
+            source_y, source_x = np.floor((b0 * x + b1 * y + b2) / k + 0.5), np.floor((a0 * x + a1 * y + a2) / k + 0.5)
+            inside = 0 <= source_y < 6 and 0 <= source_x < 8
+            expected = image[0, int(source_y), int(source_x)] if inside else np.zeros(2)
+            np.testing.assert_array_equal(result[0, y, x], expected)
