@@ -103,6 +103,7 @@ CASES = {
     "tanh": (lambda: K.tanh(X), np.tanh(X)),
     "relu": (lambda: K.relu(X), np.maximum(X, 0)),
     "relu_options": (lambda: K.relu(X, alpha=0.1, max_value=2.0), np.where(X > 0, np.minimum(X, 2.0), 0.1 * X)),
+    "relu_threshold": (lambda: K.relu(X, alpha=0.1, threshold=0.5), np.where(X > 0.5, X, 0.1 * (X - 0.5))),
     "elu": (lambda: K.elu(X, 0.5), np.where(X > 0, X, 0.5 * (np.exp(X) - 1))),
     "softplus": (lambda: K.softplus(X), np.log1p(np.exp(X))),
     "softsign": (lambda: K.softsign(X), X / (1 + np.abs(X))),
@@ -264,3 +265,28 @@ def test_keras2_rmse_loss_trains_and_evaluates_to_its_definition():
     assert history["loss"][-1] < history["loss"][0]
     predictions = model.predict(x, verbose=0)
     np.testing.assert_allclose(loss, np.mean(np.sqrt(np.mean((predictions - y) ** 2, axis=-1))), rtol=1e-5)
+
+
+SYMBOLIC = {
+    "sum": lambda t: K.sum(t, axis=1),
+    "batch_dot": lambda t: K.batch_dot(t, t, axes=(2, 2)),
+    "batch_flatten": K.batch_flatten,
+    "switch": lambda t: K.switch(K.greater(t, 0), t, K.square(t)),
+    "l2_normalize": lambda t: K.l2_normalize(t, axis=-1),
+    "relu": lambda t: K.relu(t, alpha=0.1, max_value=0.5),
+    "repeat": lambda t: K.repeat(K.mean(t, axis=1), 2),
+    "bias_add": lambda t: K.bias_add(t, np.array([1.0, 2.0, 3.0], "float32")),
+    "hard_sigmoid": K.hard_sigmoid,
+    "concatenate": lambda t: K.concatenate([t, K.exp(t)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SYMBOLIC))
+def test_k_functions_on_symbolic_inputs_build_a_model_that_computes_them(name):
+    data = np.random.default_rng(2).normal(size=(2, 4, 3)).astype("float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = minikeras.Input((4, 3))
+        model = minikeras.Model(inputs, SYMBOLIC[name](inputs))
+        eager = SYMBOLIC[name](data)
+    np.testing.assert_allclose(model.predict(data, verbose=0), eager, rtol=1e-5, atol=1e-6)

@@ -214,9 +214,10 @@ def switch(condition, then_expression, else_expression):
     arguments; a scalar condition picks one whole branch."""
     then_value = then_expression() if callable(then_expression) else then_expression
     else_value = else_expression() if callable(else_expression) else else_expression
-    condition = ops.convert_to_tensor(condition)
-    if condition.ndim == 0:
+    rank = len(condition.shape) if hasattr(condition, "shape") else np.ndim(condition)
+    if rank == 0:
         return then_value if bool(getval(condition)) else else_value
-    while condition.ndim < np.ndim(getval(then_value)):
+    value_rank = len(then_value.shape) if hasattr(then_value, "shape") else np.ndim(then_value)
+    for _ in range(value_rank - rank):
         condition = ops.expand_dims(condition, -1)  # Keras 2 lines a lower-rank condition up with the first axes
     return ops.where(condition, then_value, else_value)

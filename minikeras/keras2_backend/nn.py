@@ -19,7 +19,7 @@ def sigmoid(x):
 @keras2("keras.ops.clip(0.2 * x + 0.5, 0, 1) (keras.ops.hard_sigmoid has slope 1/6)")
 def hard_sigmoid(x):
     """Keras 2's hard sigmoid: clip(0.2 * x + 0.5, 0, 1) (Keras 3's has slope 1/6)."""
-    return ops.clip(0.2 * ops.convert_to_tensor(x) + 0.5, 0.0, 1.0)
+    return ops.clip(ops.add(ops.multiply(x, 0.2), 0.5), 0.0, 1.0)
 
 
 @keras2("keras.ops.tanh")
@@ -31,9 +31,9 @@ def tanh(x):
 @keras2("keras.activations.relu")
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """max(x, 0); below `threshold` alpha * (x - threshold), capped at max_value when given."""
-    from .. import activations
-    return activations.relu(ops.convert_to_tensor(x), negative_slope=alpha, max_value=max_value,
-                            threshold=threshold)
+    below = ops.multiply(ops.subtract(x, threshold), alpha)
+    result = ops.where(ops.greater(x, threshold), x, below)
+    return result if max_value is None else ops.minimum(result, max_value)
 
 
 @keras2("keras.ops.elu")
@@ -75,6 +75,5 @@ def binary_crossentropy(target, output, from_logits=False):
 @keras2("keras.ops.normalize(x, axis=axis) (epsilon 1e-7 there, 1e-12 here)")
 def l2_normalize(x, axis=None):
     """x / sqrt(max(sum(x**2, axis), 1e-12)), as tf.nn.l2_normalize (every axis when None)."""
-    x = ops.convert_to_tensor(x)
     squares = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    return x / ops.sqrt(ops.maximum(squares, 1e-12))
+    return ops.divide(x, ops.sqrt(ops.maximum(squares, 1e-12)))

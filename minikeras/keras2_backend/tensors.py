@@ -17,21 +17,27 @@ def dot(x, y):
 def batch_dot(x, y, axes=None):
     """Per-sample dot product: for each i, x[i] and y[i] contracted over `axes` (x's last and y's
     second-to-last, or last for 2-D y, by default); two 2-D inputs give shape (batch, 1)."""
-    x, y = ops.convert_to_tensor(x), ops.convert_to_tensor(y)
-    if x.ndim < 2 or y.ndim < 2:
-        raise ValueError(f"K.batch_dot: expected inputs of rank >= 2, got shapes {x.shape} and {y.shape}.")
+    x_shape, y_shape = tuple(x.shape) if hasattr(x, "shape") else np.shape(x), \
+        tuple(y.shape) if hasattr(y, "shape") else np.shape(y)
+    x_rank, y_rank = len(x_shape), len(y_shape)
+    if x_rank < 2 or y_rank < 2:
+        raise ValueError(f"K.batch_dot: expected inputs of rank >= 2, got shapes {x_shape} and {y_shape}.")
     if axes is None:
-        axes = (x.ndim - 1, y.ndim - 1 if y.ndim == 2 else y.ndim - 2)
+        axes = (x_rank - 1, y_rank - 1 if y_rank == 2 else y_rank - 2)
     elif isinstance(axes, int):
         axes = (axes, axes)
-    axis_x, axis_y = (a % n for a, n in zip(axes, (x.ndim, y.ndim)))
+    axis_x, axis_y = axes[0] % x_rank, axes[1] % y_rank
     if 0 in (axis_x, axis_y):
         raise ValueError(f"K.batch_dot: cannot contract over the batch axis, got axes={axes}.")
-    if x.shape[axis_x] != y.shape[axis_y]:
-        raise ValueError(f"K.batch_dot: x's axis {axis_x} ({x.shape[axis_x]}) and y's axis {axis_y} "
-                         f"({y.shape[axis_y]}) must have the same length; shapes {x.shape} and {y.shape}.")
-    result = ops.stack([ops.tensordot(x[i], y[i], axes=([axis_x - 1], [axis_y - 1])) for i in range(x.shape[0])])
-    return ops.expand_dims(result, -1) if result.ndim == 1 else result
+    if None not in (x_shape[axis_x], y_shape[axis_y]) and x_shape[axis_x] != y_shape[axis_y]:
+        raise ValueError(f"K.batch_dot: x's axis {axis_x} ({x_shape[axis_x]}) and y's axis {axis_y} "
+                         f"({y_shape[axis_y]}) must have the same length; shapes {x_shape} and {y_shape}.")
+    # one einsum: the batch axis shared, the two named axes contracted, x's other axes then y's
+    x_letters, y_letters = list("bcdefgh"[:x_rank]), list("bijklmn"[:y_rank])
+    y_letters[axis_y] = x_letters[axis_x] = "z"
+    kept = [c for c in x_letters if c != "z"] + [c for c in y_letters[1:] if c != "z"]
+    result = ops.einsum(f"{''.join(x_letters)},{''.join(y_letters)}->{''.join(kept)}", x, y)
+    return ops.expand_dims(result, -1) if len(kept) == 1 else result
 
 
 @keras2("keras.ops.concatenate")
@@ -85,16 +91,14 @@ def flatten(x):
 @keras2("keras.ops.reshape(x, (x.shape[0], -1))")
 def batch_flatten(x):
     """x as (batch, everything else)."""
-    x = ops.convert_to_tensor(x)
-    return ops.reshape(x, (x.shape[0], -1))
+    return ops.reshape(x, (-1, int(np.prod(int_shape.__wrapped__(x)[1:]))))
 
 
 @keras2("keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)")
 def repeat(x, n):
     """A 2-D x (batch, features) repeated n times on a new axis 1: (batch, n, features)."""
-    x = ops.convert_to_tensor(x)
-    if x.ndim != 2:
-        raise ValueError(f"K.repeat: expected a 2-D input (batch, features), got shape {x.shape}.")
+    if len(int_shape.__wrapped__(x)) != 2:
+        raise ValueError(f"K.repeat: expected a 2-D input (batch, features), got shape {int_shape.__wrapped__(x)}.")
     return ops.repeat(ops.expand_dims(x, 1), n, axis=1)
 
 
@@ -131,10 +135,10 @@ def one_hot(indices, num_classes):
 @keras2("keras.ops.add(x, bias)")
 def bias_add(x, bias, data_format=None):
     """x + bias, the bias along the channels axis (the last, or the second for 'channels_first')."""
-    x, bias = ops.convert_to_tensor(x), ops.convert_to_tensor(bias)
-    if data_format == "channels_first" and x.ndim > 2 and bias.ndim == 1:
-        bias = ops.reshape(bias, (-1,) + (1,) * (x.ndim - 2))
-    return x + bias
+    rank = len(int_shape.__wrapped__(x))
+    if data_format == "channels_first" and rank > 2 and len(int_shape.__wrapped__(bias)) == 1:
+        bias = ops.reshape(bias, (-1,) + (1,) * (rank - 2))
+    return ops.add(x, bias)
 
 
 @keras2("keras.ops.arange")
@@ -147,13 +151,15 @@ def arange(start, stop=None, step=1, dtype="int32"):
 @keras2("x.shape")
 def int_shape(x):
     """The shape as a tuple of ints."""
-    return tuple(getval(x).shape) if hasattr(getval(x), "shape") else tuple(np.shape(x))
+    value = getval(x)
+    return tuple(value.shape) if hasattr(value, "shape") else tuple(np.shape(value))
 
 
 @keras2("keras.ops.shape(x)")
 def shape(x):
-    """The shape as an int32 array (a tensor in Keras 2)."""
-    return np.asarray(int_shape.__wrapped__(x), dtype=np.int32)
+    """The shape as an int32 array (a tensor in Keras 2); a tuple with None for symbolic inputs' unknown sizes."""
+    known = int_shape.__wrapped__(x)
+    return known if None in known else np.asarray(known, dtype=np.int32)
 
 
 @keras2("keras.ops.ndim(x) or len(x.shape)")
