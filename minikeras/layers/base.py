@@ -206,7 +206,8 @@ class Layer(LayerWeights):
         if self.__dict__.get("_config_has_activity_regularizer"):
             from .. import regularizers
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        if self._keras_style:
+        if self._keras_style and type(self).get_config.__module__.split(".")[0] == "minikeras":
+            # only a layer that does not write its own get_config gets its constructor arguments, as in Keras
             from .keras_style import auto_config
             config.update(auto_config(self))
         return config

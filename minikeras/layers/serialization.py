@@ -95,7 +95,9 @@ def keras_layer_config(layer):
     config = jsonable(dict(layer.get_config()))
     config.pop("batch_input_shape", None)  # Keras 3 keeps the input shape in an InputLayer instead
     dtype = config.get("dtype")
-    if not (getattr(layer, "keras_dtype_is_a_name", False) and isinstance(dtype, str)):  # SpatialDropout's is
+    users_own = "dtype" not in config and type(layer).__module__.split(".")[0] != "minikeras"
+    # a user's get_config that leaves dtype out (its __init__ may not take it) is written as it is, as Keras does
+    if not users_own and not (getattr(layer, "keras_dtype_is_a_name", False) and isinstance(dtype, str)):
         config["dtype"] = dtype_policy(dtype if isinstance(dtype, str) else backend.floatx())
     kind = type(layer).__name__
     if kind in ("Dense", "Embedding"):

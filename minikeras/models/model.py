@@ -299,11 +299,14 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         """A call on symbolic tensors: one node whose inputs are the tensors in the model's input order, and
         outputs in the model's output structure (a dict stays a dict), as Keras does."""
         from .graph import record_node
-        if not isinstance(inputs, dict) and not is_nested(inputs):
-            return record_node(self, inputs, args, kwargs)
-        flat = self._flatten_inputs(inputs)
-        outputs = record_node(self, flat if len(flat) > 1 else flat[0], args, kwargs)
-        return pack_like(self._output_structure, outputs if isinstance(outputs, list) else [outputs])
+        if isinstance(inputs, dict) or is_nested(inputs):
+            flat = self._flatten_inputs(inputs)
+            inputs = flat if len(flat) > 1 else flat[0]
+        outputs = record_node(self, inputs, args, kwargs)
+        structure = self._output_structure
+        if not (isinstance(structure, (dict, tuple)) or is_nested(structure)):
+            return outputs
+        return pack_like(structure, outputs if isinstance(outputs, list) else [outputs])
 
     def _flatten_inputs(self, inputs):
         structure = self._input_structure

@@ -37,3 +37,14 @@ def test_the_nested_model_inside_another_graph_computes_the_same_numbers():
     through = outer.predict(x, verbose=0)
     np.testing.assert_allclose(through["1"], direct["1"], rtol=1e-6)
     np.testing.assert_allclose(through["others"]["3"], direct["others"]["3"], rtol=1e-6)
+
+
+def test_a_symbolic_call_answers_in_a_dict_or_tuple_like_the_models_outputs():
+    inputs = Input((3,))
+    hidden = layers.Dense(5)(inputs)
+    as_dict = Model(inputs, {"a": layers.Dense(4)(hidden), "b": layers.Dense(5)(hidden)})
+    out = as_dict(Input((3,), batch_size=2))
+    assert isinstance(out, dict) and out["a"].shape == (2, 4) and out["b"].shape == (2, 5)
+    as_tuple = Model(inputs, (layers.Dense(4)(hidden), layers.Dense(5)(hidden)))
+    out = as_tuple(Input((3,)))
+    assert isinstance(out, tuple) and [t.shape for t in out] == [(None, 4), (None, 5)]

@@ -1,0 +1,70 @@
+"""Copies Keras 3's own tests of its extension points (Layer, Model, Functional, Sequential, custom objects and
+serialization) into tests/keras_conformance/, their imports pointed at minikeras (reusing the layer tests' line rules).
+
+usage (from the project root, once per new file; an existing ported file is never overwritten, because its
+table of marked cases at the end is written by hand):
+    python tests/keras_conformance/port_keras_model_tests.py [/tmp/kvenv/lib/python3.11/site-packages/keras]
+"""
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from port_keras_layer_tests import DEFAULT_KERAS, KERAS_VERSION, port_line  # noqa: E402
+
+FILES = {"layers/layer_test.py": "test_keras_layer.py", "models/model_test.py": "test_keras_model.py",
+         "models/functional_test.py": "test_keras_functional.py",
+         "models/sequential_test.py": "test_keras_sequential.py",
+         "saving/serialization_lib_test.py": "test_keras_serialization_lib.py",
+         "saving/object_registration_test.py": "test_keras_object_registration.py"}
+STAND_INS = {"backend", "tree", "testing", "layers", "ops"}
+EXACT = {
+    "import keras": "import minikeras as keras",
+    "from keras.src import Input": "from minikeras import Input",
+    "from keras.src.layers.core.input_layer import Input": "from minikeras.layers import Input",
+    "from keras.src.layers.input_spec import InputSpec": "from minikeras.layers import InputSpec",
+    "from keras.src.models import Model": "from minikeras.models import Model",
+    "from keras.src.models.model import Model": "from minikeras.models import Model",
+    "from keras.src.models.model import model_from_json": "from minikeras.models import model_from_json",
+    "from keras.src.models.functional import Functional": "from minikeras.models import Model as Functional",
+    "from keras.src.models.sequential import Sequential": "from minikeras.models import Sequential",
+    "from keras.src.saving import deserialize_keras_object": "from minikeras.saving import deserialize_keras_object",
+    "from keras.src.saving import object_registration": "from .model_testing import object_registration",
+    "from keras.src.saving import serialization_lib": "from .model_testing import serialization_lib",
+}
+
+
+def port_model_line(line):
+    indent = line[:len(line) - len(line.lstrip())]
+    stripped = line.strip()
+    if stripped in EXACT:
+        return indent + EXACT[stripped]
+    match = re.fullmatch(r"from keras\.src import (\w+)", stripped)
+    if match and match.group(1) in STAND_INS:
+        return f"{indent}from .model_testing import {match.group(1)}"
+    return port_line(line).replace("from .layer_testing import", "from .model_testing import")
+
+
+def port(keras_root, relative, target_name):
+    target = os.path.join(HERE, target_name)
+    if os.path.exists(target):
+        print("kept", target_name)
+        return
+    with open(os.path.join(keras_root, "src", relative)) as f:
+        lines = [port_model_line(line.rstrip("\n")) for line in f]
+    header = [f'"""Ported from Keras {KERAS_VERSION}: keras/src/{relative} (Apache 2.0), run on minikeras.',
+              "",
+              "Keras's code is unchanged apart from its imports (see port_keras_model_tests.py); the cases marked at",
+              "the end are skipped (Keras internals, deliberate differences, written in docs/differences.md) or",
+              'expected to fail (xfail, not strict) with the reason."""',
+              "from .model_testing import Missing, mark_cases  # noqa: F401"]
+    with open(target, "w") as f:
+        f.write("\n".join(header + lines) + "\n\n\nmark_cases(globals(), skip={}, xfail={})\n")
+    print("wrote", target_name)
+
+
+if __name__ == "__main__":
+    root = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_KERAS
+    for relative, target_name in FILES.items():
+        port(root, relative, target_name)
