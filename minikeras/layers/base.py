@@ -328,6 +328,13 @@ class Layer(LayerWeights):
         return add_weight(self, shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
                           regularizer=regularizer, constraint=constraint, name=name, **kwargs)
 
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
+                     constraint=None, name=None):
+        """Keras 3's other spelling of add_weight (shape and initializer first); `autocast` is accepted and
+        means nothing here (minikeras has no mixed-precision policies)."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                               regularizer=regularizer, constraint=constraint, name=name)
+
     def add_loss(self, value):
         """Add `value` to the training loss (Keras-style layers, inside call); `layer.losses` shows the last call's."""
         from .keras_style import add_loss

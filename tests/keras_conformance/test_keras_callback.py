@@ -39,6 +39,4 @@ class CallbackTest(testing.TestCase):
         model.fit(x, y, callbacks=[CBK()], batch_size=2)
 
 
-mark_cases(globals(), skip={}, xfail={
-    'CallbackTest.test_model_state_is_current_on_epoch_end': "needs a subclassed Model with add_variable (issue 12, the lead's)",
-})
+mark_cases(globals(), skip={}, xfail={})

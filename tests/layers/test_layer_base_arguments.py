@@ -87,3 +87,21 @@ def test_from_config_of_a_refused_config_is_a_type_error_naming_the_layer():
         layers.Embedding.from_config({"input_dim": 3.7, "output_dim": 8})
     with pytest.raises(ValueError, match="input_dim"):      # the constructor itself keeps its ValueError
         layers.Embedding(input_dim=3.7, output_dim=8)
+
+
+class Counter(layers.Layer):
+    def __init__(self):
+        super().__init__()
+        self.count = self.add_variable((), "zeros", trainable=False, name="count")
+
+    def call(self, x):
+        self.count.assign(self.count + 1)
+        return x
+
+
+def test_add_variable_is_add_weight_with_shape_and_initializer_first():
+    layer = Counter()
+    assert layer.count.shape == () and layer.non_trainable_weights == [layer.count]
+    layer(np.ones((2, 1), "float32"))
+    layer(np.ones((2, 1), "float32"))
+    assert float(layer.count) == 2.0
