@@ -1,5 +1,5 @@
 """keras.ops.nn's connectionist temporal classification: ctc_loss (the forward algorithm, in log space, one sample
-at a time) and ctc_decode (greedy best path)."""
+at a time) and ctc_decode (greedy best path, or prefix beam search)."""
 import autograd.numpy as anp
 import numpy as np
 
@@ -54,13 +54,17 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 @names_errors
 def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1, merge_repeated=True,
                mask_index=0):
-    """Greedy CTC decoding: each step's best class, repeats merged, blanks (mask_index) dropped. Returns
-    (labels of shape (1, batch, steps), padded with -1; scores of shape (batch, 1), minus the summed best scores)."""
-    if strategy != "greedy":
-        raise ValueError(f"ops.ctc_decode: minikeras decodes with strategy='greedy' only, got {strategy!r} "
-                         f"(beam search is not implemented).")
+    """CTC decoding with blanks at mask_index. 'greedy': each step's best class, repeats merged, blanks dropped;
+    returns (labels of shape (1, batch, steps) padded with -1, scores (batch, 1): minus the summed best scores).
+    'beam_search': the top_paths most probable label sequences (log_softmax of inputs, summed over alignments),
+    keeping beam_width prefixes per step; returns (labels (top_paths, batch, steps), log-probabilities
+    (batch, top_paths))."""
     inputs = np.asarray(getattr(inputs, "_value", inputs))
     lengths = _integers(sequence_lengths)
+    if strategy == "beam_search":
+        return _beam_search(inputs, lengths, beam_width, top_paths, mask_index)
+    if strategy != "greedy":
+        raise ValueError(f"ops.ctc_decode: strategy must be 'greedy' or 'beam_search', got {strategy!r}.")
     batch, steps = inputs.shape[:2]
     inside = np.arange(steps)[None, :] < lengths[:, None]
     best = np.where(inside, inputs.argmax(-1), mask_index)
@@ -73,3 +77,43 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
         kept = best[b][best[b] != mask_index]
         decoded[b, :len(kept)] = kept
     return decoded[None], scores
+
+
+def _beam_search(inputs, lengths, beam_width, top_paths, blank):
+    shifted = inputs - inputs.max(-1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    batch, steps = inputs.shape[:2]
+    decoded = np.full((top_paths, batch, steps), -1, np.int32)
+    scores = np.full((batch, top_paths), -np.inf, inputs.dtype)
+    for b in range(batch):
+        best = _prefix_beam_search(log_probabilities[b, :lengths[b]], beam_width, blank)[:top_paths]
+        for rank, (prefix, score) in enumerate(best):
+            decoded[rank, b, :len(prefix)] = prefix
+            scores[b, rank] = score
+    return decoded, scores
+
+
+def _prefix_beam_search(log_probabilities, beam_width, blank):
+    """[(label prefix, log P(prefix))] best first: each prefix's probability split into paths ending in a blank
+    and paths ending in its last label, so that a repeated label needs a blank between (Graves 2012, ch. 7)."""
+    beams = {(): (0.0, -np.inf)}                     # prefix -> (log P ending in blank, log P ending in a label)
+    for step in log_probabilities:
+        grown = {}
+
+        def add(prefix, blank_part=-np.inf, label_part=-np.inf):
+            old_blank, old_label = grown.get(prefix, (-np.inf, -np.inf))
+            grown[prefix] = (np.logaddexp(old_blank, blank_part), np.logaddexp(old_label, label_part))
+        for prefix, (ends_blank, ends_label) in beams.items():
+            add(prefix, blank_part=np.logaddexp(ends_blank, ends_label) + step[blank])
+            for label in range(len(step)):
+                if label == blank:
+                    continue
+                if prefix and prefix[-1] == label:
+                    add(prefix + (label,), label_part=ends_blank + step[label])
+                    add(prefix, label_part=ends_label + step[label])
+                else:
+                    add(prefix + (label,), label_part=np.logaddexp(ends_blank, ends_label) + step[label])
+        ranked = sorted(grown.items(), key=lambda item: -np.logaddexp(*item[1]))
+        beams = dict(ranked[:beam_width])
+    return [(prefix, float(np.logaddexp(*parts))) for prefix, parts in
+            sorted(beams.items(), key=lambda item: -np.logaddexp(*item[1]))]
