@@ -178,6 +178,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
                 raise ValueError(f"Model '{self.name}' expects input shape {want}, got {got}.")
 
     def ensure_built(self, input_shape):
+        from ..layers.input_spec import check_input_spec
+        check_input_spec(self, input_shape)          # an input_spec set on the model by hand, as on any layer
         if not self.built:
             self._build_from_shape(input_shape)
         self.check_input_shape(input_shape)

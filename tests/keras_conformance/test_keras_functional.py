@@ -990,7 +990,6 @@ mark_cases(globals(), skip={
                                          "only (ops are in model.operations)",
     'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
                                                       "their order; Keras refuses the other structure",
-    'FunctionalTest.test_manual_input_spec': "model.input_spec set by hand is not checked on an eager model call",
     'FunctionalTest.test_optional_*': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_input_none_raises': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_none_raises_in_fit': OPTIONAL_INPUTS,

@@ -1,8 +1,10 @@
 """A model called on a dict (or nested structure) of symbolic tensors answers in its own output structure, and
 such a call, inside another model, computes what the model computes on its own."""
 import numpy as np
+import pytest
 
 from minikeras import Input, Model, layers
+from minikeras.layers import InputSpec
 
 
 def _nested_model():
@@ -48,3 +50,12 @@ def test_a_symbolic_call_answers_in_a_dict_or_tuple_like_the_models_outputs():
     as_tuple = Model(inputs, (layers.Dense(4)(hidden), layers.Dense(5)(hidden)))
     out = as_tuple(Input((3,)))
     assert isinstance(out, tuple) and [t.shape for t in out] == [(None, 4), (None, 5)]
+
+
+def test_an_input_spec_set_on_a_model_by_hand_is_checked_at_its_call():
+    inputs = Input((None, 3))
+    model = Model(inputs, layers.Dense(2)(inputs), name="spec")
+    model.input_spec = InputSpec(shape=(None, 4, 3))
+    with pytest.raises(ValueError, match=r"'spec' \(Model\) is incompatible with its input: expected shape"):
+        model(np.zeros((2, 3, 3), "float32"))
+    assert model(np.zeros((2, 4, 3), "float32")).shape == (2, 4, 2)
