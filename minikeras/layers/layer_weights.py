@@ -5,6 +5,7 @@ its weight handles and sublayers (keras_style.py); both answer the same methods 
 """
 import numpy as np
 
+from .. import backend
 from ..params import flatten_params, unflatten_like
 
 
@@ -68,6 +69,17 @@ class LayerWeights:
             from .keras_style import weight_handles
             return weight_handles(self, "non_trainable")
         return [h for h in self.weights if not h.trainable] if self.trainable else self.weights
+
+    # Keras 3's dtype policy names: minikeras has one dtype per layer (no mixed precision), so both are it
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in: its `dtype`, else floatx ('float32')."""
+        return self.dtype or backend.floatx()
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights: its `dtype`, else floatx."""
+        return self.dtype or backend.floatx()
 
     # Keras 3 also counts seed generators and metric state as variables; a minikeras layer's are its weights
     @property

@@ -105,3 +105,14 @@ def test_add_variable_is_add_weight_with_shape_and_initializer_first():
     layer(np.ones((2, 1), "float32"))
     layer(np.ones((2, 1), "float32"))
     assert float(layer.count) == 2.0
+
+
+class CastToCompute(layers.Layer):
+    def call(self, x):
+        return x.astype(self.compute_dtype)
+
+
+def test_compute_and_variable_dtypes_are_the_layers_dtype_or_floatx():
+    assert layers.Dense(2).compute_dtype == "float32" == layers.Dense(2).variable_dtype
+    assert layers.Dense(2, dtype="float64").compute_dtype == "float64"
+    assert CastToCompute()(np.ones((2, 2), "float64")).dtype == np.float32
