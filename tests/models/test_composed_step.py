@@ -7,6 +7,7 @@ from autograd import value_and_grad
 import minikeras as K
 from minikeras import backend
 from minikeras import layers as L
+from minikeras.layers.rnn import fused_pair
 from minikeras.models import composed_step
 from minikeras.models.loss_gradients import written_out_loss_and_gradient
 from minikeras.params import flatten_params, unflatten_like
@@ -21,6 +22,7 @@ def float64():
     yield
     backend.set_floatx(previous)
     composed_step.set_composed_steps(True)
+    fused_pair.set_concurrent_directions(None)
 
 
 def padded_tokens(rows=5, where="post", seed=0):
@@ -105,8 +107,10 @@ def traced_loss_and_grads(model, x, ys, sample_weights):
     return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
 
 
+@pytest.mark.parametrize("two_threads", [False, True])
 @pytest.mark.parametrize("make", MODELS)
-def test_composed_loss_and_gradients_equal_the_traced_step(make):
+def test_composed_loss_and_gradients_equal_the_traced_step(make, two_threads):
+    fused_pair.set_concurrent_directions(two_threads)
     model, x, y, weights = make()
     prepared = model._prepare(x, y, weights, None, "fit")
     xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
