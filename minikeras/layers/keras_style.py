@@ -301,15 +301,15 @@ def _as_user_shape(shape):
     return [tuple(s) for s in shape] if isinstance(shape, list) else tuple(shape)
 
 
-def probe_output_shape(layer, input_shape, dtypes=None):
-    """The output shape(s) found by calling the layer on zeros: axes unknown in the input (None) are tried at two
-    sizes, and an output axis that changes with them is unknown (None) too."""
-    first = _probe(layer, input_shape, 2, dtypes)
-    second = _probe(layer, input_shape, 3, dtypes)
+def probe_output_shape(layer, input_shape, dtypes=None, options=None):
+    """The output shape(s) found by calling the layer on zeros (with the call's other arguments, `options`): axes
+    unknown in the input (None) are tried at two sizes, and an output axis that changes with them is unknown too."""
+    first = _probe(layer, input_shape, 2, dtypes, options)
+    second = _probe(layer, input_shape, 3, dtypes, options)
     return _merge_shapes(first, second)
 
 
-def _probe(layer, input_shape, unknown_size, dtypes):
+def _probe(layer, input_shape, unknown_size, dtypes, options=None):
     def zeros(shape, dtype):
         return np.zeros(tuple(unknown_size if d is None else d for d in shape), dtype=dtype or backend.floatx())
 
@@ -318,7 +318,7 @@ def _probe(layer, input_shape, unknown_size, dtypes):
         x = [zeros(s, d) for s, d in zip(input_shape, dtypes)]
     else:
         x = zeros(input_shape, (dtypes or [None])[0])
-    outputs, _, _ = layer.call_recording(layer.params or {}, x, training=False)
+    outputs, _, _ = layer.call_recording(layer.params or {}, x, training=False, **(options or {}))
     return _shapes(outputs)
 
 

@@ -105,9 +105,12 @@ def _tensors_in(value):
 
 def record_node(layer, inputs, args, kwargs):
     """Call `layer` on symbolic tensors: check shapes, build the layer, and return its symbolic outputs."""
-    if args:
-        raise TypeError(f"Layer '{layer.name}': pass options by keyword (e.g. training=True), "
-                        f"got extra positional arguments {args!r}.")
+    if args:   # a ValueError, as Keras raises for a non-tensor positional argument
+        if any(isinstance(a, KerasTensor) for a in args):
+            raise ValueError(f"Layer '{layer.name}' was called on several positional symbolic tensors; a layer in "
+                             f"a model takes its inputs as one argument: call it as layer([x1, x2]).")
+        raise ValueError(f"Layer '{layer.name}': only input tensors may be passed positionally; pass options by "
+                         f"keyword (e.g. training=True), got extra positional arguments {args!r}.")
     input_is_list = isinstance(inputs, (list, tuple))
     input_tensors = list(inputs) if input_is_list else [inputs]
     for t in input_tensors:
@@ -120,12 +123,24 @@ def record_node(layer, inputs, args, kwargs):
                             f"holds strings: put a TextVectorization or StringLookup layer before it.")
     input_shape = [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
     _build_with_shape_chain(layer, input_shape, input_tensors)
-    output_shape = layer.compute_output_shape(input_shape)
+    output_shape = _output_shape(layer, input_shape, kwargs)
     output_shapes = output_shape if isinstance(output_shape, list) else [output_shape]
     dtype = getattr(layer, "output_dtype", None) or backend.floatx()
     node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes))
     outputs = node.output_tensors
     return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _output_shape(layer, input_shape, kwargs):
+    """The layer's compute_output_shape; a Keras-style layer without one is called on zeros with the call's
+    other (non-tensor) arguments, such as `layer(x, flag=True)`'s flag."""
+    options = {k: v for k, v in kwargs.items() if k not in ("training", "mask") and not isinstance(v, KerasTensor)}
+    own_shape_function = not type(layer).compute_output_shape.__module__.startswith("minikeras.")
+    if options and getattr(layer, "_keras_style", False) and not own_shape_function \
+            and not hasattr(layer, "_build_subclassed"):
+        from .keras_style import probe_output_shape
+        return probe_output_shape(layer, input_shape, options=options)
+    return layer.compute_output_shape(input_shape)
 
 
 def _takes_strings(layer):

@@ -2004,8 +2004,6 @@ mark_cases(globals(), skip={
     'LayerTest.test_layer_build_with_attention_mask_arg': MULTI_BUILD,
     'LayerTest.test_custom_layer_add_weight_in_build_name': "variable.path is '<owning layer>/<weight>'; Keras's "
         "starts at the outermost layer being built ('training_layer/inner_layer/inner')",
-    'LayerTest.test_positional_arg_error': "a non-tensor positional argument in a symbolic call is refused with a "
-                                           "TypeError (pass it by keyword); Keras raises a ValueError",
     'LayerTest.test_metric_tracking': "layers do not track Metric objects (layer.metrics)",
     'LayerTest.test_serialize_activity_regularizer': "Dense.get_config() writes activity_regularizer: None; Keras "
         "leaves it out unless set (minikeras's saved files leave it out: layers/serialization.py)",
