@@ -11,7 +11,7 @@ from .symbolic import keras_op
 
 __all__ = ["resize", "crop_images", "pad_images", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "extract_patches",
            "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim", "map_coordinates",
-           "affine_transform"]
+           "affine_transform", "perspective_transform"]
 
 
 def _as_batched_channels_last(op, images, data_format, ranks=(3, 4)):
@@ -348,3 +348,30 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         outputs.append(map_coordinates(image, anp.stack(coordinates), 0 if interpolation == "nearest" else 1,
                                        fill_mode, fill_value))
     return restore(anp.stack(outputs))
+
+
+@keras_op
+@names_errors
+def perspective_transform(images, start_points, end_points, interpolation="bilinear", fill_value=0,
+                          data_format=None):
+    """Each image warped so that its four start_points (x, y) land on the four end_points: the homography taking
+    end to start is solved for, then applied as affine_transform's eight values (zeros fill the outside)."""
+    start, end = to_float(start_points, "perspective_transform"), to_float(end_points, "perspective_transform")
+    if start.shape != end.shape or start.shape[-2:] != (4, 2) or start.ndim not in (2, 3):
+        raise ValueError(f"ops.image.perspective_transform: expected start_points and end_points of one shape, "
+                         f"(4, 2) or (batch, 4, 2), got {start.shape} and {end.shape}.")
+    start, end = (start[None], end[None]) if start.ndim == 2 else (start, end)
+    end_x, end_y, start_x, start_y = end[..., 0], end[..., 1], start[..., 0], start[..., 1]
+    zeros, ones = np.zeros(end_x.shape, end_x.dtype), np.ones(end_x.shape, end_x.dtype)
+    # x_start * (c0 x + c1 y + 1) = a0 x + a1 y + a2 (and the same for y), for x, y each end point
+    rows_x = anp.stack([end_x, end_y, ones, zeros, zeros, zeros, -start_x * end_x, -start_x * end_y], axis=-1)
+    rows_y = anp.stack([zeros, zeros, zeros, end_x, end_y, ones, -start_y * end_x, -start_y * end_y], axis=-1)
+    system = anp.concatenate([rows_x, rows_y], axis=1)
+    transforms = anp.stack([anp.linalg.solve(m, t) for m, t in
+                            zip(system, anp.concatenate([start_x, start_y], axis=1))])
+    batch = as_array(images).shape[0] if as_array(images).ndim == 4 else 1
+    if transforms.shape[0] == 1 and batch > 1:
+        transforms = anp.concatenate([transforms] * batch)
+    if as_array(images).ndim == 3:
+        transforms = transforms[0]
+    return affine_transform(images, transforms, interpolation, "constant", fill_value, data_format)

@@ -13,7 +13,7 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtur
 # keras.ops names minikeras leaves out, and why (docs/guides/ops.md says the same).
 NOT_PROVIDED = {
     # the image functions that resample by coordinates, convert colour spaces or measure similarity
-    "image.elastic_transform", "image.perspective_transform",
+    "image.elastic_transform",
     "image.scale_and_translate",
 }
 
