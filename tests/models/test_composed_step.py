@@ -66,7 +66,8 @@ def gru_sum_model():
 
 def simple_rnn_model():
     model = K.Sequential([K.Input((TIME,), dtype="int32"), L.Embedding(VOCABULARY, 4, mask_zero=True),
-                          L.SimpleRNN(4, go_backwards=True), L.Dense(3, activation="relu"), L.Dense(2, activation="tanh")])
+                          L.SimpleRNN(4, go_backwards=True), L.Dense(3, activation="relu"),
+                          L.Dense(2, activation="tanh")])
     model.compile(loss="mse", optimizer="sgd")
     x = padded_tokens(seed=1)
     return model, x, np.random.default_rng(2).normal(size=(5, 2)), None

@@ -69,7 +69,8 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
     restore = inverse_order(rows)
     outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
     if zero_output_for_mask and masked_out is not None:
-        outputs = outputs * ~masked_out if isinstance(restore, slice) else np.multiply(outputs, ~masked_out, out=outputs)
+        kept = ~masked_out
+        outputs = outputs * kept if isinstance(restore, slice) else np.multiply(outputs, kept, out=outputs)
     result = (outputs.transpose(1, 0, 2), h_all[-1, restore], c_all[-1, restore])
     if keep:
         remember(result, (saved, blocks, masked_out, x_steps))
