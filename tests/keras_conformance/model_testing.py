@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+import minikeras
 import minikeras.ops
 import minikeras.random
 from minikeras import custom_objects as minikeras_custom_objects
@@ -47,7 +48,8 @@ class TestCase(LayerTestCase):
         minikeras_backend.clear_session()
 
 
-testing = types.SimpleNamespace(**{**vars(layer_testing_namespace), "TestCase": TestCase})
+testing = types.SimpleNamespace(**{**vars(layer_testing_namespace), "TestCase": TestCase,
+                                   "jax_uses_tpu": lambda: False})
 
 backend = types.SimpleNamespace(**{
     **vars(layer_backend),
@@ -132,4 +134,34 @@ class _OpsWithRandom(types.ModuleType):
 
 
 ops = _OpsWithRandom("ops")
+
+
+class _KerasWithConfig(types.ModuleType):
+    """`import keras` as the ops test files use it: minikeras, plus keras.config.backend()."""
+
+    config = types.SimpleNamespace(backend=lambda: "minikeras", floatx=minikeras_backend.floatx)
+
+    def __getattr__(self, name):
+        return getattr(minikeras, name)
+
+
+keras = _KerasWithConfig("keras")
+
+
+class _NumpyOpsWithPlaceholders(types.ModuleType):
+    """minikeras.ops.numpy, where a name it lacks (Keras's Operation classes such as knp.Arccos, used to build
+    parameter lists) is a Missing placeholder, so the file loads; those cases are skipped in its table."""
+
+    def __getattr__(self, name):
+        import minikeras.ops.numpy as numpy_ops
+        found = getattr(numpy_ops, name, None)
+        return found if found is not None else Missing(f"keras.ops.numpy.{name}")
+
+
+knp = _NumpyOpsWithPlaceholders("knp")
+
+# keras.src.backend.common.dtypes, as far as class bodies of the ops tests read it: the dtype tests themselves are
+# skipped (numbers and dtypes are checked against Keras's fixtures in tests/ops), so two dtypes of a kind will do
+dtypes = types.SimpleNamespace(ALLOWED_DTYPES=("float16", "float32", "int16", "int32"), FLOAT8_TYPES=(),
+                               INT_TYPES=("int16", "int32"), FLOAT_TYPES=("float16", "float32"))
 
