@@ -17,7 +17,7 @@ from .. import activations
 from .core import Dense
 from .embedding import Embedding, _sum_rows_by_index
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
-from .rnn.fused_pair import both
+from .rnn.fused_pair import both, concurrent_directions
 from .rnn.layers import GRU, LSTM, SimpleRNN
 from .rnn.rnn import RNN
 from .wrappers import Bidirectional, TimeDistributed, reverse_time
@@ -178,7 +178,8 @@ def _bidirectional_ok(layer, training):
 
 def _bidirectional(layer, params, x, mask, need_dx):
     forward, backward_run = (_KernelRun(d, params[d.name], x, mask) for d in layer.children())
-    both(forward.forward, backward_run.forward)
+    concurrent = concurrent_directions(x.shape[0], forward.layer.cell.units)
+    both(forward.forward, backward_run.forward, concurrent)
     y_f, y_b = forward.output(), backward_run.output()
     if layer.return_sequences:
         y_b = reverse_time(y_b)
@@ -190,7 +191,7 @@ def _bidirectional(layer, params, x, mask, need_dx):
         if layer.return_sequences:
             dy_b = dy_b[:, ::-1]
         (grads_f, dx_f), (grads_b, dx_b) = both(lambda: forward.backward(dy_f, need_dx),
-                                                lambda: backward_run.backward(dy_b, need_dx))
+                                                lambda: backward_run.backward(dy_b, need_dx), concurrent)
         grads = {forward.layer.name: grads_f, backward_run.layer.name: grads_b}
         return grads, dx_f + dx_b if need_dx else None
     return y, layer.compute_mask(x, mask), backward

@@ -19,6 +19,8 @@ from autograd.extend import primitive, defvjp_argnums
 from .rnn import _flat_states
 
 _settings = {"concurrent": None}       # None: decide from the number of cores this process may use
+# below this batch size times units a step's numpy calls are too short for two threads to pay (measured)
+MIN_BATCH_TIMES_UNITS = 0
 _pool = {}
 _pool_lock = threading.Lock()
 
@@ -31,10 +33,13 @@ def set_concurrent_directions(enabled):
     _settings["concurrent"] = enabled
 
 
-def concurrent_directions():
-    """Whether the two directions run on two threads now."""
+def concurrent_directions(batch=None, units=None):
+    """Whether the two directions run on two threads now (for a layer of `units` on batches of `batch`: by
+    default only where each step's work is large enough to pay for handing the GIL back and forth)."""
     if _settings["concurrent"] is not None:
         return _settings["concurrent"]
+    if batch is not None and units is not None and batch * units < MIN_BATCH_TIMES_UNITS:
+        return False
     try:
         return len(os.sched_getaffinity(0)) > 1
     except AttributeError:           # platforms without sched_getaffinity
@@ -46,9 +51,9 @@ def run_pair(kernel_a, args_a, kernel_b, args_b):
     return _pair(kernel_a, kernel_b, len(args_a), *args_a, *args_b)
 
 
-def both(run_a, run_b):
-    """run_a() and run_b(), on two threads when concurrency is on; (their results)."""
-    if not concurrent_directions():
+def both(run_a, run_b, concurrent=None):
+    """run_a() and run_b(), on two threads when `concurrent` (by default: when concurrency is on); their results."""
+    if not (concurrent_directions() if concurrent is None else concurrent):
         return run_a(), run_b()
     future = _worker().submit(run_a)
     result_b = run_b()
@@ -92,8 +97,8 @@ def call_two_directions(directions, params, x, starts, mask, training):
     """[(output, final states)] of each RNN layer in `directions` as its call_with_state gives them, with both
     fused kernels run as one pair; None when either direction needs another path (the readable reference,
     dropout in training, a stateful layer, a cell without a fused kernel)."""
-    if not concurrent_directions():
-        return None        # one core: the plain path is the same work with less bookkeeping
+    if not concurrent_directions(x.shape[0], directions[0].cell.units):
+        return None        # one thread: the plain path is the same work with less bookkeeping
     plans = [_fused_plan(layer, params[layer.name], x, start, mask, training)
              for layer, start in zip(directions, starts)]
     if any(plan is None for plan in plans):

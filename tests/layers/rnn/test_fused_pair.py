@@ -127,3 +127,15 @@ def test_set_concurrent_directions_refuses_other_values(concurrency):
         concurrency("yes")
     concurrency(None)
     assert fused_pair.concurrent_directions() in (True, False)
+
+
+def test_small_layers_stay_on_one_thread_unless_forced(concurrency, monkeypatch):
+    monkeypatch.setattr(fused_pair, "MIN_BATCH_TIMES_UNITS", 4096)
+    monkeypatch.setattr(fused_pair.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    concurrency(None)
+    assert not fused_pair.concurrent_directions(32, 32)
+    assert fused_pair.concurrent_directions(64, 128)
+    concurrency(True)
+    assert fused_pair.concurrent_directions(32, 32)
+    concurrency(False)
+    assert not fused_pair.concurrent_directions(64, 128)
