@@ -124,8 +124,9 @@ def _forward_buffers(projected, recurrent_scaled, h0, c0):
         np.tanh(z, out=z)
         z *= slope
         z += offset                                                         # z is now (o, i, f, g)
+        np.multiply(z[:, units:2 * units], z[:, 3 * units:], out=tanh_new)  # i * g (tanh_new as scratch)
         np.multiply(z[:, 2 * units:3 * units], c_prev, out=c_new)          # c = f * c_prev
-        c_new += z[:, units:2 * units] * z[:, 3 * units:]                  #     + i * g
+        c_new += tanh_new                                                  #     + i * g
         np.tanh(c_new, out=tanh_new)
         np.multiply(z[:, :units], tanh_new, out=h_all[s + 1, rows])        # h = o * tanh(c)
     return step, (gates, h_all, c_all, tanh_c)
@@ -201,6 +202,7 @@ def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
     units = gated // 4
     dz = np.empty_like(gates)
     dz_blocks = dz.reshape(timesteps, batch, 4, units)
+    scratch = np.empty_like(dc)
     for s in range(timesteps - 1, -1, -1):
         n = running[s]
         dh += d_out[s]
@@ -208,8 +210,9 @@ def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
             dz[s, n:] = 0.0
         if n == 0:
             continue
-        dh_run, dc_run = dh[:n], dc[:n]
-        dc_run += dh_run * dh_to_dc[s, :n]
+        dh_run, dc_run, product = dh[:n], dc[:n], scratch[:n]
+        np.multiply(dh_run, dh_to_dc[s, :n], out=product)
+        dc_run += product
         np.multiply(dh_run, dh_to_do[s, :n], out=dz_blocks[s, :n, 0])
         np.multiply(dc_run[:, None, :], dc_to_ifc[s, :n], out=dz_blocks[s, :n, 1:])
         np.dot(dz[s, :n], recurrent_t, out=dh_run)
