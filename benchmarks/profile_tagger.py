@@ -43,6 +43,10 @@ def by_file(stats):
 
 # coarse groups for a one-glance summary; the first matching prefix wins
 GROUPS = [("minikeras/layers/rnn/fused_", "fused recurrent kernels (forward, BPTT, weight gradients)"),
+          ("minikeras/layers/rnn/_fused_", "fused recurrent kernels (forward, BPTT, weight gradients)"),
+          ("minikeras/layers/composed", "composed step: embedding, dense, loss gradient, the chain"),
+          ("minikeras/models/composed_step", "composed step: embedding, dense, loss gradient, the chain"),
+          ("minikeras/models/loss_gradients", "composed step: embedding, dense, loss gradient, the chain"),
           ("minikeras/optimizers/", "optimizer updates"),
           ("minikeras/models/", "training loop and graph walk"),
           ("minikeras/", "other minikeras (embedding, dense, losses, params)"),
@@ -95,6 +99,9 @@ def main(argv=None):
         except ImportError:
             raise SystemExit("pyinstrument is not installed: pip install pyinstrument, or drop --pyinstrument")
     import minikeras
+    from minikeras.layers.rnn import fused_pair
+    # cProfile sees one thread only: both directions on this thread, so every kernel call is counted
+    fused_pair.set_concurrent_directions(False)
     X, y = tagger_data(args.seq_len)
     model = tagger_model(minikeras, args.seq_len)
     model.fit(X, y, epochs=1, batch_size=args.batch_size, verbose=0)         # warm-up, not profiled
