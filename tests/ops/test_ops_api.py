@@ -11,10 +11,7 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtur
     KERAS_SIGNATURES = json.load(_file)["signatures"]
 
 # keras.ops names minikeras leaves out, and why (docs/guides/ops.md says the same).
-NOT_PROVIDED = {
-    # a random elastic warp: its random field could not repeat Keras's random numbers anyway
-    "image.elastic_transform",
-}
+NOT_PROVIDED = set()
 
 
 def _public_functions():

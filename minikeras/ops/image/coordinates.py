@@ -3,11 +3,13 @@ perspective_transform."""
 import autograd.numpy as anp
 import numpy as np
 
+from ... import backend
 from .._tensor import as_array, to_float, names_errors
 from ..symbolic import keras_op
+from .filters import gaussian_blur
 from .layout import as_batched_channels_last
 
-__all__ = ["map_coordinates", "affine_transform", "perspective_transform"]
+__all__ = ["map_coordinates", "affine_transform", "perspective_transform", "elastic_transform"]
 
 
 # ---- sampling at arbitrary coordinates ----------------------------------------------------------------------------
@@ -131,3 +133,29 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     if as_array(images).ndim == 3:
         transforms = transforms[0]
     return affine_transform(images, transforms, interpolation, "constant", fill_value, data_format)
+
+
+@keras_op
+@names_errors
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
+                      seed=None, data_format=None):
+    """Each image warped by a smooth random displacement field: normal noise (scaled by sigma) blurred by a
+    Gaussian of width sigma, times alpha pixels. seed (an int) repeats a warp; minikeras's seeded source is used
+    otherwise. Keras draws one field for both directions; minikeras draws one per direction, so the numbers differ."""
+    if interpolation not in ("nearest", "bilinear"):
+        raise ValueError(f"ops.image.elastic_transform: interpolation must be 'nearest' or 'bilinear', got "
+                         f"{interpolation!r}.")
+    batched, restore = as_batched_channels_last("elastic_transform", images, data_format)
+    batched = to_float(batched, "elastic_transform")
+    rng = backend.new_rng() if seed is None else np.random.default_rng(int(seed))
+    batch, height, width, channels = batched.shape
+    size = int(6 * sigma) | 1
+    noise = (rng.normal(size=(2, batch, height, width, 1)) * sigma).astype(batched.dtype)
+    shift_y, shift_x = (gaussian_blur(field, (size, size), (sigma, sigma), "channels_last")[..., 0] * alpha
+                        for field in noise)
+    y, x, channel = np.meshgrid(np.arange(height), np.arange(width), np.arange(channels), indexing="ij")
+    outputs = [map_coordinates(image, anp.stack([y + dy[..., None], x + dx[..., None],
+                                                 channel.astype(batched.dtype)]),
+                               0 if interpolation == "nearest" else 1, fill_mode, fill_value)
+               for image, dy, dx in zip(batched, shift_y, shift_x)]
+    return restore(anp.stack(outputs))
