@@ -20,7 +20,7 @@ from .rnn import _flat_states
 
 _settings = {"concurrent": None}       # None: decide from the number of cores this process may use
 # below this batch size times units a step's numpy calls are too short for two threads to pay (measured)
-MIN_BATCH_TIMES_UNITS = 0
+MIN_BATCH_TIMES_UNITS = 4096
 _pool = {}
 _pool_lock = threading.Lock()
 
