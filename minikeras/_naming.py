@@ -25,7 +25,11 @@ def keras_object_config(module, class_name, config):
 
 def function_config(fn):
     """The dict Keras 3 writes for a plain user function (reloadable through custom_objects={name: fn})."""
+    from .custom_objects import get_registered_name
     name = getattr(fn, "__name__", type(fn).__name__)
+    registered = get_registered_name(fn)
+    if registered != name:   # registered with register_keras_serializable: Keras 3 writes "package>name"
+        return {"module": "builtins", "class_name": "function", "config": registered, "registered_name": "function"}
     return {"module": getattr(fn, "__module__", None), "class_name": "function", "config": name,
             "registered_name": name}
 
@@ -48,7 +52,10 @@ def object_from_config(config, kind, registry, custom_objects=None, string_defau
             name, kwargs = kwargs, None
     else:
         raise TypeError(f"A {kind} to look up must be a name or a config dict, got {config!r}.")
+    from .custom_objects import get_registered_object
     found = (custom_objects or {}).get(name) or registry.get(name)
+    if found is None and isinstance(name, str):      # registered with register_keras_serializable, or in a scope
+        found = get_registered_object(name, custom_objects)
     if found is None:
         raise unknown_name_error(kind, name, registry)
     if not isinstance(found, type):

@@ -40,7 +40,9 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
     for table in [custom_objects or {}] + _SCOPES[::-1] + [_REGISTERED, module_objects or {}]:
         if name in table:
             return table[name]
-    return None
+    # Keras 3.6 wrote a registered function under its bare name: the one registered "package>name" answers
+    matches = [obj for key, obj in _REGISTERED.items() if isinstance(name, str) and key.split(">")[-1] == name]
+    return matches[0] if len(matches) == 1 else None
 
 
 def get_custom_objects():

@@ -657,8 +657,6 @@ mark_cases(globals(), skip={
                                               "cannot be written: minikeras does not serialize nested objects in it",
     'SerializationLibTest.test_deserialize_invalid_function_config': "a function entry whose config is not a string "
         "is refused with a ValueError; Keras raises a TypeError",
-    'SerializationLibTest.test_keras36_custom_function_reloading': "Keras 3.6 wrote a registered function under its "
-        "bare name ('custom_registered_fn'); minikeras finds it only by its registered name",
     'SerializationLibTest.test_lambda_fn': "serialize_keras_object of a plain Python lambda (outside a Lambda "
                                            "layer) is not supported",
     'SerializationLibTest.test_layer_instance_*as_activation': "an activation given as a layer instance "
