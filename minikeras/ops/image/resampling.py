@@ -50,6 +50,28 @@ def _resample_axis(images, axis, size, scale, translation, kernel, antialias):
     return anp.moveaxis(anp.tensordot(images, weights.astype(images.dtype), axes=([axis], [0])), -1, axis)
 
 
+def _cropped_to_aspect(images, target_height, target_width):
+    height, width = images.shape[1:3]
+    crop_height = max(min(height, int(width * target_height / target_width)), 1)
+    crop_width = max(min(width, int(height * target_width / target_height)), 1)
+    top, left = int((height - crop_height) / 2), int((width - crop_width) / 2)
+    return images[:, top:top + crop_height, left:left + crop_width]
+
+
+def _padded_to_aspect(images, target_height, target_width, fill_value):
+    height, width = images.shape[1:3]
+    rows = int((max(height, int(width * target_height / target_width)) - height) / 2)
+    columns = int((max(width, int(height * target_width / target_height)) - width) / 2)
+    if rows > 0:
+        border = [(0, 0), (rows, rows), (0, 0), (0, 0)]
+    elif columns > 0:
+        border = [(0, 0), (0, 0), (columns, columns), (0, 0)]
+    else:
+        return images
+    inside = np.pad(np.ones(images.shape, bool), border)
+    return anp.where(inside, anp.pad(images, border, "constant"), fill_value)
+
+
 def _nearest_axis(images, axis, size):
     length = images.shape[axis]
     picks = np.minimum(np.floor((np.arange(size) + 0.5) * length / size).astype(int), length - 1)
@@ -62,15 +84,19 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
     """images resized to size = (height, width) by 'bilinear', 'bicubic', 'lanczos3', 'lanczos5' or 'nearest'
     interpolation (pixel centers aligned, as Keras on JAX); antialias widens the kernel when shrinking.
-    minikeras does not support crop_to_aspect_ratio and pad_to_aspect_ratio."""
+    crop_to_aspect_ratio first cuts the centered largest box of the target's aspect ratio; pad_to_aspect_ratio first
+    adds fill_value borders (top and bottom, or left and right) to reach it."""
     if interpolation not in ("bilinear", "bicubic", "lanczos3", "lanczos5", "nearest"):
         raise ValueError(f"ops.image.resize: interpolation must be 'bilinear', 'bicubic', 'lanczos3', 'lanczos5' or "
                          f"'nearest', got {interpolation!r}.")
-    if crop_to_aspect_ratio or pad_to_aspect_ratio:
-        raise ValueError("ops.image.resize: crop_to_aspect_ratio and pad_to_aspect_ratio are not supported by "
-                         "minikeras; leave them False.")
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("ops.image.resize: give crop_to_aspect_ratio or pad_to_aspect_ratio, not both.")
     height, width = _tuple("resize", "size", size, 2)
     batched, restore = as_batched_channels_last("resize", images, data_format)
+    if crop_to_aspect_ratio:
+        batched = _cropped_to_aspect(batched, height, width)
+    elif pad_to_aspect_ratio:
+        batched = _padded_to_aspect(batched, height, width, fill_value)
     if interpolation == "nearest":
         return restore(_nearest_axis(_nearest_axis(batched, 1, height), 2, width))
     batched = to_float(batched, "resize")
