@@ -161,6 +161,9 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         raise TypeError(f"ops.multi_hot: unexpected arguments {sorted(kwargs)}.")
     if num_classes is None:
         raise ValueError("ops.multi_hot: num_classes is required.")
+    if sparse:
+        raise ValueError("ops.multi_hot: sparse=True is not supported by minikeras (no sparse tensors); use "
+                         "sparse=False.")
     encoded = one_hot(inputs, num_classes, axis=axis, dtype=dtype, sparse=sparse)
     return np.max(encoded, axis=1 if np.ndim(inputs) > 1 else 0)
 
