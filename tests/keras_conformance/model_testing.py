@@ -49,7 +49,7 @@ class TestCase(LayerTestCase):
 
 
 testing = types.SimpleNamespace(**{**vars(layer_testing_namespace), "TestCase": TestCase,
-                                   "jax_uses_tpu": lambda: False})
+                                   "jax_uses_tpu": lambda: False, "uses_gpu": lambda: False})
 
 backend = types.SimpleNamespace(**{
     **vars(layer_backend),
@@ -164,4 +164,21 @@ knp = _NumpyOpsWithPlaceholders("knp")
 # skipped (numbers and dtypes are checked against Keras's fixtures in tests/ops), so two dtypes of a kind will do
 dtypes = types.SimpleNamespace(ALLOWED_DTYPES=("float16", "float32", "int16", "int32"), FLOAT8_TYPES=(),
                                INT_TYPES=("int16", "int32"), FLOAT_TYPES=("float16", "float32"))
+
+
+def _save_weights_only(model, filepath, max_shard_size=None):
+    model.save_weights(filepath)
+
+
+def _load_weights_only(model, filepath, skip_mismatch=False, **kwargs):
+    model.load_weights(filepath, skip_mismatch=skip_mismatch)
+
+
+# keras.src.saving.saving_lib: its public functions are minikeras.saving's; its stores and limits are internal
+saving_lib = types.SimpleNamespace(
+    save_model=lambda model, filepath, weights_format="h5", zipped=True: minikeras_saving.save_model(model, filepath),
+    load_model=minikeras_saving.load_model, save_weights_only=_save_weights_only,
+    load_weights_only=_load_weights_only, **{name: Missing(f"keras.src.saving.saving_lib.{name}") for name in (
+        "DiskIOStore", "H5IOStore", "NpzIOStore", "ShardedH5IOStore", "_CONFIG_FILENAME", "_METADATA_FILENAME",
+        "_MEMORY_UPPER_BOUND", "_safe_zip_read", "safe_get_h5")})
 

@@ -18,7 +18,8 @@ FILES = {"layers/layer_test.py": "test_keras_layer.py", "models/model_test.py": 
          "models/sequential_test.py": "test_keras_sequential.py",
          "saving/serialization_lib_test.py": "test_keras_serialization_lib.py",
          "saving/object_registration_test.py": "test_keras_object_registration.py",
-         "ops/numpy_test.py": "test_keras_numpy_ops_symbolic.py"}
+         "ops/numpy_test.py": "test_keras_numpy_ops_symbolic.py",
+         "saving/saving_lib_test.py": "test_keras_saving_lib.py"}
 STAND_INS = {"backend", "tree", "testing", "layers", "ops"}
 EXACT = {
     "import keras": "import minikeras as keras",
@@ -35,6 +36,7 @@ EXACT = {
     "from keras.src.saving import serialization_lib": "from .model_testing import serialization_lib",
     "from keras.src.ops import numpy as knp": "from .model_testing import knp",
     "from keras.src.backend.common import dtypes": "from .model_testing import dtypes",
+    "from keras.src.saving import saving_lib": "from .model_testing import saving_lib",
     "from keras.src.backend.common.keras_tensor import KerasTensor": "from .model_testing import KerasTensor",
 }
 
@@ -51,7 +53,7 @@ def port_model_line(line):
 
 
 # the ops tests ask keras.config.backend(): a stand-in answers it
-KERAS_MODULE_STAND_IN = {"ops/numpy_test.py"}
+KERAS_MODULE_STAND_IN = {"ops/numpy_test.py", "saving/saving_lib_test.py"}
 
 
 def port(keras_root, relative, target_name):
