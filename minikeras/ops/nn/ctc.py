@@ -25,8 +25,10 @@ def _sequence_loss(log_probabilities, labels, blank):
     emissions = log_probabilities[:, extended]    # (steps, len(extended))
     alpha = emissions[0] + np.where(np.arange(len(extended)) < 2, 0.0, _LOG_ZERO)   # start on blank or l1
     for step in range(1, emissions.shape[0]):
-        from_previous = anp.concatenate([np.full(1, _LOG_ZERO), alpha[:-1]])
-        from_skip = anp.where(may_skip, anp.concatenate([np.full(2, _LOG_ZERO), alpha[:-2]]), _LOG_ZERO)
+        # alpha moved one and two places on (log 0 coming in): sliced to alpha's length, so that an empty label
+        # sequence (a single blank place) keeps its one place
+        from_previous = anp.concatenate([np.full(1, _LOG_ZERO), alpha])[:len(extended)]
+        from_skip = anp.where(may_skip, anp.concatenate([np.full(2, _LOG_ZERO), alpha])[:len(extended)], _LOG_ZERO)
         alpha = anp.logaddexp(anp.logaddexp(alpha, from_previous), from_skip) + emissions[step]
     if len(labels) == 0:
         return -alpha[-1]
