@@ -11,6 +11,9 @@ from ..params import flatten_params
 from .graph import shape_chain
 
 
+# Keras 3's other model.save() options, passed on to saving.save_model
+_SAVE_OPTIONS = {"zipped", "objects_to_skip"}
+
 # what a Functional model's config holds for the graph itself (Keras 3's keys, and Keras 2's)
 _FUNCTIONAL_CONFIG_KEYS = {"name", "trainable", "layers", "input_layers", "output_layers", "build_input_shape"}
 
@@ -154,8 +157,17 @@ class ModelFace:
 
     # ---- files (minikeras.saving does the work) -------------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
-        """Keras 3's `.keras` file: architecture, weights and compiled state; Keras 3 opens it too."""
+        """Keras 3's `.keras` file: architecture, weights and compiled state; Keras 3 opens it too.
+        (A name ending in .h5 writes Keras 2's whole-model HDF5 file.)"""
         from ..saving import save_model
+        if "save_format" in kwargs:
+            raise ValueError(f"Model '{self.name}'.save(): the save_format argument is gone in Keras 3; the file "
+                             f"name's extension picks the format (.keras, or .h5 for Keras 2's), got "
+                             f"save_format={kwargs['save_format']!r}.")
+        unknown = sorted(set(kwargs) - _SAVE_OPTIONS)
+        if unknown:
+            raise ValueError(f"Model '{self.name}'.save(): the argument(s) {unknown} are not supported; it takes "
+                             f"filepath, overwrite, include_optimizer and {sorted(_SAVE_OPTIONS)}.")
         save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer, **kwargs)
 
     def save_weights(self, filepath, overwrite=True):

@@ -1900,8 +1900,6 @@ class SavingNpzIOStoreTest(testing.TestCase):
 
 
 STORES = "Keras internal: saving_lib's stores (H5IOStore, ShardedH5IOStore, DiskIOStore, NpzIOStore) and zip guards"
-SAVE_ERRORS = ("model.save(..., save_format=...), a file name without .keras and unknown keyword arguments are "
-               "not refused with a ValueError")
 
 mark_cases(globals(), skip={
     'SafeZipReadTest.*': STORES,
@@ -1931,7 +1929,6 @@ mark_cases(globals(), skip={
     'SavingTest.test_save_to_fileobj': "save/load to a file object (BytesIO): minikeras takes paths only",
     'SavingTest.test_saving_custom_assets_and_variables': "a layer's own state hooks (save_own_variables / "
         "load_own_variables, save_assets / load_assets) are not called",
-    'SavingAPITest.test_model_api_errors': SAVE_ERRORS,
     'SavingBattleTest.test_complex_model_without_explicit_deserialization': "a user's get_config that returns layer "
         "objects cannot be written: minikeras does not serialize nested objects in it",
     'SavingBattleTest.test_custom_object_without_from_config': "an activation object of the user's without "
