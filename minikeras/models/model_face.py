@@ -175,6 +175,7 @@ class ModelFace:
         plain `.h5` name Keras 2's layout. The write is atomic.
         """
         from ..saving import save_weights
+        self._refuse_unbuilt("save_weights", "saving")
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False, by_name=False):
@@ -184,7 +185,14 @@ class ModelFace:
         files only.
         """
         from ..saving import load_weights
+        self._refuse_unbuilt("load_weights", "loading")
         load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
+    def _refuse_unbuilt(self, method, doing):
+        # an unbuilt model has no weights yet: writing or reading none would silently lose them, so refuse
+        if not self.built:
+            raise ValueError(f"Model '{self.name}'.{method}(): you are {doing} weights of a model that is not built "
+                             f"yet, so it has none: call it on a batch of data (or model.build(input_shape)) first.")
 
     # ---- another fixed batch size ----------------------------------------------------------------
     def with_batch_size(self, batch_size):

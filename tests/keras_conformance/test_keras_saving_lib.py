@@ -1922,8 +1922,6 @@ mark_cases(globals(), skip={
         "second evaluate differs too: minikeras/metrics)",
     'SavingTest.test_compile_overridden_warnings_*': "no warning that a model's own compile() was not called while "
                                                      "loading",
-    'SavingTest.test_*_weights_only_with_unbuilt_model': "save_weights / load_weights on a model that is not built "
-                                                         "are not refused with a ValueError",
     'SavingTest.test_partial_load': "load_weights(skip_mismatch=True) of a .keras file still refuses the layers "
                                     "whose shapes differ (Keras skips them)",
     'SavingTest.test_save_to_fileobj': "save/load to a file object (BytesIO): minikeras takes paths only",
