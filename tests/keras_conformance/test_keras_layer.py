@@ -2005,6 +2005,4 @@ mark_cases(globals(), skip={
     'LayerTest.test_custom_layer_add_weight_in_build_name': "variable.path is '<owning layer>/<weight>'; Keras's "
         "starts at the outermost layer being built ('training_layer/inner_layer/inner')",
     'LayerTest.test_metric_tracking': "layers do not track Metric objects (layer.metrics)",
-    'LayerTest.test_serialize_activity_regularizer': "Dense.get_config() writes activity_regularizer: None; Keras "
-        "leaves it out unless set (minikeras's saved files leave it out: layers/serialization.py)",
 })

@@ -116,3 +116,9 @@ def test_compute_and_variable_dtypes_are_the_layers_dtype_or_floatx():
     assert layers.Dense(2).compute_dtype == "float32" == layers.Dense(2).variable_dtype
     assert layers.Dense(2, dtype="float64").compute_dtype == "float64"
     assert CastToCompute()(np.ones((2, 2), "float64")).dtype == np.float32
+
+
+def test_dense_writes_activity_regularizer_only_when_set():
+    assert "activity_regularizer" not in layers.Dense(2).get_config()
+    config = layers.Dense(2, activity_regularizer="l2").get_config()
+    assert type(layers.Dense.from_config(config).activity_regularizer).__name__ == "L2"
