@@ -12,6 +12,7 @@ from .subclassed import SubclassedModel
 from .model_face import ModelFace
 from .structure import flatten, flatten_like, is_nested, pack_like
 from .graph import InputLayer, KerasTensor, topological_nodes
+from .slicing import from_input_layers
 from .training import Trainer
 
 
@@ -61,6 +62,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
 
     # ---- the graph -------------------------------------------------------------------------
     def _set_graph(self, inputs, outputs):
+        inputs, outputs = from_input_layers(inputs, outputs)
         self._input_structure = inputs
         self._output_structure = outputs
         self.inputs = _flat_tensors(inputs, "inputs", self.name)

@@ -982,8 +982,6 @@ mark_cases(globals(), skip={
                                                "flat inputs (the calls before the file work)",
     'FunctionalTest.test_dtype_standardization': "an eager model call casts float inputs to floatx, not to each "
                                                  "Input's own dtype (float16 stays float32)",
-    'FunctionalTest.test_functional_slicing': "a model made from intermediate tensors (Model(x_mid, y)) gets no "
-                                              "InputLayer for them",
     'FunctionalTest.test_input_dict_with_extra_field': NO_STRUCTURE_WARNING,
     'FunctionalTest.test_warning_for_mismatched_inputs_structure': NO_STRUCTURE_WARNING,
     'FunctionalTest.test_layer_getters': "model.layers lists op nodes (input_a + input_b) too; Keras lists layers "
