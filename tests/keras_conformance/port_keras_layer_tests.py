@@ -1,7 +1,7 @@
 """Copies Keras 3's own layer test files into tests/keras_conformance/, their imports pointed at minikeras.
 
-usage (from the project root, once per new file; an existing ported file is never overwritten, because its
-table of marked cases at the end is written by hand):
+usage (from the project root; the copies are regenerated every time and not committed, their marks come
+from marks/<name>.py, see porting.py):
     python tests/keras_conformance/port_keras_layer_tests.py [/tmp/kvenv/lib/python3.11/site-packages/keras]
 
 Each copy starts with a docstring naming its origin and keeps Keras's code (Apache 2.0) unchanged apart from the
@@ -11,6 +11,8 @@ become minikeras's (layers through a namespace where a layer minikeras lacks is 
 import os
 import re
 import sys
+
+from porting import write_ported
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_KERAS = "/tmp/kvenv/lib/python3.11/site-packages/keras"
@@ -43,6 +45,10 @@ EXACT = {
     "from conftest import skip_if_backend": "from .layer_testing import skip_if_backend",
 }
 
+# lines translated differently in one file only
+FILE_EXACT = {"rnn/rnn_test.py": {"from keras.src import ops":
+                                  "from .model_testing import ops  # keras.src.ops, which also holds random"}}
+
 
 def port_line(line):
     indent = line[:len(line) - len(line.lstrip())]
@@ -66,20 +72,16 @@ def port_line(line):
 def port(keras_root, relative):
     source = os.path.join(keras_root, "src", "layers", relative)
     target = os.path.join(HERE, "test_keras_" + os.path.basename(relative).replace("_test.py", ".py"))
-    if os.path.exists(target):
-        print("kept", os.path.basename(target))
-        return
+    overrides = FILE_EXACT.get(relative, {})
     with open(source) as f:
-        lines = [port_line(line.rstrip("\n")) for line in f]
+        lines = [overrides.get(line.strip()) or port_line(line.rstrip("\n")) for line in f]
     header = [f'"""Ported from Keras {KERAS_VERSION}: keras/src/layers/{relative} (Apache 2.0), run on minikeras.',
               "",
               "Keras's code is unchanged apart from its imports (see port_keras_layer_tests.py); the cases marked at",
               "the end are skipped (Keras internals, deliberate differences) or expected to fail until another",
               'issue lands (xfail, not strict)."""',
               "from .layer_testing import Missing, mark_cases, NEEDS_ISSUE_12  # noqa: F401"]
-    with open(target, "w") as f:
-        f.write("\n".join(header + lines) + "\n\n\nmark_cases(globals(), skip={}, xfail={})\n")
-    print("wrote", os.path.basename(target))
+    write_ported(target, header + lines)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Copies Keras 3's own tests of its extension points (Layer, Model, Functional, Sequential, custom objects and
 serialization) into tests/keras_conformance/, their imports pointed at minikeras (reusing the layer tests' line rules).
 
-usage (from the project root, once per new file; an existing ported file is never overwritten, because its
-table of marked cases at the end is written by hand):
+usage (from the project root; the copies are regenerated every time and not committed, their marks come
+from marks/<name>.py, see porting.py):
     python tests/keras_conformance/port_keras_model_tests.py [/tmp/kvenv/lib/python3.11/site-packages/keras]
 """
 import os
@@ -12,6 +12,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from port_keras_layer_tests import DEFAULT_KERAS, KERAS_VERSION, port_line  # noqa: E402
+from porting import write_ported  # noqa: E402
 
 FILES = {"layers/layer_test.py": "test_keras_layer.py", "models/model_test.py": "test_keras_model.py",
          "models/functional_test.py": "test_keras_functional.py",
@@ -58,9 +59,6 @@ KERAS_MODULE_STAND_IN = {"ops/numpy_test.py", "saving/saving_lib_test.py"}
 
 def port(keras_root, relative, target_name):
     target = os.path.join(HERE, target_name)
-    if os.path.exists(target):
-        print("kept", target_name)
-        return
     with open(os.path.join(keras_root, "src", relative)) as f:
         lines = [port_model_line(line.rstrip("\n")) for line in f]
     if relative in KERAS_MODULE_STAND_IN:
@@ -71,9 +69,7 @@ def port(keras_root, relative, target_name):
               "the end are skipped (Keras internals, deliberate differences, written in docs/differences.md) or",
               'expected to fail (xfail, not strict) with the reason."""',
               "from .model_testing import Missing, mark_cases  # noqa: F401"]
-    with open(target, "w") as f:
-        f.write("\n".join(header + lines) + "\n\n\nmark_cases(globals(), skip={}, xfail={})\n")
-    print("wrote", target_name)
+    write_ported(target, header + lines)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 callbacks into tests/keras_conformance/, their imports pointed at minikeras (the layer tests have
 port_keras_layer_tests.py; this reuses its line rules).
 
-usage (from the project root, once per new file; an existing ported file is never overwritten, because its
-table of marked cases at the end is written by hand):
+usage (from the project root; the copies are regenerated every time and not committed, their marks come
+from marks/<name>.py, see porting.py):
     python tests/keras_conformance/port_keras_object_tests.py [/tmp/kvenv/lib/python3.11/site-packages/keras]
 """
 import os
@@ -11,6 +11,7 @@ import re
 import sys
 
 from port_keras_layer_tests import DEFAULT_KERAS, KERAS_VERSION, port_line  # noqa: E402
+from porting import write_ported  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = ["optimizers/optimizer_test.py", "optimizers/sgd_test.py", "optimizers/adam_test.py",
@@ -54,6 +55,10 @@ EXACT = {
     "import keras": "import minikeras as keras",
     "from keras.src import utils": "from minikeras import utils",
     "from keras.src.saving import register_keras_serializable": "from minikeras.saving import register_keras_serializable",
+    "from keras.src.layers.attention.multi_head_attention import MultiHeadAttention":
+        "from minikeras.layers import MultiHeadAttention",
+    "import scipy.signal": "try:\n    import scipy.signal  # noqa: F401  (only Keras's STFT cases use it; scipy is not a "
+                           "test dependency)\nexcept ImportError:\n    scipy = None",
 }
 
 
@@ -74,9 +79,6 @@ def port_object_line(line):
 def port(keras_root, relative):
     source = os.path.join(keras_root, "src", relative)
     target = os.path.join(HERE, "test_keras_" + os.path.basename(relative).replace("_test.py", ".py"))
-    if os.path.exists(target):
-        print("kept", os.path.basename(target))
-        return
     with open(source) as f:
         lines = [port_object_line(line.rstrip("\n")) for line in f]
     header = [f'"""Ported from Keras {KERAS_VERSION}: keras/src/{relative} (Apache 2.0), run on minikeras.',
@@ -85,9 +87,7 @@ def port(keras_root, relative):
               "the end are skipped (Keras internals, deliberate differences, written in docs/differences.md) or",
               'expected to fail (xfail, not strict) with the reason."""',
               "from .object_testing import Missing, mark_cases  # noqa: F401"]
-    with open(target, "w") as f:
-        f.write("\n".join(header + lines) + "\n\n\nmark_cases(globals(), skip={}, xfail={})\n")
-    print("wrote", os.path.basename(target))
+    write_ported(target, header + lines)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,31 @@
+# Marks ending the ported copy of Keras 3.15.1: keras/src/models/functional_test.py: which of its cases minikeras skips or expects to fail, and why.
+
+OPTIONAL_INPUTS = ("Input(optional=True) fed None, and a Keras-style layer called on two positional symbolic "
+                   "tensors (call(x, o=None)): a node records one input (pass a list)")
+NO_STRUCTURE_WARNING = ("Keras warns when the inputs given have keys or a structure the model's inputs do not; "
+                        "minikeras uses what it needs without a warning")
+
+mark_cases(globals(), skip={
+    'FunctionalTest.test_for_functional_in_sequential': "keras.applications (MobileNet) is not part of minikeras",
+    'FunctionalTest.test_functional_with_dtype_policy': "Keras internal: dtype policies",
+    'FunctionalTest.test_training_arg': "deliberate difference: minikeras finds a Keras-style layer's output shape by "
+        "calling it on zeros (training=False) unless it has compute_output_shape; Keras asks compute_output_spec",
+}, xfail={
+    'FunctionalTest.test_deeply_nested_model': "a model with nested dict inputs, saved and loaded, comes back with "
+                                               "flat inputs (the calls before the file work)",
+    'FunctionalTest.test_dtype_standardization': "an eager model call casts float inputs to floatx, not to each "
+                                                 "Input's own dtype (float16 stays float32)",
+    'FunctionalTest.test_input_dict_with_extra_field': NO_STRUCTURE_WARNING,
+    'FunctionalTest.test_warning_for_mismatched_inputs_structure': NO_STRUCTURE_WARNING,
+    'FunctionalTest.test_layer_getters': "model.layers lists op nodes (input_a + input_b) too; Keras lists layers "
+                                         "only (ops are in model.operations)",
+    'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
+                                                      "their order; Keras refuses the other structure",
+    'FunctionalTest.test_optional_*': OPTIONAL_INPUTS,
+    'FunctionalTest.test_required_input_none_raises': OPTIONAL_INPUTS,
+    'FunctionalTest.test_required_none_raises_in_fit': OPTIONAL_INPUTS,
+    'FunctionalTest.test_rank_standardization': "inputs one rank off an Input's shape are not expanded or squeezed "
+                                                "on the last axis (issue 13)",
+    'FunctionalTest.test_restored_multi_output_type_tuple': "from_config gives outputs made as a tuple back as a "
+                                                            "list (saving/serialization.py)",
+})
