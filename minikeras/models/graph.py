@@ -3,7 +3,7 @@
 The records themselves (KerasTensor, Node, record_node) live with the layers in layers/node.py, and Input and
 InputLayer in layers/input_layer.py; they are importable from here as before.
 """
-from ..layers.node import KerasTensor, Node, record_node, shape_chain  # noqa: F401
+from ..layers.node import KerasTensor, Node, record_node, shape_chain  # noqa: F401  (importable from here)
 from ..layers.input_layer import InputLayer, Input  # noqa: F401
 
 
@@ -38,3 +38,27 @@ def topological_nodes(inputs, outputs):
     for t in outputs:
         visit(t, "(model output)")
     return order
+
+
+class Step:
+    """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
+
+    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training", "mask")
+
+    def __init__(self, node):
+        self.layer = node.layer
+        self.input_ids = [t.id for t in node.input_tensors]
+        self.input_is_list = node.input_is_list
+        self.kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
+        self.training = node.call_kwargs.get("training")
+        self.output_ids = [t.id for t in node.output_tensors]
+        # a mask passed explicitly (layer(x, mask=m)) replaces the one that flows in, as in Keras
+        self.mask = node.call_kwargs.get("mask")
+
+
+def resolve(value, values):
+    if isinstance(value, KerasTensor):
+        return values[value.id]
+    if isinstance(value, (list, tuple)):
+        return [resolve(v, values) for v in value]
+    return value

@@ -10,34 +10,10 @@ from ..layers.variable import current_call
 from ..params import flatten_params, merge_like
 from .subclassed import SubclassedModel
 from .model_face import ModelFace
-from .structure import flatten, flatten_like, is_nested, pack_like
-from .graph import InputLayer, KerasTensor, topological_nodes
+from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like
+from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
 from .slicing import from_input_layers
 from .training import Trainer
-
-
-class _Step:
-    """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
-
-    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training", "mask")
-
-    def __init__(self, node):
-        self.layer = node.layer
-        self.input_ids = [t.id for t in node.input_tensors]
-        self.input_is_list = node.input_is_list
-        self.kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
-        self.training = node.call_kwargs.get("training")
-        self.output_ids = [t.id for t in node.output_tensors]
-        # a mask passed explicitly (layer(x, mask=m)) replaces the one that flows in, as in Keras
-        self.mask = node.call_kwargs.get("mask")
-
-
-def _resolve(value, values):
-    if isinstance(value, KerasTensor):
-        return values[value.id]
-    if isinstance(value, (list, tuple)):
-        return [_resolve(v, values) for v in value]
-    return value
 
 
 class Model(SubclassedModel, ModelFace, Trainer, Layer):
@@ -68,7 +44,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         self.inputs = _flat_tensors(inputs, "inputs", self.name)
         self.outputs = _flat_tensors(outputs, "outputs", self.name)
         nodes = topological_nodes(self.inputs, self.outputs)
-        self._steps = [_Step(node) for node in nodes]
+        self._steps = [Step(node) for node in nodes]
         self._layers = [t.node.layer for t in self.inputs]
         for node in nodes:
             if node.layer not in self._layers:
@@ -269,8 +245,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         x = xs if step.input_is_list else xs[0]
         mask = (ms if any(m is not None for m in ms) else None) if step.input_is_list else ms[0]
         if step.mask is not None:
-            mask = _resolve(step.mask, values)
-        kwargs = {k: _resolve(v, values) for k, v in step.kwargs.items()} if step.kwargs else {}
+            mask = resolve(step.mask, values)
+        kwargs = {k: resolve(v, values) for k, v in step.kwargs.items()} if step.kwargs else {}
         train = training if step.training is None else bool(step.training)
         layer_params = params.get(layer.name, {}) if params else {}
         if getattr(layer, "stateful", False):
@@ -313,46 +289,10 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         return pack_like(structure, outputs if isinstance(outputs, list) else [outputs])
 
     def _flatten_inputs(self, inputs):
-        structure = self._input_structure
-        if is_nested(structure):
-            if isinstance(inputs, list) and not is_nested(inputs) and len(inputs) == len(flatten(structure)):
-                return list(inputs)       # already in the model's order: a node of an outer graph passes them so
-            return flatten_like(structure, inputs, f"Model '{self.name}' inputs")
-        if isinstance(structure, dict):
-            if not isinstance(inputs, dict):
-                if isinstance(inputs, (list, tuple)) and len(inputs) == len(structure):
-                    return list(inputs)
-                raise ValueError(f"Model '{self.name}' takes a dict of inputs with keys {list(structure)}.")
-            missing = [k for k in structure if k not in inputs]
-            if missing:
-                raise ValueError(f"Model '{self.name}': inputs dict is missing {missing}; expected keys {list(structure)}.")
-            return [inputs[k] for k in structure]
-        if isinstance(inputs, dict):
-            names = [t.name for t in self.inputs]
-            if all(n in inputs for n in names):
-                return [inputs[n] for n in names]
-            raise ValueError(f"Model '{self.name}': inputs dict has keys {list(inputs)}; the inputs are named {names}.")
-        if len(self.inputs) == 1:
-            if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
-                return [inputs[0]]
-            return [inputs]
-        if not isinstance(inputs, (list, tuple)) or len(inputs) != len(self.inputs):
-            got = len(inputs) if isinstance(inputs, (list, tuple)) else "a single array"
-            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} inputs "
-                             f"{[t.name for t in self.inputs]}, got {got}.")
-        return list(inputs)
+        return inputs_in_order(self, inputs)
 
     def _structure_outputs(self, outputs):
-        structure = self._output_structure
-        if is_nested(structure):
-            return pack_like(structure, outputs)
-        if isinstance(structure, dict):
-            return dict(zip(structure, outputs))
-        if isinstance(structure, tuple):
-            return tuple(outputs)            # Keras 3 gives outputs back in the structure the model was made with
-        if isinstance(structure, list):
-            return list(outputs)
-        return outputs[0]
+        return outputs_in_structure(self._output_structure, outputs)
 
     # ---- the model used as a layer --------------------------------------------------------------
     has_weight_updates = True       # the layers inside may have some (moving statistics, assign)

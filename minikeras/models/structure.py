@@ -45,3 +45,48 @@ def flatten_like(structure, data, what):
             raise ValueError(f"{what}: expected a list of {len(structure)}, got {got}.")
         return [leaf for s, d in zip(structure, data) for leaf in flatten_like(s, d, f"{what}[{len(structure)}]")]
     return [data]
+
+
+def inputs_in_order(model, inputs):
+    """The data given to `model` (an array, a list, a dict, nested) as one array per model input, in order."""
+    structure = model._input_structure
+    if is_nested(structure):
+        if isinstance(inputs, list) and not is_nested(inputs) and len(inputs) == len(flatten(structure)):
+            return list(inputs)       # already in the model's order: a node of an outer graph passes them so
+        return flatten_like(structure, inputs, f"Model '{model.name}' inputs")
+    if isinstance(structure, dict):
+        if not isinstance(inputs, dict):
+            if isinstance(inputs, (list, tuple)) and len(inputs) == len(structure):
+                return list(inputs)
+            raise ValueError(f"Model '{model.name}' takes a dict of inputs with keys {list(structure)}.")
+        missing = [k for k in structure if k not in inputs]
+        if missing:
+            raise ValueError(f"Model '{model.name}': inputs dict is missing {missing}; expected keys {list(structure)}.")
+        return [inputs[k] for k in structure]
+    if isinstance(inputs, dict):
+        names = [t.name for t in model.inputs]
+        if all(n in inputs for n in names):
+            return [inputs[n] for n in names]
+        raise ValueError(f"Model '{model.name}': inputs dict has keys {list(inputs)}; the inputs are named {names}.")
+    if len(model.inputs) == 1:
+        if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+            return [inputs[0]]
+        return [inputs]
+    if not isinstance(inputs, (list, tuple)) or len(inputs) != len(model.inputs):
+        got = len(inputs) if isinstance(inputs, (list, tuple)) else "a single array"
+        raise ValueError(f"Model '{model.name}' expects {len(model.inputs)} inputs "
+                         f"{[t.name for t in model.inputs]}, got {got}.")
+    return list(inputs)
+
+
+def outputs_in_structure(structure, outputs):
+    """The model's outputs (a flat list) in the structure the model was made with."""
+    if is_nested(structure):
+        return pack_like(structure, outputs)
+    if isinstance(structure, dict):
+        return dict(zip(structure, outputs))
+    if isinstance(structure, tuple):
+        return tuple(outputs)            # Keras 3 gives outputs back in the structure the model was made with
+    if isinstance(structure, list):
+        return list(outputs)
+    return outputs[0]
