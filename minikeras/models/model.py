@@ -348,6 +348,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         training = bool(kwargs.pop("training", False))
         kwargs.pop("mask", None)
         inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
+        if self.built and not self._keras_style:
+            inputs = self._standardized_ranks(inputs)
         self.ensure_built(_shapes_of_inputs(inputs))
         result, new_state, updates = self.apply(self.params, inputs, training=training, state=self.get_states(),
                                                 return_state=True, return_updates=True)
@@ -355,6 +357,17 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         if updates:
             self._assign_params(merge_like(self.params, updates))
         return result
+
+    def _standardized_ranks(self, inputs):
+        """Inputs one rank off their Input's shape on the last axis, expanded or squeezed (as Keras 3 does)."""
+        from .data import standardized_rank
+        flat = self._flatten_inputs(inputs)
+        try:
+            flat = [standardized_rank(np.asarray(x), t) for x, t in zip(flat, self.inputs)]
+        except ValueError:
+            return inputs          # not arrays (ragged lists): the shape check that follows says what is wrong
+        return flat if len(flat) > 1 else flat[0]
+
 
 def _as_shape(shape):
     if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):

@@ -24,8 +24,6 @@ mark_cases(globals(), skip={
     'FunctionalTest.test_optional_*': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_input_none_raises': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_none_raises_in_fit': OPTIONAL_INPUTS,
-    'FunctionalTest.test_rank_standardization': "inputs one rank off an Input's shape are not expanded or squeezed "
-                                                "on the last axis (issue 13)",
     'FunctionalTest.test_restored_multi_output_type_tuple': "from_config gives outputs made as a tuple back as a "
                                                             "list (saving/serialization.py)",
 })
