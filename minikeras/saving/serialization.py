@@ -8,29 +8,7 @@ import json
 from .. import backend
 from .layer_configs import keras_layer_config, minikeras_layer_kwargs, layer_class_for, dtype_policy, jsonable
 from .graph_configs import functional_layers_config, build_functional
-
-_MODEL_MODULES = {"Functional": "keras.src.models.functional", "Sequential": "keras"}
-# weightless Keras 3 layers built at construction: their config has no build_config (facts.json says which)
-LAYERS_WITHOUT_BUILD_CONFIG = frozenset({
-    "Activation", "AveragePooling1D", "AveragePooling2D", "Dropout", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Masking", "MaxPooling1D", "MaxPooling2D", "Reshape"})
-_KERAS1_ALIASES = ("Convolution1D", "Convolution2D")
-
-
-def _class_entry(obj):
-    """(module, class_name, registered_name) as Keras 3 records them for `obj`."""
-    from ..models import Model, Sequential
-    cls = type(obj)
-    if cls is Sequential:
-        return "keras", "Sequential", None
-    if cls is Model:
-        return _MODEL_MODULES["Functional"], "Functional", "Functional"
-    if cls.__module__.startswith("minikeras."):
-        while cls.__name__ in _KERAS1_ALIASES:  # saved under the Keras 3 name, which every Keras reads
-            cls = cls.__mro__[1]
-        return "keras.layers", cls.__name__, None
-    from ..custom_objects import get_registered_name
-    return cls.__module__, cls.__name__, get_registered_name(cls)
+from ..layers.serialization import class_entry as _class_entry, LAYERS_WITHOUT_BUILD_CONFIG
 
 
 def serialize_layer(layer):
