@@ -361,7 +361,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
     def _standardized_ranks(self, inputs):
         """Inputs one rank off their Input's shape on the last axis, expanded or squeezed (as Keras 3 does)."""
         from .data import standardized_rank
-        flat = self._flatten_inputs(inputs)
+        leaves = flatten(inputs) if isinstance(inputs, (list, tuple)) else None
+        flat = leaves if leaves is not None and len(leaves) == len(self.inputs) else self._flatten_inputs(inputs)
         try:
             flat = [standardized_rank(np.asarray(x), t) for x, t in zip(flat, self.inputs)]
         except ValueError:
