@@ -22,7 +22,7 @@ def float64():
     yield
     backend.set_floatx(previous)
     composed_step.set_composed_steps(True)
-    fused_pair.set_concurrent_directions(False)
+    fused_pair.set_concurrent_directions(None)
 
 
 def padded_tokens(rows=5, where="post", seed=0):

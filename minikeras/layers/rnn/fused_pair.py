@@ -4,8 +4,8 @@ The two directions of a Bidirectional RNN are independent: neither reads the oth
 results. Each direction's fused kernel spends its time in BLAS and numpy ufuncs on whole blocks, which
 release the GIL, so a second thread runs the other direction on the other core. Autograd's backward pass
 walks one node at a time, so the pair is one primitive: its vjp also runs both directions' BPTT at once.
-It is off by default (`set_concurrent_directions`): on the machines measured it did not pay, see
-docs/performance.md; off, the two directions run one after the other.
+By default (`set_concurrent_directions(None)`) it is used with more than one core and batch x units of at
+least 4096: there it paid (docs/performance.md); below, two threads were slower than one.
 
 tests/layers/rnn/test_fused_pair.py proves values and gradients equal the two directions run apart.
 """
@@ -19,9 +19,8 @@ from autograd.extend import primitive, defvjp_argnums
 
 from .rnn import _flat_states
 
-# off by default: on the 2-vCPU machines measured (docs/performance.md) two processes of vectorized numpy work
-# each ran half as fast as one alone, so two threads never beat one; None decides from the cores and the size
-_settings = {"concurrent": False}
+# None (the default): two threads when the process may use more than one core and the layer is large enough
+_settings = {"concurrent": None}
 # below this batch size times units a step's numpy calls are too short for two threads to pay (measured)
 MIN_BATCH_TIMES_UNITS = 4096
 _pool = {}
@@ -29,8 +28,8 @@ _pool_lock = threading.Lock()
 
 
 def set_concurrent_directions(enabled):
-    """Run Bidirectional's two directions on two threads (True), one after the other (False, the default), or
-    decide from the number of cores this process may use and the layer's size (None)."""
+    """Run Bidirectional's two directions on two threads (True), one after the other (False), or decide from
+    the number of cores this process may use and the layer's size (None, the default)."""
     if enabled not in (True, False, None):
         raise TypeError(f"set_concurrent_directions: expected True, False or None, got {enabled!r}.")
     _settings["concurrent"] = enabled

@@ -15,7 +15,7 @@ BATCH, TIME, FEATURES, UNITS = 3, 5, 4, 3
 @pytest.fixture
 def concurrency():
     yield fused_pair.set_concurrent_directions
-    fused_pair.set_concurrent_directions(False)
+    fused_pair.set_concurrent_directions(None)
 
 
 def _bidirectional(kind, implementation, merge_mode="concat", **options):
@@ -141,5 +141,5 @@ def test_small_layers_stay_on_one_thread_unless_forced(concurrency, monkeypatch)
     assert not fused_pair.concurrent_directions(64, 128)
 
 
-def test_two_threads_are_off_by_default():
-    assert fused_pair.concurrent_directions(64, 128) is False
+def test_small_layers_are_on_one_thread_by_default():
+    assert fused_pair.concurrent_directions(32, 32) is False
