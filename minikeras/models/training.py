@@ -98,6 +98,8 @@ class Trainer(TrainingLoops, Keras2Methods):
                 if metric.name in plain_names:
                     metric.name = "weighted_" + metric.name
                 group.append(metric)
+            for metric in group:      # a metric object given to compile is the same object in every run: start it anew
+                metric.reset_state()
             made.append(group)
         return made
 

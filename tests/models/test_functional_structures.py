@@ -56,3 +56,12 @@ def test_a_sequential_whose_first_layer_is_a_built_model_is_built():
     inner = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2)])
     outer = minikeras.Sequential([inner, layers.Dense(1)])
     assert outer.built and outer.output_shape == (None, 1)
+
+
+def test_a_metric_object_given_to_compile_starts_anew_in_each_evaluate():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[minikeras.metrics.Hinge()])
+    x = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    y = np.sign(np.random.default_rng(1).normal(size=(4, 1))).astype("float32")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert model.evaluate(x, y, verbose=0) == model.evaluate(x, y, verbose=0)

@@ -18,9 +18,6 @@ mark_cases(globals(), skip={
     'SavingBattleTest.test_remove_weights_only_saving_and_loading': "Keras internal: file_utils.is_remote_path",
     'SavingAPITest.test_saving_api_errors': "Keras internal: keras.src.saving.saving_api (see test_model_api_errors)",
 }, xfail={
-    'SavingTest.test_compile_preserved_*': "the model reloads compiled (registered loss included), but a stateful "
-        "Hinge metric gives another value: its total is not reset between evaluate calls (the original model's "
-        "second evaluate differs too: minikeras/metrics)",
     'SavingTest.test_compile_overridden_warnings_*': "no warning that a model's own compile() was not called while "
                                                      "loading",
     'SavingTest.test_partial_load': "load_weights(skip_mismatch=True) of a .keras file still refuses the layers "
