@@ -58,16 +58,21 @@ def entered(context):
         _calls.pop()
 
 
-def _resolved(value):
-    return value.value if isinstance(value, Variable) else value
+def read_values(value):
+    """`value` with weight handles (also inside lists and tuples) replaced by the values they read now."""
+    if isinstance(value, Variable):
+        return value.value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
+        return type(value)(read_values(v) for v in value)
+    return value
 
 
 def _binary(op):
-    return lambda self, other: op(self.value, _resolved(other))
+    return lambda self, other: op(self.value, read_values(other))
 
 
 def _reflected(op):
-    return lambda self, other: op(_resolved(other), self.value)
+    return lambda self, other: op(read_values(other), self.value)
 
 
 class Variable(ArrayBox):
@@ -116,7 +121,7 @@ class Variable(ArrayBox):
         return np.asarray(getval(self.value), dtype=dtype)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        return getattr(ufunc, method)(*[_resolved(x) for x in inputs], **kwargs)
+        return getattr(ufunc, method)(*[read_values(x) for x in inputs], **kwargs)
 
     @property
     def shape(self):
@@ -139,7 +144,7 @@ class Variable(ArrayBox):
     def assign(self, value):
         """Set the weight to `value`. Inside a pure call the change is recorded and comes back as an update
         (the function stays pure); outside, the layer's weight changes now."""
-        value = _resolved(value)
+        value = read_values(value)
         if np.shape(value) != self._shape:
             raise ValueError(f"Weight '{self.path}' has shape {self._shape}; assign() got shape {np.shape(value)}.")
         context = current_call()
@@ -152,11 +157,11 @@ class Variable(ArrayBox):
 
     def assign_add(self, delta):
         """assign(value + delta)."""
-        return self.assign(self.value + _resolved(delta))
+        return self.assign(self.value + read_values(delta))
 
     def assign_sub(self, delta):
         """assign(value - delta)."""
-        return self.assign(self.value - _resolved(delta))
+        return self.assign(self.value - read_values(delta))
 
     # ---- arithmetic reads the value first (bound or not) -----------------------------------------------
     __add__, __sub__, __mul__ = _binary(operator.add), _binary(operator.sub), _binary(operator.mul)

@@ -10,7 +10,7 @@ import functools
 import numpy as np
 
 from ..layers.base import Layer, is_symbolic, snake_case, unique_name
-from ..layers.variable import Variable
+from ..layers.variable import read_values
 
 OPS_BY_CLASS = {}    # (keras module, class name) -> the minikeras op function, for loading Keras files
 
@@ -28,23 +28,13 @@ def keras_op(function):
 
     @functools.wraps(function)
     def op(*args, **kwargs):
-        args, kwargs = _resolved(args), {k: _resolved(v) for k, v in kwargs.items()}
+        args, kwargs = read_values(args), {k: read_values(v) for k, v in kwargs.items()}
         if is_symbolic(list(args)) or is_symbolic(list(kwargs.values())):
             return OpLayer(function, class_name, keras_module)._record(args, kwargs)
         return function(*args, **kwargs)
 
     OPS_BY_CLASS[(keras_module, class_name)] = function
     return op
-
-
-def _resolved(value):
-    if isinstance(value, Variable):
-        return value.value
-    if isinstance(value, list) and any(isinstance(v, Variable) for v in value):
-        return [_resolved(v) for v in value]
-    if isinstance(value, tuple) and any(isinstance(v, Variable) for v in value):
-        return tuple(_resolved(v) for v in value)
-    return value
 
 
 class OpLayer(Layer):
