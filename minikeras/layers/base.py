@@ -49,6 +49,7 @@ class Layer(LayerWeights):
     """
 
     supports_masking = False
+    stateful = False               # recurrent layers (and models holding them) say True
     _keras_style = False
     # the optional arguments of Keras's call(inputs, ...) for this layer, in order: `layer(x, mask)` passes mask
     # where Keras's signature has it second
