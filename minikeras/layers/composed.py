@@ -39,9 +39,10 @@ def _softmax_backward(dy, y, z):
     return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
 
 
+_LINEAR = activations.get("linear")
 # activation -> (y from the pre-activation z, in place where it can; dz from dy, y and z)
 _ACTIVATIONS = {
-    activations.get("linear"): (lambda z: z, lambda dy, y, z: dy),
+    _LINEAR: (lambda z: z, lambda dy, y, z: dy),
     activations.get("tanh"): (lambda z: np.tanh(z, out=z), lambda dy, y, z: dy * (1.0 - y * y)),
     activations.get("sigmoid"): (lambda z: activations.sigmoid(z), lambda dy, y, z: dy * y * (1.0 - y)),
     activations.get("relu"): (lambda z: np.maximum(z, 0.0), lambda dy, y, z: np.where(z > 0, dy, 0.0)),
@@ -59,8 +60,8 @@ def _dense(layer, params, x, mask, need_dx):
     z = np.matmul(x, kernel)
     if layer.use_bias:
         z = z + params["bias"]
-    forward, backward_of = _ACTIVATIONS[layer.activation or activations.get("linear")]
-    pre = z if layer.activation in (None, activations.get("linear")) else z.copy()
+    forward, backward_of = _ACTIVATIONS[layer.activation or _LINEAR]
+    pre = z if layer.activation in (None, _LINEAR) else z.copy()
     y = forward(z)
 
     def backward(dy):
