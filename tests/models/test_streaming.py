@@ -3,6 +3,7 @@ initial weights and stream end with Keras's weights and history (fixtures/stream
 make_streaming_fixtures.py)."""
 import json
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -24,33 +25,10 @@ def batches(x, y, sw=None):
             for i in range(0, len(x), BATCH)]
 
 
-def endless(items):
-    while True:
-        yield from items
+sys.path.insert(0, FIXTURES)
+from streaming_sources import endless, stream_kinds  # noqa: E402
 
-
-class ListDataset(K.utils.PyDataset):
-    def __init__(self, items, rotating=False):
-        super().__init__()
-        self.items, self.rotating, self.order = items, rotating, list(range(len(items)))
-
-    def __len__(self):
-        return len(self.items)
-
-    def __getitem__(self, index):
-        return self.items[self.order[index]]
-
-    def on_epoch_end(self):
-        if self.rotating:
-            self.order = self.order[1:] + self.order[:1]
-
-
-def make_stream(kind, items):
-    if kind == "generator":
-        return endless(items)
-    if kind == "finite":
-        return (item for item in items)
-    return ListDataset(items, rotating=kind == "rotating")
+ListDataset, make_stream = stream_kinds(K)
 
 
 def numbered(prefix):
