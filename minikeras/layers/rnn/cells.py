@@ -14,6 +14,22 @@ from .fused_gru import gru_kernel_call
 from .fused_simple_rnn import simple_rnn_kernel_call
 
 
+def set_weight_options(cell, cell_name, kernel_initializer, recurrent_initializer, bias_initializer,
+                       kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                       kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout):
+    """Give a recurrent cell its kernel, recurrent kernel and bias options (initializers, regularizers and
+    constraints resolved from their names) and its two dropout rates (checked)."""
+    for part, initializer, regularizer, constraint in (
+            ("kernel", kernel_initializer, kernel_regularizer, kernel_constraint),
+            ("recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint),
+            ("bias", bias_initializer, bias_regularizer, bias_constraint)):
+        setattr(cell, f"{part}_initializer", initializers.get(initializer))
+        setattr(cell, f"{part}_regularizer", regularizers.get(regularizer))
+        setattr(cell, f"{part}_constraint", constraints.get(constraint))
+    cell.dropout = _dropout_rate(cell_name, "dropout", dropout)
+    cell.recurrent_dropout = _dropout_rate(cell_name, "recurrent_dropout", recurrent_dropout)
+
+
 def _dropout_rate(cell_name, what, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"{cell_name}: {what} must be a number in [0, 1), got {value!r}.")
@@ -48,17 +64,9 @@ class RNNCellBase(Layer):
         self.units = _positive_int(kind, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = _dropout_rate(kind, "dropout", dropout)
-        self.recurrent_dropout = _dropout_rate(kind, "recurrent_dropout", recurrent_dropout)
+        set_weight_options(self, kind, kernel_initializer, recurrent_initializer, bias_initializer,
+                           kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                           kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout)
         self.seed = seed
         super().__init__(**kwargs)
 

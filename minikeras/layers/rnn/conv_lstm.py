@@ -19,7 +19,7 @@ from ... import activations, initializers, regularizers, constraints, backend
 from ..base import Layer
 from ..conv import (as_int_tuple, as_padding, as_data_format, window_geometry, extract_windows, apply_kernel,
                     keras_default_name)
-from .cells import _dropout_rate
+from .cells import set_weight_options
 from .rnn import RNN
 
 
@@ -50,17 +50,9 @@ class ConvLSTMCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias, self.unit_forget_bias = bool(use_bias), bool(unit_forget_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = _dropout_rate(owner, "dropout", dropout)
-        self.recurrent_dropout = _dropout_rate(owner, "recurrent_dropout", recurrent_dropout)
+        set_weight_options(self, owner, kernel_initializer, recurrent_initializer, bias_initializer,
+                           kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                           kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout)
         self.seed = seed
         self.state_shape = None        # (*output spatial, filters), known once built
 
