@@ -97,6 +97,14 @@ class LayerWeights:
         """Keras's name for `non_trainable_weights`."""
         return self.non_trainable_weights
 
+    # Keras 3's hooks for state a layer keeps besides its weights; minikeras.saving writes and reads the weights
+    # itself, so these defaults add nothing and exist so that a subclass's super() calls work as in Keras
+    def save_own_variables(self, store):
+        """Put state of the layer's own (arrays by name) into the dict-like `store`; a subclass overrides it."""
+
+    def load_own_variables(self, store):
+        """Take back what save_own_variables put into `store`; a subclass overrides it."""
+
     # ---- one weight, by the key a handle holds: a name (Keras-style) or a path into params (built-in) ----
     def _read_weight(self, key):
         if isinstance(key, tuple):

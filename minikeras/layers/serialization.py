@@ -186,6 +186,8 @@ def layer_kwargs(cls, class_name, config, deserialize, custom_objects=None, safe
         kwargs = {k: _custom_object(v, custom_objects) for k, v in kwargs.items()}
     if cls.__module__.split(".")[0] == "minikeras":
         _drop_unsupported(cls, class_name, kwargs)
+    else:
+        _drop_ignorable(cls, kwargs)
     return kwargs
 
 
@@ -222,6 +224,15 @@ def _accepted_arguments(cls):
         if "__init__" in vars(klass):
             accepted.update(inspect.signature(vars(klass)["__init__"]).parameters)
     return accepted - {"self", "kwargs", "args"}
+
+
+def _drop_ignorable(cls, kwargs):
+    """A user's class passes its **kwargs on to minikeras's Layer: the Keras base keys at their "off" values
+    (`autocast=True` in every Keras 3 config) go, unless the class names them itself."""
+    accepted = _accepted_arguments(cls)
+    for key in [k for k in kwargs if k in _IGNORABLE and k not in accepted]:
+        if kwargs[key] == _IGNORABLE[key]:
+            del kwargs[key]
 
 
 def _drop_unsupported(cls, class_name, kwargs):

@@ -9,7 +9,7 @@ import os
 import h5py
 
 from .atomic import write_atomically
-from .keras_format import save_keras, load_keras, load_weights_from_keras
+from .keras_format import save_keras, load_keras, load_weights_from_keras, is_file_object, FileObjectContents
 from .serialization import (serialize_layer, deserialize_layer, serialize_keras_object, deserialize_keras_object,
                             model_to_json, model_from_json, clone_model)
 from .layer_configs import UnsafeLoadError
@@ -25,8 +25,11 @@ __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_to
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs):
-    """Save the whole model (architecture, weights, compiled state) as Keras 3's `.keras` file."""
-    path = os.fspath(filepath)
+    """Save the whole model (architecture, weights, compiled state) as Keras 3's `.keras` file. `filepath` is a
+    path, or an open binary file object (such as io.BytesIO) that receives the `.keras` zip."""
+    if is_file_object(filepath):
+        return save_keras(model, filepath, include_optimizer=include_optimizer)
+    path = _path(filepath, "save_model")
     if path.endswith(".weights.h5"):
         raise ValueError(f"save_model: '{path}' names a weights file; use save_weights for it, or a .keras name "
                          f"to save the whole model.")
@@ -40,8 +43,12 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """The model in a `.keras` file (Keras 3 or minikeras) or a Keras 2 `.h5` file."""
-    path = _existing(filepath)
+    """The model in a `.keras` file (Keras 3 or minikeras) or a Keras 2 `.h5` file. `filepath` is a path, or an
+    open binary file object holding a `.keras` zip (read from its current position)."""
+    if is_file_object(filepath):
+        return load_keras(FileObjectContents(filepath), custom_objects=custom_objects, compile=compile,
+                          safe_mode=safe_mode)
+    path = _existing(filepath, "load_model")
     if h5py.is_hdf5(path):
         from .legacy_h5 import load_legacy_h5
         return load_legacy_h5(path, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
@@ -62,21 +69,29 @@ def save_weights(model, filepath, overwrite=True):
 
 def load_weights(model, filepath, skip_mismatch=False, by_name=False):
     """Weights from a `.weights.h5`, a `.keras` or a Keras 2 `.h5` file into `model`; all are checked first."""
-    path = _existing(filepath)
+    path = _existing(filepath, "load_weights")
     if not h5py.is_hdf5(path):
-        return load_weights_from_keras(model, path)
+        return load_weights_from_keras(model, path, skip_mismatch=skip_mismatch)
     with h5py.File(path, "r") as f:
         if "layer_names" in f.attrs or "model_weights" in f:
             from .legacy_h5 import load_legacy_weights
             return load_legacy_weights(model, f, path, by_name=by_name, skip_mismatch=skip_mismatch)
-        new_params = read_model_weights(f, model, path)
+        new_params = read_model_weights(f, model, path, skip_mismatch=skip_mismatch)
         state = read_optimizer(f, model, path)
     model.params = new_params
     assign_optimizer_state(model, state)
 
 
-def _existing(filepath):
-    path = os.fspath(filepath)
+def _path(filepath, function):
+    try:
+        return os.fspath(filepath)
+    except TypeError:
+        raise TypeError(f"{function}: expected a file path (str or os.PathLike) or an open binary file object, got "
+                        f"{type(filepath).__name__}: {filepath!r}.") from None
+
+
+def _existing(filepath, function):
+    path = _path(filepath, function)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file: '{path}'.")
     if os.path.isdir(path):

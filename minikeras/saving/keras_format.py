@@ -26,7 +26,8 @@ _MEMBERS = ("metadata.json", "config.json", "model.weights.h5")
 
 
 def save_keras(model, filepath, overwrite=True, include_optimizer=True):
-    """Write `model` to `filepath` as a Keras 3 `.keras` zip, atomically."""
+    """Write `model` to `filepath` as a Keras 3 `.keras` zip, atomically; `filepath` may also be an open binary
+    file object (io.BytesIO, a file opened "wb"), written from its current position."""
     config = json.dumps(serialize_model(model), default=_json_default)
     metadata = json.dumps({"keras_version": KERAS_VERSION, "date_saved": _now(), "saved_by": f"minikeras {__version__}"})
     weights = _weights_bytes(model, include_optimizer)
@@ -38,7 +39,26 @@ def save_keras(model, filepath, overwrite=True, include_optimizer=True):
             archive.writestr("model.weights.h5", weights)
             write_assets(archive, model)
 
-    write_atomically(filepath, write, overwrite)
+    if is_file_object(filepath):
+        write(filepath)
+    else:
+        write_atomically(filepath, write, overwrite)
+
+
+def is_file_object(target):
+    """True for an open file-like object (it reads or writes bytes), as opposed to a path."""
+    return hasattr(target, "write") or hasattr(target, "read")
+
+
+class FileObjectContents(io.BytesIO):
+    """The bytes read from a user's file object, named in messages by the object's `name` if it has one."""
+
+    def __init__(self, file_object):
+        super().__init__(file_object.read())
+        self.label = str(getattr(file_object, "name", "the file object"))
+
+    def __str__(self):
+        return self.label
 
 
 def _now():
@@ -67,7 +87,7 @@ def read_archive(filepath):
             if member not in names:
                 raise ValueError(f"'{filepath}' is a zip file but not a Keras model: it has no {member} "
                                  f"(members: {sorted(names)}).")
-            _refuse_a_zip_bomb(archive.getinfo(member), filepath)
+            refuse_a_zip_bomb(archive.getinfo(member), filepath)
         try:
             config = json.loads(archive.read("config.json"))
         except (ValueError, UnicodeDecodeError) as error:
@@ -82,7 +102,7 @@ def read_archive(filepath):
 _MOST_COMPRESSION = 200
 
 
-def _refuse_a_zip_bomb(info, filepath):
+def refuse_a_zip_bomb(info, filepath):
     """Keras stores members uncompressed; one that would expand past 200 times its stored size is made to
     exhaust memory, not a model."""
     if info.compress_type != zipfile.ZIP_STORED and info.file_size > _MOST_COMPRESSION * max(info.compress_size, 1):
@@ -129,11 +149,12 @@ def _compile_like_the_file(model, compile_config, h5file, filepath, custom_objec
         warnings.warn(f"{error} The optimizer starts afresh.", stacklevel=3)
 
 
-def load_weights_from_keras(model, filepath):
-    """Only the weights of a `.keras` file, into `model` (all checked before any is assigned)."""
+def load_weights_from_keras(model, filepath, skip_mismatch=False):
+    """Only the weights of a `.keras` file, into `model` (all checked before any is assigned); with
+    `skip_mismatch`, layers the file does not fit keep theirs (a warning names them)."""
     _, weights = read_archive(filepath)
     with _open_h5(weights, filepath) as h5file:
-        model.params = read_model_weights(h5file, model, filepath)
+        model.params = read_model_weights(h5file, model, filepath, skip_mismatch=skip_mismatch)
 
 
 def _open_h5(data, filepath):

@@ -20,11 +20,6 @@ mark_cases(globals(), skip={
 }, xfail={
     'SavingTest.test_compile_overridden_warnings_*': "no warning that a model's own compile() was not called while "
                                                      "loading",
-    'SavingTest.test_partial_load': "load_weights(skip_mismatch=True) of a .keras file still refuses the layers "
-                                    "whose shapes differ (Keras skips them)",
-    'SavingTest.test_save_to_fileobj': "save/load to a file object (BytesIO): minikeras takes paths only",
-    'SavingTest.test_saving_custom_assets_and_variables': "a layer's own state hooks (save_own_variables / "
-        "load_own_variables, save_assets / load_assets) are not called",
     'SavingBattleTest.test_complex_model_without_explicit_deserialization': "a user's get_config that returns layer "
         "objects cannot be written: minikeras does not serialize nested objects in it",
     'SavingBattleTest.test_custom_object_without_from_config': "an activation object of the user's without "
