@@ -71,7 +71,8 @@ def _endpoints(structure, tensors, node_index):
     if isinstance(structure, dict):
         return {key: _history(t, node_index) for key, t in zip(structure, tensors)}
     if isinstance(structure, (list, tuple)):
-        return [_history(t, node_index) for t in tensors]
+        # a tuple stays one in get_config(), as in Keras; JSON (and so a file) writes it as a list
+        return type(structure)(_history(t, node_index) for t in tensors)
     return _history(tensors[0], node_index)
 
 
@@ -225,7 +226,8 @@ def _resolve_endpoints(spec, tensors, what):
         return {k: _endpoint(v, tensors, what) for k, v in spec.items()}
     if spec and isinstance(spec[0], str):  # one endpoint written flat: [name, node, index]
         return _endpoint(spec, tensors, what)
-    return [_endpoint(s, tensors, what) for s in spec]
+    endpoints = [_endpoint(s, tensors, what) for s in spec]
+    return tuple(endpoints) if isinstance(spec, tuple) else endpoints
 
 
 def _endpoint(history, tensors, what):

@@ -24,6 +24,4 @@ mark_cases(globals(), skip={
     'FunctionalTest.test_optional_*': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_input_none_raises': OPTIONAL_INPUTS,
     'FunctionalTest.test_required_none_raises_in_fit': OPTIONAL_INPUTS,
-    'FunctionalTest.test_restored_multi_output_type_tuple': "from_config gives outputs made as a tuple back as a "
-                                                            "list (saving/serialization.py)",
 })
