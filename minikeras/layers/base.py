@@ -18,6 +18,7 @@ from .call_inputs import _as_arrays, _batchless_shape, _check_numeric, _is_singl
 from .layer_weights import LayerWeights, weight_paths  # noqa: F401  (weight_paths: importable from here too)
 
 _name_counts = {}
+_NO_INPUTS = object()
 
 
 def unique_name(base):
@@ -243,7 +244,10 @@ class Layer(LayerWeights):
         return (input_dim,)
 
     # ---- the stateful Keras face ---------------------------------------------------------------
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, inputs=_NO_INPUTS, *args, **kwargs):
+        if inputs is _NO_INPUTS:        # layer(x1=a, x2=b): a Keras-style call's first argument given by name
+            from .keras_build import first_argument_by_name
+            inputs = first_argument_by_name(self, kwargs)
         if args and not self._keras_style:
             kwargs = self._named_call_arguments(args, kwargs)
             args = ()
@@ -280,7 +284,9 @@ class Layer(LayerWeights):
         if not isinstance(inputs, (list, tuple, dict)) or all(np.ndim(x) > 0 for x in inputs):
             inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
         if not self.built:
-            self.ensure_built(_shape_of(inputs))
+            from .keras_build import call_shapes_recorded       # build(foo_shape, bar_shape) gets each by name
+            with call_shapes_recorded(self, _shape_of(inputs), args, kwargs):
+                self.ensure_built(_shape_of(inputs))
         return eager_call(self, inputs, *args, mask=mask, training=training, kwargs=kwargs)
 
     @property

@@ -6,6 +6,8 @@ from .. import backend
 
 
 def _as_arrays(inputs):
+    if inputs is None:          # an optional input left out: a Keras-style call or a model takes it as None
+        return None
     if isinstance(inputs, (list, tuple)):
         return [_as_arrays(x) for x in inputs]
     if isinstance(inputs, np.ndarray) and inputs.dtype.kind in "iub":
@@ -19,6 +21,8 @@ def _as_arrays(inputs):
 def _check_numeric(layer, inputs):
     """Strings, objects or complex numbers would fail deep inside numpy; say so in the layer's words."""
     for array in inputs if isinstance(inputs, list) else [inputs]:
+        if array is None:
+            raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes arrays of real numbers, got None.")
         if isinstance(array, list):
             _check_numeric(layer, array)
         elif array.dtype.kind not in "biuf":
@@ -31,7 +35,7 @@ def _shape_of(inputs):
         return [_shape_of(v) for v in inputs.values()]
     if isinstance(inputs, (list, tuple)):
         return [_shape_of(x) for x in inputs]
-    return (None,) + tuple(np.shape(inputs)[1:])
+    return None if inputs is None else (None,) + tuple(np.shape(inputs)[1:])
 
 
 def _batchless_shape(inputs):

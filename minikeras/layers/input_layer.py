@@ -10,7 +10,8 @@ class InputLayer(Layer):
     """The layer behind `Input`: it has no weights and passes its data through."""
 
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None,
-                 input_shape=None, batch_input_shape=None, sparse=None, ragged=None, input_tensor=None, **kwargs):
+                 input_shape=None, batch_input_shape=None, sparse=None, ragged=None, input_tensor=None, optional=False,
+                 **kwargs):
         shape = shape if shape is not None else input_shape
         batch_shape = batch_shape if batch_shape is not None else batch_input_shape
         if batch_shape is None:
@@ -24,6 +25,9 @@ class InputLayer(Layer):
         super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
         self.batch_shape = _checked_batch_shape(batch_shape)
         self.input_dtype = _dtype_name(dtype or backend.floatx())
+        if not isinstance(optional, (bool, np.bool_)):
+            raise TypeError(f"Input: optional must be True or False, got {optional!r}.")
+        self.optional = bool(optional)       # the model may then be fed None for it
         node = Node(self, [], False, {}, [self.batch_shape], [self.input_dtype])
         self.output_tensor = node.output_tensors[0]
         self.output_tensor.name = self.name
@@ -35,7 +39,7 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {"batch_shape": self.batch_shape, "dtype": self.input_dtype, "sparse": False,
-                "name": self.name}
+                "name": self.name, "optional": self.optional}
 
 
 def _dtype_name(dtype):
@@ -68,6 +72,7 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
           ragged=None, optional=False):
     """A symbolic input: `Input(shape=(10, 16))` stands for a batch of (10, 16) samples.
 
+    `optional=True` lets the model be fed None for this input (a layer called on it then gets None).
     `tensor=` (an existing symbolic tensor) gives that tensor back, as Keras 3 does."""
     if tensor is not None:
         if not isinstance(tensor, KerasTensor):
@@ -75,6 +80,15 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
                             f"{type(tensor).__name__}.")
         return tensor
     return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
-                      batch_shape=batch_shape).output_tensor
+                      batch_shape=batch_shape, optional=optional).output_tensor
+
+
+def check_fed(tensors, values, what):
+    """A ValueError when None was given for an input that is not optional (`what` names the model and call)."""
+    for tensor, value in zip(tensors, values):
+        if value is None and isinstance(getattr(tensor.node, "layer", None), InputLayer) \
+                and not tensor.node.layer.optional:
+            raise ValueError(f"{what}: the input '{tensor.name}' is not optional, but None was passed. Give it an "
+                             f"array, or make it Input(..., optional=True).")
 
 

@@ -13,6 +13,8 @@ import numpy as np
 from autograd.tracer import getval
 
 from .. import backend
+from .keras_build import build_arguments
+from .shape_probe import probe_output_shape, _merge_shapes  # noqa: F401  (importable from here, as before)
 from .variable import CallContext, Variable, current_call, entered
 
 # attributes of the framework itself that never hold a user's sublayers
@@ -292,49 +294,18 @@ def build_for(layer, input_shape):
     layer._building = True
     try:
         if not user_build.__module__.startswith("minikeras."):
-            user_build(layer, _as_user_shape(input_shape))
+            args, kwargs = build_arguments(layer, user_build, _as_user_shape(input_shape))
+            user_build(layer, *args, **{k: _as_user_shape(v) for k, v in kwargs.items()})
     finally:
         layer._building = False
 
 
 def _as_user_shape(shape):
-    return [tuple(s) for s in shape] if isinstance(shape, list) else tuple(shape)
-
-
-def probe_output_shape(layer, input_shape, dtypes=None, options=None):
-    """The output shape(s) found by calling the layer on zeros (with the call's other arguments, `options`): axes
-    unknown in the input (None) are tried at two sizes, and an output axis that changes with them is unknown too."""
-    first = _probe(layer, input_shape, 2, dtypes, options)
-    second = _probe(layer, input_shape, 3, dtypes, options)
-    return _merge_shapes(first, second)
-
-
-def _probe(layer, input_shape, unknown_size, dtypes, options=None):
-    def zeros(shape, dtype):
-        return np.zeros(tuple(unknown_size if d is None else d for d in shape), dtype=dtype or backend.floatx())
-
-    if isinstance(input_shape, list):
-        dtypes = dtypes or [None] * len(input_shape)
-        x = [zeros(s, d) for s, d in zip(input_shape, dtypes)]
-    else:
-        x = zeros(input_shape, (dtypes or [None])[0])
-    outputs, _, _ = layer.call_recording(layer.params or {}, x, training=False, **(options or {}))
-    return _shapes(outputs)
-
-
-def _shapes(outputs):
-    if isinstance(outputs, (list, tuple)):
-        return [_shapes(o) for o in outputs]
-    return tuple(np.shape(outputs))
-
-
-def _merge_shapes(first, second):
-    if isinstance(first, list):
-        return [_merge_shapes(a, b) for a, b in zip(first, second)]
-    if len(first) != len(second):
-        return (None,) * len(first)
-    # an axis that kept its size while the unknown input axes changed is known (a batch of 4 stays 4, as Keras)
-    return tuple(a if a == b else None for a, b in zip(first, second))
+    if shape is None:
+        return None
+    if isinstance(shape, list) and any(isinstance(s, (list, tuple)) for s in shape):
+        return [_as_user_shape(s) for s in shape]        # one shape per input (None for an absent one)
+    return tuple(shape)
 
 
 def eager_call(layer, inputs, *args, mask=None, training=None, kwargs=None):

@@ -9,6 +9,7 @@ import itertools
 
 
 from .. import backend
+from .keras_build import call_argument_shapes, call_shapes_recorded
 
 _tensor_ids = itertools.count()
 
@@ -75,11 +76,17 @@ class KerasTensor:
 class Node:
     """One call of a layer on symbolic inputs: which tensors went in, which came out, with which options."""
 
-    def __init__(self, layer, input_tensors, input_is_list, call_kwargs, output_shapes, output_dtypes):
+    def __init__(self, layer, input_tensors, input_is_list, call_kwargs, output_shapes, output_dtypes, call_args=(),
+                 input_structure=None):
         self.layer = layer
         self.input_tensors = list(input_tensors)
         self.input_is_list = input_is_list
         self.call_kwargs = call_kwargs
+        # the positional arguments after the first (a Keras-style `call(self, x, o=None)` called as layer(x, o)):
+        # symbolic tensors or None, replayed in this order
+        self.call_args = list(call_args)
+        # a dict or a list with None in it, as the layer was called on it (None for a tensor or a list of tensors)
+        self.input_structure = input_structure
         self.output_tensors = [KerasTensor(shape, dtype, name=f"{layer.name}_out{i}" if i else layer.name,
                                            node=self, index=i)
                                for i, (shape, dtype) in enumerate(zip(output_shapes, output_dtypes))]
@@ -88,8 +95,8 @@ class Node:
         layer._inbound_nodes.append(self)
 
     def parent_tensors(self):
-        """Every tensor this node needs: the layer inputs and any tensors among the call options."""
-        return self.input_tensors + [t for t in _tensors_in(self.call_kwargs)]
+        """Every tensor this node needs: the layer inputs, the other positional arguments and the call options."""
+        return self.input_tensors + list(_tensors_in(self.call_args)) + list(_tensors_in(self.call_kwargs))
 
 
 def _tensors_in(value):
@@ -104,43 +111,98 @@ def _tensors_in(value):
 
 
 def record_node(layer, inputs, args, kwargs):
-    """Call `layer` on symbolic tensors: check shapes, build the layer, and return its symbolic outputs."""
-    if args:   # a ValueError, as Keras raises for a non-tensor positional argument
-        if any(isinstance(a, KerasTensor) for a in args):
-            raise ValueError(f"Layer '{layer.name}' was called on several positional symbolic tensors; a layer in "
-                             f"a model takes its inputs as one argument: call it as layer([x1, x2]).")
-        raise ValueError(f"Layer '{layer.name}': only input tensors may be passed positionally; pass options by "
-                         f"keyword (e.g. training=True), got extra positional arguments {args!r}.")
-    input_is_list = isinstance(inputs, (list, tuple))
-    input_tensors = list(inputs) if input_is_list else [inputs]
+    """Call `layer` on symbolic tensors: check shapes, build the layer, and return its symbolic outputs.
+
+    `args` are the positional arguments after the first: symbolic tensors or None, for a Keras-style layer whose
+    call takes several (`call(self, x, o=None)` called as `layer(x, o)`); the node records and replays them."""
+    call_args = _checked_positional(layer, args)
+    structure = inputs if _is_structured(inputs) else None
+    input_is_list = isinstance(inputs, (list, tuple)) or structure is not None
+    input_tensors = [t for t in _leaves(inputs) if t is not None] if input_is_list else [inputs]
     for t in input_tensors:
         if not isinstance(t, KerasTensor):
             raise TypeError(f"Layer '{layer.name}' was called on a mix of symbolic tensors and {type(t).__name__}; "
                             f"in a model every input must come from Input(...) or another layer.")
-    for t in input_tensors:
+    for t in input_tensors + list(_tensors_in(call_args)):
         if t.dtype == "string" and not _takes_strings(layer):
             raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) takes numbers, but its input '{t.name}' "
                             f"holds strings: put a TextVectorization or StringLookup layer before it.")
-    input_shape = [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
-    _build_with_shape_chain(layer, input_shape, input_tensors)
-    output_shape = _output_shape(layer, input_shape, kwargs)
+    input_shape = _shapes_in(inputs) if structure is not None else \
+        [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
+    with call_shapes_recorded(layer, input_shape, call_args, kwargs):
+        _build_with_shape_chain(layer, input_shape, input_tensors)
+    output_shape = _output_shape(layer, input_shape, call_args, kwargs, structure)
     output_shapes = output_shape if isinstance(output_shape, list) else [output_shape]
     dtype = getattr(layer, "output_dtype", None) or backend.floatx()
-    node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes))
+    node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes),
+                call_args=call_args, input_structure=structure)
     outputs = node.output_tensors
     return outputs if isinstance(output_shape, list) else outputs[0]
 
 
-def _output_shape(layer, input_shape, kwargs):
-    """The layer's compute_output_shape; a Keras-style layer without one is called on zeros with the call's
-    other (non-tensor) arguments, such as `layer(x, flag=True)`'s flag."""
-    options = {k: v for k, v in kwargs.items() if k not in ("training", "mask") and not isinstance(v, KerasTensor)}
+def _is_structured(inputs):
+    """A dict of tensors, or a list holding None or lists (`layer([x, None])`, `layer({"x1": a, "x2": b})`), which
+    a Keras-style call takes as it is; a plain tensor or flat list of tensors is the common case."""
+    if isinstance(inputs, dict):
+        return True
+    return isinstance(inputs, (list, tuple)) and any(v is None or isinstance(v, (list, tuple, dict)) for v in inputs)
+
+
+def _shapes_in(inputs):
+    """The shapes of a structured input as a layer's build sees them: a list (a dict's values in order), None for
+    an absent tensor."""
+    if isinstance(inputs, dict):
+        return [_shapes_in(v) for v in inputs.values()]
+    if isinstance(inputs, (list, tuple)):
+        return [_shapes_in(v) for v in inputs]
+    return None if inputs is None else inputs.shape
+
+
+def _checked_positional(layer, args):
+    """The positional arguments after the first, when they may be recorded: tensors (or None, for an optional
+    argument) for a Keras-style layer. Anything else is the ValueError Keras raises."""
+    if not args:
+        return []
+    leaves = list(_leaves(args))
+    if not all(leaf is None or isinstance(leaf, KerasTensor) for leaf in leaves):
+        raise ValueError(f"Layer '{layer.name}': only input tensors may be passed positionally; pass options by "
+                         f"keyword (e.g. training=True), got extra positional arguments {args!r}.")
+    if not getattr(layer, "_keras_style", False):
+        raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) takes its inputs as one argument, but was "
+                         f"called on several positional symbolic tensors: call it as layer([x1, x2]).")
+    return list(args)
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+def _output_shape(layer, input_shape, call_args, kwargs, structure=None):
+    """The layer's compute_output_shape (given one shape per call argument when it asks for several by name); a
+    Keras-style layer without one is called on zeros, with the call's other arguments (`layer(x, o, flag=True)`)."""
+    options = {k: v for k, v in kwargs.items() if k not in ("training", "mask")}
     own_shape_function = not type(layer).compute_output_shape.__module__.startswith("minikeras.")
-    if options and getattr(layer, "_keras_style", False) and not own_shape_function \
-            and not hasattr(layer, "_build_subclassed"):
-        from .keras_style import probe_output_shape
-        return probe_output_shape(layer, input_shape, options=options)
+    keras_style = getattr(layer, "_keras_style", False) and not hasattr(layer, "_build_subclassed")
+    if keras_style and own_shape_function and (call_args or _has_tensors(options)):
+        from .keras_build import shape_arguments
+        shape_args, shape_kwargs = shape_arguments(layer, type(layer).compute_output_shape, input_shape,
+                                                   call_argument_shapes(layer, input_shape, call_args, kwargs))
+        return layer.compute_output_shape(*shape_args, **shape_kwargs)
+    if keras_style and not own_shape_function and (call_args or options or structure is not None):
+        from .shape_probe import probe_output_shape
+        return probe_output_shape(layer, input_shape, options=options, call_args=call_args, inputs=structure)
     return layer.compute_output_shape(input_shape)
+
+
+def _has_tensors(value):
+    return any(isinstance(leaf, KerasTensor) for leaf in _leaves(value))
 
 
 def _takes_strings(layer):

@@ -43,12 +43,14 @@ def topological_nodes(inputs, outputs):
 class Step:
     """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
 
-    __slots__ = ("layer", "input_ids", "input_is_list", "kwargs", "output_ids", "training", "mask")
+    __slots__ = ("layer", "input_ids", "input_is_list", "input_structure", "args", "kwargs", "output_ids", "training", "mask")
 
     def __init__(self, node):
         self.layer = node.layer
         self.input_ids = [t.id for t in node.input_tensors]
         self.input_is_list = node.input_is_list
+        self.input_structure = node.input_structure     # a dict, or a list with None in it: called as it is
+        self.args = list(node.call_args)     # positional arguments after the inputs: tensors (or None), in order
         self.kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
         self.training = node.call_kwargs.get("training")
         self.output_ids = [t.id for t in node.output_tensors]
@@ -61,4 +63,6 @@ def resolve(value, values):
         return values[value.id]
     if isinstance(value, (list, tuple)):
         return [resolve(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, values) for k, v in value.items()}
     return value

@@ -12,6 +12,7 @@ from .subclassed import SubclassedModel
 from .model_face import ModelFace
 from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like
 from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
+from ..layers.input_layer import check_fed
 from .slicing import from_input_layers
 from .training import Trainer
 
@@ -152,6 +153,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         if len(shapes) != len(wanted):
             raise ValueError(f"Model '{self.name}' expects {len(wanted)} input(s), got {len(shapes)}.")
         for got, want in zip(shapes, wanted):
+            if got is None:         # None fed for an input (optional ones take it; forward says which may not)
+                continue
             if len(got) != len(want) or any(None not in (g, w) and g != w for g, w in zip(got[1:], want[1:])):
                 raise ValueError(f"Model '{self.name}' expects input shape {want}, got {got}.")
 
@@ -227,7 +230,10 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         if self._keras_style:
             return self._forward_subclassed(params, inputs, training, rng, updates, losses)
         values, value_masks = {}, {}
-        for tensor, x in zip(self.inputs, self._flatten_inputs(inputs)):
+        flat_inputs = self._flatten_inputs(inputs)
+        if any(x is None for x in flat_inputs):
+            check_fed(self.inputs, flat_inputs, f"Model '{self.name}'")
+        for tensor, x in zip(self.inputs, flat_inputs):
             values[tensor.id] = x
             value_masks[tensor.id] = None
         new_state = {}
@@ -242,7 +248,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         layer = step.layer
         xs = [values[i] for i in step.input_ids]
         ms = [value_masks[i] for i in step.input_ids]
-        x = xs if step.input_is_list else xs[0]
+        x = resolve(step.input_structure, values) if step.input_structure is not None else \
+            xs if step.input_is_list else xs[0]
         mask = (ms if any(m is not None for m in ms) else None) if step.input_is_list else ms[0]
         if step.mask is not None:
             mask = resolve(step.mask, values)
@@ -254,6 +261,8 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
             out, new_state[layer.name] = layer.call_with_state(layer_params, x, layer_state, mask=mask,
                                                                training=train, rng=rng, **kwargs)
         elif layer.has_weight_updates:
+            if step.args:       # a Keras-style call(self, x, o=None) recorded as layer(x, o)
+                kwargs["args"] = resolve(step.args, values)
             out, layer_updates, added = layer.call_recording(layer_params, x, mask=mask, training=train, rng=rng,
                                                              **kwargs)
             if updates is not None and layer_updates:
@@ -364,7 +373,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         leaves = flatten(inputs) if isinstance(inputs, (list, tuple)) else None
         flat = leaves if leaves is not None and len(leaves) == len(self.inputs) else self._flatten_inputs(inputs)
         try:
-            flat = [standardized_rank(np.asarray(x), t) for x, t in zip(flat, self.inputs)]
+            flat = [None if x is None else standardized_rank(np.asarray(x), t) for x, t in zip(flat, self.inputs)]
         except ValueError:
             return inputs          # not arrays (ragged lists): the shape check that follows says what is wrong
         return flat if len(flat) > 1 else flat[0]
@@ -378,7 +387,7 @@ def _as_shape(shape):
 
 def _shapes_of_inputs(inputs):
     if isinstance(inputs, (dict, list, tuple)):
-        return [(None,) + tuple(np.shape(v)[1:]) for v in flatten(inputs)]
+        return [None if v is None else (None,) + tuple(np.shape(v)[1:]) for v in flatten(inputs)]
     return (None,) + tuple(np.shape(inputs)[1:])
 
 

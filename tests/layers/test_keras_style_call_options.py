@@ -1,5 +1,6 @@
 """A Keras-style layer in a model: options given by keyword reach its call (also while its output shape is found),
-and positional arguments other than the inputs are refused with a ValueError, as in Keras."""
+positional arguments other than tensors are refused with a ValueError, as in Keras, and several positional tensors
+reach a Keras-style call positionally."""
 import numpy as np
 import pytest
 
@@ -29,6 +30,14 @@ def test_a_non_tensor_positional_argument_is_a_value_error():
         FirstOrAll(name="first")(Input((3,)), True)
 
 
-def test_several_positional_symbolic_tensors_are_a_value_error_that_says_what_to_do():
-    with pytest.raises(ValueError, match=r"several positional symbolic tensors.*layer\(\[x1, x2\]\)"):
-        Add()(Input((3,)), Input((3,)))
+def test_several_positional_symbolic_tensors_reach_a_keras_style_call_positionally():
+    a, b = Input((3,)), Input((3,))
+    model = Model([a, b], Add()(a, b))
+    np.testing.assert_allclose(model.predict([np.ones((2, 3)), np.full((2, 3), 2.0)], verbose=0), np.full((2, 3), 3.0))
+
+
+def test_a_model_called_on_several_positional_symbolic_tensors_is_told_to_take_one_list():
+    a, b = Input((3,)), Input((3,))
+    pair = Model([a, b], layers.Add()([a, b]), name="pair")
+    with pytest.raises(ValueError, match=r"pair.*several positional symbolic tensors.*layer\(\[x1, x2\]\)"):
+        pair(Input((3,)), Input((3,)))
