@@ -20,7 +20,8 @@ def to_array_list(data, tensors, what, model_name):
         arrays = [data[n] for n in names]
     elif isinstance(data, (list, tuple)) and len(tensors) > 1:
         arrays = list(data)
-    elif isinstance(data, (list, tuple)) and len(data) == 1 and np.ndim(data[0]) >= 1 and _looks_like_batch(data[0]):
+    elif isinstance(data, (list, tuple)) and len(data) == 1 and (data[0] is None or np.ndim(data[0]) >= 1
+                                                                 and _looks_like_batch(data[0])):
         arrays = [data[0]]
     elif isinstance(data, (list, tuple)) and _is_list_of_batches(data, tensors[0]):
         arrays = list(data)  # one array per input was meant: refused below, naming the counts
@@ -35,6 +36,8 @@ def standardized_rank(array, tensor):
     """Keras 3's Functional models take inputs one rank off their Input's on the last axis: (n,) for an Input of
     shape (1,) gets the axis added, (n, 3, 1) for an Input of shape (3,) has it dropped."""
     want = len(tensor.shape)
+    if array is None:           # an optional input left out
+        return None
     if array.ndim == want - 1 and tensor.shape[-1] == 1:
         return array[..., None]
     if array.ndim == want + 1 and array.shape[-1] == 1:
@@ -52,6 +55,10 @@ def _looks_like_batch(value):
 
 
 def _as_typed_array(value, tensor, what, model_name):
+    if value is None and what == "inputs":   # an optional input left out stays None; a required one is an error
+        from .graph import check_fed
+        check_fed([tensor], [None], f"Model '{model_name}'")
+        return None
     try:
         array = np.asarray(value)
     except Exception as error:  # ragged lists and other non-rectangular data
@@ -107,6 +114,8 @@ def check_input_shapes(arrays, tensors, model_name, chain=None):
     the error, as streamed batches are checked one by one) shows the model's shapes in the message."""
     for array, tensor in zip(arrays, tensors):
         expected = tensor.shape
+        if array is None:
+            continue
         if array.ndim != len(expected) or any(e is not None and e != g for e, g in zip(expected[1:], array.shape[1:])):
             chain = chain() if callable(chain) else chain
             hint = f"\nShapes in the model:\n{chain}" if chain else ""
@@ -116,7 +125,7 @@ def check_input_shapes(arrays, tensors, model_name, chain=None):
 
 def check_same_length(groups, model_name):
     """All arrays in all groups (x, y, sample weights) must have the same number of samples."""
-    counts = {len(array) for arrays in groups.values() for array in arrays or []}
+    counts = {len(array) for arrays in groups.values() for array in arrays or [] if array is not None}
     if len(counts) > 1:     # the labelled description is made only for the error: streamed batches pass here often
         described = ", ".join(f"{f'{label}[{i}]' if len(arrays) > 1 else label}: {len(array)}"
                               for label, arrays in groups.items() for i, array in enumerate(arrays or []))
@@ -127,7 +136,7 @@ def check_same_length(groups, model_name):
 def check_finite(groups, model_name):
     for label, arrays in groups.items():
         for i, array in enumerate(arrays or []):
-            if array.dtype.kind == "f" and not _all_finite(array):
+            if array is not None and array.dtype.kind == "f" and not _all_finite(array):
                 bad = np.argwhere(~np.isfinite(array))[0]
                 raise ValueError(f"Model '{model_name}': {label} contains NaN or inf (first at index "
                                  f"{tuple(int(b) for b in bad)}). Clean the data before training; "
@@ -205,7 +214,7 @@ def batch_slices(num_samples, batch_size, shuffle, rng):
 
 
 def take(arrays, index):
-    return None if arrays is None else [a[index] for a in arrays]
+    return None if arrays is None else [None if a is None else a[index] for a in arrays]
 
 
 def split_validation(arrays_by_group, fraction, num_samples):
@@ -297,7 +306,8 @@ def check_embedding_indices(arrays, tensors, layers, checks=None):
     found mid-epoch, the batches before would already have changed the weights. `checks` (from
     embedding_index_checks) saves finding the Embeddings again for each streamed batch."""
     for position, check in embedding_index_checks(tensors, layers) if checks is None else checks:
-        check(arrays[position])
+        if arrays[position] is not None:
+            check(arrays[position])
 
 
 def embedding_index_checks(tensors, layers):

@@ -4,7 +4,7 @@ The records themselves (KerasTensor, Node, record_node) live with the layers in 
 InputLayer in layers/input_layer.py; they are importable from here as before.
 """
 from ..layers.node import KerasTensor, Node, record_node, shape_chain  # noqa: F401  (importable from here)
-from ..layers.input_layer import InputLayer, Input  # noqa: F401
+from ..layers.input_layer import InputLayer, Input, check_fed  # noqa: F401
 
 
 def topological_nodes(inputs, outputs):
