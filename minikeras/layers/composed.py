@@ -3,9 +3,11 @@
 `forward_with_backward(layer, params, x, mask, need_dx)` runs a layer on plain numpy arrays and returns
 `(y, output mask, backward)`, where `backward(dy) -> (gradients of params, dx)`. The recurrent layers reuse
 their fused kernels' forward and hand-derived backward (BPTT); Dense, TimeDistributed(Dense) and Embedding
-are a few lines each. A chain of such layers then needs no autograd tracing per batch
-(models/composed_step.py); tests/models/test_composed_step.py proves the composed gradients equal autograd's
-through the layers' own `call`.
+are a few lines each; BatchNormalization, Conv1D/2D, GlobalAveragePooling1D and the activation layers are in
+composed_feedforward.py. A layer whose call changes non-trainable weights (BatchNormalization's moving statistics)
+writes their new values into the `updates` dict it is given. A chain of such layers then needs no autograd tracing
+per batch (models/composed_step.py); tests/models/test_composed_step.py and tests/layers/test_composed_*.py prove the
+composed gradients equal autograd's through the layers' own `call`.
 
 `supports(layer, training)` says whether a layer has this form in this configuration (built-in class, no
 regularizer, no dropout in training, not stateful, the fused kernel selected); anything else takes the traced path.
@@ -13,9 +15,11 @@ regularizer, no dropout in training, not stateful, the fused kernel selected); a
 import numpy as np
 from autograd.core import primitive_vjps
 
-from .. import activations
+from .composed_activations import activation_forward, has_composed_form
+from .composed_feedforward import FEEDFORWARD_FORMS, add_bias
 from .core import Dense
 from .embedding import Embedding, _sum_rows_by_index
+from .fused_batch_norm import feature_sums
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn.fused_pair import both, concurrent_directions
 from .rnn.layers import GRU, LSTM, SimpleRNN
@@ -25,51 +29,42 @@ from .wrappers import Bidirectional, TimeDistributed, reverse_time
 
 def supports(layer, training):
     """Whether `forward_with_backward` can run `layer` in this configuration."""
-    check = _SUPPORTED.get(type(layer))
+    check = _SUPPORTED.get(type(layer)) or FEEDFORWARD_FORMS.get(type(layer), (None,))[0]
     return check is not None and layer.activity_regularizer is None and check(layer, training)
 
 
-def forward_with_backward(layer, params, x, mask, need_dx):
-    """(y, output mask, backward) for a layer `supports` accepted; backward(dy) -> (params' gradients, dx or None)."""
-    return _FORWARD[type(layer)](layer, params, x, mask, need_dx)
+def forward_with_backward(layer, params, x, mask, need_dx, updates=None):
+    """(y, output mask, backward) for a layer `supports` accepted; backward(dy) -> (params' gradients, dx or None).
+    New values of non-trainable weights (moving statistics) go into `updates` as {layer name: {weight: value}}."""
+    form = _FORWARD.get(type(layer))
+    if form is None:
+        return FEEDFORWARD_FORMS[type(layer)][1](layer, params, x, mask, need_dx, {} if updates is None else updates)
+    return form(layer, params, x, mask, need_dx)
+
+
+def makes_updates_itself(layer):
+    """Whether the composed form of a layer with weight updates hands them back (BatchNormalization's does)."""
+    return type(layer) in FEEDFORWARD_FORMS
 
 
 # ---- Dense and TimeDistributed(Dense) -----------------------------------------------------------------------
-def _softmax_backward(dy, y, z):
-    return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
-
-
-_LINEAR = activations.get("linear")
-# activation -> (y from the pre-activation z, in place where it can; dz from dy, y and z)
-_ACTIVATIONS = {
-    _LINEAR: (lambda z: z, lambda dy, y, z: dy),
-    activations.get("tanh"): (lambda z: np.tanh(z, out=z), lambda dy, y, z: dy * (1.0 - y * y)),
-    activations.get("sigmoid"): (lambda z: activations.sigmoid(z), lambda dy, y, z: dy * y * (1.0 - y)),
-    activations.get("relu"): (lambda z: np.maximum(z, 0.0), lambda dy, y, z: np.where(z > 0, dy, 0.0)),
-    activations.get("softmax"): (lambda z: activations.softmax(z), _softmax_backward),
-}
-
-
 def _dense_ok(layer, training):
-    return (layer.activation is None or layer.activation in _ACTIVATIONS) and \
-        layer.kernel_regularizer is None and layer.bias_regularizer is None
+    return has_composed_form(layer.activation) and layer.kernel_regularizer is None and layer.bias_regularizer is None
 
 
 def _dense(layer, params, x, mask, need_dx):
     kernel = params["kernel"]
     z = np.matmul(x, kernel)
     if layer.use_bias:
-        z = z + params["bias"]
-    forward, backward_of = _ACTIVATIONS[layer.activation or _LINEAR]
-    pre = z if layer.activation in (None, _LINEAR) else z.copy()
-    y = forward(z)
+        z = add_bias(z, params["bias"])
+    y, activation_backward = activation_forward(layer.activation, z, overwrite=True)
 
     def backward(dy):
-        dz = backward_of(dy, y, pre)
+        dz = activation_backward(dy)
         flat_dz = dz.reshape(-1, dz.shape[-1])
         grads = {"kernel": np.dot(x.reshape(-1, x.shape[-1]).T, flat_dz)}
         if layer.use_bias:
-            grads["bias"] = flat_dz.sum(axis=0)
+            grads["bias"] = feature_sums(flat_dz, 1)
         return grads, np.matmul(dz, kernel.T) if need_dx else None
     return y, layer.compute_mask(x, mask), backward
 

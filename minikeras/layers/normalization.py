@@ -164,12 +164,16 @@ class BatchNormalization(_GammaBeta):
         outputs, batch_stats = self._normalized(params, x, mask, training)
         if batch_stats is None:
             return outputs, {}
+        return outputs, self.moving_updates(params, *batch_stats)
+
+    def moving_updates(self, params, batch_mean, batch_variance):
+        """{weight name: new value} of the moving statistics after a training batch with these statistics."""
         updates = {}
-        for name, batch_value in zip(("moving_mean", "moving_variance"), batch_stats):
+        for name, batch_value in (("moving_mean", batch_mean), ("moving_variance", batch_variance)):
             moving = getval(params[name])
             updates[name] = (moving * self.momentum + getval(batch_value) * (1.0 - self.momentum)).astype(
                 np.asarray(moving).dtype)
-        return outputs, updates
+        return updates
 
     def _normalized(self, params, x, mask, training):
         """(outputs, (batch mean, batch variance) or None when the moving statistics were used)."""
@@ -192,14 +196,8 @@ class BatchNormalization(_GammaBeta):
 
     def _fused(self, params, x, axis):
         """The same training-mode normalization as one primitive (fused_batch_norm.py): fewer passes over x."""
-        rank, reduce_axes = np.ndim(x), tuple(a for a in range(np.ndim(x)) if a != axis)
-        shape = [1] * rank
-        shape[axis] = np.shape(x)[axis]
-        dtype = getval(x).dtype
-        gamma = _broadcastable(params["gamma"], (axis,), rank) if self.scale else np.ones(shape, dtype)
-        beta = _broadcastable(params["beta"], (axis,), rank) if self.center else np.zeros(shape, dtype)
-        y = batch_norm_training(x, gamma, beta, reduce_axes, self.epsilon)
-        return y, batch_statistics(getval(x), reduce_axes)
+        y = batch_norm_training(x, params.get("gamma"), params.get("beta"), axis, self.epsilon)
+        return y, batch_statistics(getval(x), axis)
 
     def _moments(self, x, mask, axis):
         reduce_axes = tuple(a for a in range(np.ndim(x)) if a != axis)
