@@ -161,7 +161,7 @@ class Trainer(TrainingLoops, Keras2Methods):
             return _sum_terms([data_loss, self.regularization_loss(params)])
 
         # a chain of built-in layers composes its step from the layers' own backward passes (no tracing)
-        composed = None if frozen else composed_loss_and_grads(self, trainable, x, ys, sample_weights)
+        composed = composed_loss_and_grads(self, trainable, x, ys, sample_weights, frozen, updates)
         if composed is not None:
             loss_value, grads, outputs, masks = composed
             captured.update(outputs=outputs, masks=masks, state={})
