@@ -67,14 +67,14 @@ class ArrayBatches:
 class StreamBatches:
     """Batches read one at a time from a generator, iterator or PyDataset; nothing is read ahead or kept.
 
-    `prepare(x, y, sample_weight)` checks and converts one raw batch (the model's own checks for arrays); an
-    error names the batch. `steps` is how many batches an epoch takes (None: until the data runs out). As in
+    `check(raw)` checks and converts one batch as the stream yielded it (stream_checks.StreamBatchChecks: the
+    model's own checks for arrays); an error names the batch. `steps` is how many batches an epoch takes (None: until the data runs out). As in
     Keras, a stream with `steps` given continues across epochs where the last one stopped.
     """
 
-    def __init__(self, data, steps, prepare, model_name, what, shuffle=False, with_targets=True):
-        self.data, self.prepare, self.model_name, self.what = data, prepare, model_name, what
-        self.with_targets, self.fixed_steps = with_targets, steps
+    def __init__(self, data, steps, check, model_name, what, shuffle=False):
+        self.data, self.check, self.model_name, self.what = data, check, model_name, what
+        self.fixed_steps = steps
         self.is_dataset = isinstance(data, PyDataset)
         self.shuffle = shuffle and self.is_dataset
         self.steps = steps if steps is not None or not self.is_dataset else data.num_batches
@@ -142,10 +142,7 @@ class StreamBatches:
 
     def _checked(self, raw, index):
         try:
-            x, y, sample_weight = unpack_batch(raw)
-            if self.with_targets and y is None:
-                raise ValueError(f"it holds no targets: yield (x, y) or (x, y, sample_weight), got {_kind(raw)}")
-            return self.prepare(x, y, sample_weight)
+            return self.check(raw)
         except (ValueError, TypeError) as error:
             source = "PyDataset" if self.is_dataset else "generator"
             detail = str(error).replace(f"Model '{self.model_name}': ", "")
@@ -153,25 +150,6 @@ class StreamBatches:
             kind = TypeError if isinstance(error, TypeError) else ValueError
             raise kind(f"Model '{self.model_name}'.{self.what}(): batch {index} (counting from 0) of epoch "
                        f"{self._epoch + 1} from the {source} is not valid;{kept} {detail}") from None
-
-
-def unpack_batch(batch):
-    """(x, y, sample_weight) from a yielded batch: `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`; a list is
-    read as a tuple (Keras's rule), a dict or an array is `x` alone."""
-    if isinstance(batch, list):
-        batch = tuple(batch)
-    if not isinstance(batch, tuple):
-        return batch, None, None
-    if len(batch) not in (1, 2, 3):
-        raise ValueError(f"a batch must be x, (x,), (x, y) or (x, y, sample_weight), got a tuple of {len(batch)} "
-                         f"items")
-    return tuple(batch) + (None,) * (3 - len(batch))
-
-
-def _kind(raw):
-    if isinstance(raw, np.ndarray):
-        return f"an array of shape {raw.shape}"
-    return type(raw).__name__
 
 
 def warn_ran_out(stacklevel=4):

@@ -9,6 +9,7 @@ from .. import backend, legacy
 from ..utils.progbar import Progbar
 from . import data as D
 from . import streaming as S
+from .stream_checks import StreamBatchChecks
 
 
 class _UpdateOverflowed(float):
@@ -122,22 +123,8 @@ class TrainingLoops:
         return train, S.ArrayBatches(valid_arrays, valid_batch_size)
 
     def _stream_source(self, data, steps, what, shuffle=False, class_weight=None, with_targets=True):
-        plan = {}     # what every batch is checked against, found once: after the first batch, which may build the model
-
-        def prepare(x, y, sample_weight):
-            if with_targets:
-                arrays = self._prepare(x, y, sample_weight, class_weight, what, plan.get("index_checks"))
-                xs = arrays["x"]
-            else:
-                xs = self._prepare_inputs(x, what)
-            if not plan:
-                plan.update(fixed=self._fixed_batch_size(),
-                            index_checks=D.embedding_index_checks(self.inputs, self.layers))
-            if plan["fixed"] is not None and len(xs[0]) != plan["fixed"]:
-                raise ValueError(f"the model is built for a fixed batch size of {plan['fixed']} (it is stateful), "
-                                 f"but this batch has {len(xs[0])} samples.")
-            return (arrays["x"], arrays["y"], S.take_weights(arrays, slice(None))) if with_targets else xs
-        return S.StreamBatches(data, steps, prepare, self.name, what, shuffle=shuffle, with_targets=with_targets)
+        checks = StreamBatchChecks(self, what, class_weight, with_targets)
+        return S.StreamBatches(data, steps, checks, self.name, what, shuffle=shuffle)
 
     def _fit_epoch(self, batches, callback_list, epoch):
         """One epoch of training steps; the epoch's logs, or None if it trained on nothing or a step failed."""
@@ -359,16 +346,8 @@ class _LossTracker:
 
 
 def _update_metrics(metrics, ys, outputs, masks, sample_weights):
-    for group, y, out, mask, sw in zip(metrics, ys, outputs, masks, sample_weights):
-        for metric in group:
-            metric.update_state(y, out, sample_weight=sw, mask=mask)
+    metrics.update_state(ys, outputs, masks, sample_weights)
 
 
 def _logs(tracker, metrics, outputs):
-    logs = {"loss": tracker.result()}
-    several = len(outputs) > 1
-    for group, tensor in zip(metrics, outputs):
-        for metric in group:
-            name = f"{tensor.node.layer.name}_{metric.name}" if several else metric.name
-            logs[name] = float(metric.result())
-    return logs
+    return metrics.logs(tracker.result())     # Keras 3's names and order: models/compiled_metrics.py
