@@ -127,3 +127,9 @@ def first_argument_by_name(layer, kwargs):
         raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}) was called without its inputs: pass them "
                         f"first, as layer(x), or by name as layer({first}=x).")
     return kwargs.pop(first)
+
+
+def shapes_dict_build_config(shapes):
+    """The build_config Keras 3 writes for a build() that took several shapes: {"shapes_dict": {name: shape}}."""
+    return {"shapes_dict": {name: list(shape) if isinstance(shape, tuple) else shape
+                            for name, shape in shapes.items()}}

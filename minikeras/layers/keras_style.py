@@ -13,7 +13,7 @@ import numpy as np
 from autograd.tracer import getval
 
 from .. import backend
-from .keras_build import build_arguments
+from .keras_build import build_arguments, shapes_dict_build_config
 from .shape_probe import probe_output_shape, _merge_shapes  # noqa: F401  (importable from here, as before)
 from .variable import CallContext, Variable, current_call, entered
 
@@ -295,7 +295,10 @@ def build_for(layer, input_shape):
     try:
         if not user_build.__module__.startswith("minikeras."):
             args, kwargs = build_arguments(layer, user_build, _as_user_shape(input_shape))
-            user_build(layer, *args, **{k: _as_user_shape(v) for k, v in kwargs.items()})
+            kwargs = {k: _as_user_shape(v) for k, v in kwargs.items()}
+            user_build(layer, *args, **kwargs)
+            if kwargs:        # saved as Keras saves a build() that took several shapes
+                layer.keras_build_config = functools.partial(shapes_dict_build_config, kwargs)
     finally:
         layer._building = False
 

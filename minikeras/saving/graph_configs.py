@@ -55,7 +55,8 @@ def _node_entry(node, node_index):
         from ..ops.symbolic import template_tensors
         args, kwargs = template_tensors(node.layer, node)
         return {"args": _encode(args, node_index), "kwargs": _encode(kwargs, node_index)}
-    args = node.input_tensors if node.input_is_list else node.input_tensors[0]
+    args = node.input_structure if node.input_structure is not None else \
+        node.input_tensors if node.input_is_list else node.input_tensors[0]
     kwargs = _encode(dict(node.call_kwargs), node_index)
     if any(cls.__name__ == "RNN" for cls in type(node.layer).__mro__):
         kwargs.setdefault("training", False)  # Keras 3 records it for recurrent layers; a later call overrides it
@@ -64,7 +65,8 @@ def _node_entry(node, node_index):
     if node.input_is_list and getattr(node.layer, "inputs_by_position", False):
         # MultiHeadAttention: Keras calls it as mha(query, value, key), one positional argument each
         return {"args": [_encode(t, node_index) for t in node.input_tensors], "kwargs": kwargs}
-    return {"args": [_encode(args, node_index)], "kwargs": kwargs}
+    # a Keras-style call(x, o=None) called as layer(x, o): one positional argument each, as Keras writes them
+    return {"args": [_encode(args, node_index)] + [_encode(a, node_index) for a in node.call_args], "kwargs": kwargs}
 
 
 def _endpoints(structure, tensors, node_index):
@@ -142,7 +144,10 @@ def _connect(item, node_data, tensors):
         return
     args, kwargs = _node_call(node_data, tensors)
     kwargs = {k: v for k, v in kwargs.items() if k != "mask" and not (k == "training" and v is False)}
-    outputs = layer(args, **kwargs)
+    if layer._keras_style and isinstance(node_data, dict) and len(node_data.get("args", [])) > 1:
+        outputs = layer(*args, **kwargs)       # several positional arguments: layer(x, o) for call(x, o=None)
+    else:
+        outputs = layer(args, **kwargs)
     for i, tensor in enumerate(_flat_outputs(outputs)):
         tensors[(name, count, i)] = tensor
     item[3] = count + 1

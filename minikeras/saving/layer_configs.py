@@ -18,5 +18,5 @@ def keras_layer_config(layer):
     from ..models.graph import InputLayer
     if isinstance(layer, InputLayer):
         return {"batch_shape": list(layer.batch_shape), "dtype": layer.input_dtype, "sparse": False,
-                "ragged": False, "name": layer.name, "optional": False}
+                "ragged": False, "name": layer.name, "optional": layer.optional}
     return _layers.keras_layer_config(layer)
