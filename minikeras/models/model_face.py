@@ -99,7 +99,12 @@ class ModelFace:
 
     @property
     def output(self):
-        """The model's symbolic output tensor (a list if several)."""
+        """The model's symbolic output tensor (a list if several; a dict, tuple or nested structure of them when the
+        model was made with one)."""
+        structure = getattr(self, "_output_structure", None)
+        if isinstance(structure, (tuple, dict)) or (isinstance(structure, list) and
+                                                    any(isinstance(s, (list, tuple, dict)) for s in structure)):
+            return structure
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,

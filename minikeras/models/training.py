@@ -6,9 +6,12 @@ from autograd.tracer import getval
 
 from .. import backend
 from ..params import flatten_params, unflatten_like, merge_like
+from . import compile_structure as CS
 from . import data as D
+from .compiled_metrics import CompiledMetric, CompiledMetrics, LossMean
 from .composed_step import composed_loss_and_grads
 from .keras2_methods import Keras2Methods
+from .structure import flatten_like, is_nested
 from .training_loops import UPDATE_OVERFLOWED, TrainingLoops
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
@@ -51,19 +54,32 @@ class Trainer(TrainingLoops, Keras2Methods):
             return
         self._require_built("compile")
         # everything is resolved and checked before anything is assigned: a failed compile changes nothing
-        names = [t.node.layer.name for t in self.outputs]
         new_optimizer = optimizers.get(optimizer)
-        new_losses = [losses.get(l) for l in _per_output(loss, names, "loss", self.name, required=True)]
-        new_loss_weights = [D.checked_loss_weight(w, self.name)
-                            for w in _per_output(loss_weights, names, "loss_weights", self.name)]
-        new_metric_specs = D.checked_metric_specs(_metrics_per_output(metrics, names, self.name), self.name)
-        new_weighted = D.checked_metric_specs(_metrics_per_output(weighted_metrics, names, self.name), self.name)
-        self.optimizer, self.loss, self._losses, self._loss_weights = new_optimizer, loss, new_losses, new_loss_weights
-        self._metric_specs, self._weighted_metric_specs = new_metric_specs, new_weighted
+        if loss is None:
+            raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
+        if isinstance(loss_weights, (str, bytes)):
+            raise TypeError(f"Model '{self.name}'.compile(): loss_weights must be a number, or a list or dict of "
+                            f"numbers, got {loss_weights!r}.")
+        names = self._output_layer_names()
+        compiled = CS.resolve_losses(loss, loss_weights, self._output_structure, names, self.name)
+        for entry in compiled:
+            entry.loss = losses.get(entry.loss)
+        metric_specs = CS.resolve_metrics(metrics, self._output_structure, names, "metrics", self.name)
+        weighted_specs = CS.resolve_metrics(weighted_metrics, self._output_structure, names, "weighted_metrics",
+                                            self.name)
+        D.checked_metric_specs([specs for _, specs in metric_specs + weighted_specs], self.name)
+        per_output = CS.losses_per_output(compiled, len(self.outputs))
+        self.optimizer, self.loss, self._compiled_losses = new_optimizer, loss, compiled
+        self._losses, self._loss_weights = [l for l, _ in per_output], [w for _, w in per_output]
+        self._metric_specs, self._weighted_metric_specs = metric_specs, weighted_specs
         self._optimizer_state = None
         self.compiled = True
         self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics, "loss_weights": loss_weights,
                                 "weighted_metrics": weighted_metrics}
+
+    def _output_layer_names(self):
+        """The name of the layer making each output (Keras 3's output_names)."""
+        return [t.node.layer.name if t.node is not None else t.name for t in self.outputs]
 
     def _builds_from_data(self):
         return self._keras_style or hasattr(self, "_chain")
@@ -84,24 +100,22 @@ class Trainer(TrainingLoops, Keras2Methods):
                              f"model.compile(optimizer=..., loss=...) first.")
 
     def _make_metrics(self, y_arrays):
+        """Fresh running metrics for a run over data whose targets are `y_arrays` (they choose what 'accuracy'
+        means)."""
         from .. import metrics as M
-        made = []
-        for i, (specs, weighted_specs) in enumerate(zip(self._metric_specs, self._weighted_metric_specs)):
+        groups = []
+        for i, ((prefix, specs), (weighted_prefix, weighted_specs)) in enumerate(zip(self._metric_specs,
+                                                                                     self._weighted_metric_specs)):
             def make(spec):
                 return M.get(spec, loss=self._losses[i], y_true_shape=y_arrays[i].shape,
                              y_pred_shape=self.outputs[i].shape)
-            # Keras 3: sample weights reach only weighted_metrics; the mask reaches both kinds
-            group = [_CompiledMetric(make(s), s, weighted=False) for s in specs]
-            plain_names = {m.name for m in group}
-            for spec in weighted_specs:
-                metric = _CompiledMetric(make(spec), spec, weighted=True)
-                if metric.name in plain_names:
-                    metric.name = "weighted_" + metric.name
-                group.append(metric)
+            group = [CompiledMetric(make(s), s, False, prefix) for s in specs] + \
+                [CompiledMetric(make(s), s, True, weighted_prefix) for s in weighted_specs]
             for metric in group:      # a metric object given to compile is the same object in every run: start it anew
                 metric.reset_state()
-            made.append(group)
-        return made
+            groups.append(group)
+        loss_means = [LossMean(entry) for entry in self._compiled_losses] if len(self._compiled_losses) > 1 else []
+        return CompiledMetrics(groups, loss_means)
 
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):
@@ -134,11 +148,16 @@ class Trainer(TrainingLoops, Keras2Methods):
             masks, new_state
 
     def _loss_terms(self, ys, outputs, masks, sample_weights):
-        """The compiled losses of the outputs, each times its loss weight."""
-        return [loss(y, out, sample_weight=sw, mask=mask) * weight if weight != 1.0 else
-                loss(y, out, sample_weight=sw, mask=mask)
-                for loss, weight, y, out, mask, sw in zip(self._losses, self._loss_weights, ys, outputs, masks,
-                                                          sample_weights)]
+        """The compiled losses, each times its loss weight."""
+        terms = []
+        for entry in self._compiled_losses:
+            value = entry.value(ys, outputs, masks, sample_weights)
+            terms.append(value if entry.weight is None else value * entry.weight)
+        return terms
+
+    def _data_loss(self, ys, outputs, masks, sample_weights):
+        """The sum of the weighted compiled losses (0.0 when no output has a loss)."""
+        return _sum_terms(self._loss_terms(ys, outputs, masks, sample_weights))
 
     def _train_step(self, x, ys, sample_weights, state):
         """One optimizer step on one batch. Returns (loss, outputs, output masks, new state); on a
@@ -246,8 +265,11 @@ class Trainer(TrainingLoops, Keras2Methods):
 
 
 def _by_structure(data, structure):
-    """Data given as a dict keyed like a model built from dicts (`Model({"a": x}, {"out": y})`): one array per
-    tensor, in the structure's order. Other data (or dicts keyed by tensor name) is left as it is."""
+    """Data given as a dict keyed like a model built from dicts (`Model({"a": x}, {"out": y})`), or nested like
+    nested outputs: one array per tensor, in the model's order. Other data (or dicts keyed by tensor name) is left
+    as it is."""
+    if is_nested(structure) and isinstance(data, (list, tuple, dict)) and is_nested(data):
+        return flatten_like(structure, data, "targets")
     if isinstance(data, dict) and isinstance(structure, dict) and all(k in data for k in structure):
         return [data[k] for k in structure]
     return data
@@ -261,24 +283,6 @@ def _sum_terms(terms):
     for term in terms[1:]:
         total = total + term
     return total
-
-
-class _CompiledMetric:
-    """A metric as compile() set it up: whether it takes the sample weights, and the name it logs under."""
-
-    __slots__ = ("metric", "weighted", "name")
-
-    def __init__(self, metric, spec, weighted):
-        self.metric, self.weighted, self.name = metric, weighted, metric.name
-
-    def update_state(self, y, out, sample_weight=None, mask=None):
-        self.metric.update_state(y, out, sample_weight=sample_weight if self.weighted else None, mask=mask)
-
-    def result(self):
-        return self.metric.result()
-
-    def reset_state(self):
-        self.metric.reset_state()
 
 
 def _sample_weights(sample_weight, class_weight, ys, model_name):
@@ -296,36 +300,6 @@ def _sample_weights(sample_weight, class_weight, ys, model_name):
             w = w * np.array([class_weight.get(int(c), 1.0) for c in labels], dtype=backend.floatx())
         weights.append(w)
     return weights
-
-
-def _per_output(value, names, what, model_name, required=False):
-    if value is None:
-        if required:
-            raise ValueError(f"Model '{model_name}'.compile() needs a loss, e.g. loss='mse'.")
-        return [None] * len(names)
-    if isinstance(value, dict):
-        unknown = [k for k in value if k not in names]
-        if unknown:
-            raise ValueError(f"Model '{model_name}': {what} has keys {unknown} that are not outputs {names}.")
-        return [value.get(n) for n in names]
-    if isinstance(value, (list, tuple)):
-        if len(value) != len(names):
-            raise ValueError(f"Model '{model_name}' has {len(names)} outputs {names}, but {what} has {len(value)} entries.")
-        return list(value)
-    return [value] * len(names)
-
-
-def _metrics_per_output(metrics, names, model_name):
-    if metrics is None:
-        return [[] for _ in names]
-    if isinstance(metrics, dict):
-        per = _per_output(metrics, names, "metrics", model_name)
-        return [[] if m is None else (list(m) if isinstance(m, (list, tuple)) else [m]) for m in per]
-    if isinstance(metrics, (list, tuple)) and len(names) > 1 and any(isinstance(m, (list, tuple)) for m in metrics):
-        return [list(m) if isinstance(m, (list, tuple)) else [m] for m in _per_output(metrics, names, "metrics",
-                                                                                     model_name)]
-    metrics = list(metrics) if isinstance(metrics, (list, tuple)) else [metrics]
-    return [list(metrics) for _ in names]
 
 
 def _unbox_state(state):

@@ -1,0 +1,97 @@
+"""The running metrics of one fit/evaluate/*_on_batch run: the compiled metrics of each output and, when a model has
+several losses, the mean of each; logged under Keras 3's names and in its order."""
+from autograd.tracer import getval
+
+
+class CompiledMetric:
+    """A metric as compile() set it up: whether it takes the sample weights, its name as given (`raw_name`) and
+    the name it logs under (`name`, with the output's prefix and any `weighted_` or `_1`)."""
+
+    __slots__ = ("metric", "weighted", "raw_name", "prefix", "name")
+
+    def __init__(self, metric, spec, weighted, prefix):
+        self.metric, self.weighted, self.prefix = metric, weighted, prefix
+        self.raw_name = spec if isinstance(spec, str) else metric.name
+        self.name = self.raw_name
+
+    def update_state(self, y, out, sample_weight=None, mask=None):
+        # Keras 3: sample weights reach only weighted_metrics; the mask reaches both kinds
+        self.metric.update_state(y, out, sample_weight=sample_weight if self.weighted else None, mask=mask)
+
+    def result(self):
+        return self.metric.result()
+
+    def reset_state(self):
+        self.metric.reset_state()
+
+
+class LossMean:
+    """The mean of one compiled loss (before its weight) over the batches seen, weighted by batch size."""
+
+    def __init__(self, compiled_loss):
+        self.compiled_loss = compiled_loss
+        self.name = f"{compiled_loss.name}_loss"
+        self.total, self.count = 0.0, 0
+
+    def update_state(self, ys, outputs, masks, sample_weights):
+        value = self.compiled_loss.value(ys, [getval(o) for o in outputs], masks, sample_weights)
+        batch = len(ys[0])
+        self.total += float(getval(value)) * batch
+        self.count += batch
+
+    def result(self):
+        return self.total / max(self.count, 1)
+
+
+class CompiledMetrics:
+    """Per output, its metrics (a list of CompiledMetric); and a LossMean per loss when there is more than one."""
+
+    def __init__(self, groups, loss_means):
+        self.groups, self.loss_means = groups, loss_means
+        _name_as_keras(groups)
+
+    def update_state(self, ys, outputs, masks, sample_weights):
+        for i, group in enumerate(self.groups):
+            sw = None if sample_weights is None else sample_weights[i]
+            for metric in group:
+                metric.update_state(ys[i], outputs[i], sample_weight=sw, mask=masks[i])
+        for mean in self.loss_means:
+            mean.update_state(ys, outputs, masks, sample_weights)
+
+    def logs(self, loss):
+        """{"loss": loss, name: value, ...} in Keras 3's order (the order of evaluate()'s list): the loss, the
+        metrics logged under their own names, the per-loss means, then the rest by name."""
+        values = {m.name: float(m.result()) for group in self.groups for m in group}
+        values.update({mean.name: float(mean.result()) for mean in self.loss_means})
+        first = [m.raw_name for weighted in (False, True) for group in self.groups for m in group
+                 if m.weighted == weighted] + [mean.name for mean in self.loss_means]
+        ordered = {"loss": loss}
+        for name in first:
+            if name in values and name not in ordered:
+                ordered[name] = values[name]
+        for name in sorted(values):
+            ordered.setdefault(name, values[name])
+        return ordered
+
+
+def _name_as_keras(groups):
+    """Keras 3's log names: `<output>_<metric>`, a repeated name gets `_1`, `_2`; a weighted metric whose name is
+    taken becomes `<output>_weighted_<metric>`."""
+    taken = {}
+
+    def unique(name):
+        if name not in taken:
+            taken[name] = 1
+            return name
+        index = taken[name]
+        taken[name] += 1
+        return f"{name}_{index}"
+
+    def prefixed(metric, name):
+        return f"{metric.prefix}_{name}" if metric.prefix else name
+
+    for metric in (m for group in groups for m in group if not m.weighted):
+        metric.name = unique(prefixed(metric, metric.raw_name))
+    for metric in (m for group in groups for m in group if m.weighted):
+        name = prefixed(metric, metric.raw_name)
+        metric.name = unique(name) if name not in taken else unique(prefixed(metric, "weighted_" + metric.raw_name))
