@@ -1,4 +1,6 @@
 """Sequential: a Model whose graph is a chain of layers, built as soon as the input shape is known."""
+import numpy as np
+
 from ..layers.base import Layer, unique_name
 from .graph import InputLayer, Input, KerasTensor
 from .model import Model, _refuse_duplicate_names
@@ -62,6 +64,67 @@ class Sequential(Model):
             x = layer(x)
         self._set_graph(self._input_tensor, x)
 
+    def __call__(self, inputs, *args, **kwargs):
+        if not self.built and self._chain and isinstance(inputs, (dict, list, tuple)) and _all_arrays(inputs):
+            self._build_for_structure(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def _build_for_structure(self, inputs):
+        """A first call on a list or dict of arrays: one Input each, in the same structure, given to the first layer
+        as it is (Keras's Sequential passes the structure on too)."""
+        def input_for(value, name=None):
+            return Input(batch_shape=(None,) + tuple(np.shape(value)[1:]), dtype=_array_dtype(value), name=name)
+        if isinstance(inputs, dict):
+            self._input_tensor = {key: input_for(value, key) for key, value in inputs.items()}
+        else:
+            self._input_tensor = [input_for(value) for value in inputs]
+        self._connect()
+        self._built_from_data = True
+
+    def ensure_built(self, input_shape):
+        """Build from the first input seen; a Sequential built that way (no Input, no input_shape) that later meets
+        inputs whose sizes differ rebuilds its graph with those axes unknown, keeping its weights, as Keras's
+        Sequential is built from the shapes its data has in common."""
+        if not self.built:
+            super().ensure_built(input_shape)
+            self._built_from_data = True
+            return
+        if getattr(self, "_built_from_data", False) and not isinstance(input_shape, list):
+            self._widen_input(tuple(input_shape))
+        super().ensure_built(input_shape)
+
+    def _prepare_inputs(self, x, what):
+        # fit/evaluate/predict check each batch against the graph: widen it first, as a call does
+        if self.built and getattr(self, "_built_from_data", False) and np.ndim(x) > 0 and not isinstance(x, dict):
+            sample = x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x
+            if not isinstance(sample, (list, tuple)):
+                self._widen_input((None,) + np.shape(sample)[1:])
+        return super()._prepare_inputs(x, what)
+
+    def _widen_input(self, input_shape):
+        if not isinstance(self._input_tensor, KerasTensor):
+            return                      # a list or dict of inputs keeps its shapes
+        built = tuple(self._input_tensor.shape)
+        if len(input_shape) != len(built):
+            return                      # another rank is refused by check_input_shape, naming both
+        widened = tuple(None if None in (got, was) or got != was else was for got, was in zip(input_shape, built))
+        if widened == built:
+            return
+        before = (self._input_tensor, self._output_structure, [list(layer._inbound_nodes) for layer in self._chain])
+        try:
+            # the new sizes first, so a layer that cannot take them (Dense's last axis) refuses them by name
+            for batch_shape in ((None,) + tuple(input_shape[1:]), widened):
+                for layer in self._chain:
+                    layer._inbound_nodes.clear()
+                self._input_tensor = Input(batch_shape=batch_shape, dtype=before[0].dtype)
+                self._connect()
+        except (ValueError, TypeError):
+            self._input_tensor = before[0]
+            for layer, nodes in zip(self._chain, before[2]):
+                layer._inbound_nodes[:] = nodes
+            self._set_graph(before[0], before[1])
+            raise
+
     def _build_from_shape(self, input_shape):
         if not self._chain:
             raise ValueError(f"Sequential '{self.name}' has no layers yet: add layers before using it.")
@@ -104,6 +167,16 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         from ..saving.serialization import sequential_from_config
         return sequential_from_config(config, custom_objects)
+
+
+def _all_arrays(structure):
+    values = structure.values() if isinstance(structure, dict) else structure
+    return len(values) > 0 and all(isinstance(v, np.ndarray) or np.isscalar(v) for v in values)
+
+
+def _array_dtype(value):
+    dtype = np.asarray(value).dtype
+    return "string" if dtype.kind in "USO" else ("float32" if dtype.kind == "f" else str(dtype))
 
 
 def _input_dtype_for(layer):

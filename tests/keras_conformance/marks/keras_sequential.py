@@ -2,8 +2,8 @@
 
 PRIVATE_FUNCTIONAL = ("asserts Keras's private model._functional; with it stood in, the rest of the flow passes "
                       "(checked while porting)")
-STRUCTURED_INPUT = ("a Sequential without an Input whose first layer takes a list or dict of arrays: it builds one "
-                    "Input of a single shape")
+STRUCTURED_INPUT = ("a Sequential without an Input called on a dict builds a dict of Inputs, but a Keras-style layer "
+                    "cannot return a dict (layers/keras_style.py)")
 
 mark_cases(globals(), skip={
     'SequentialTest.test_basic_flow_deferred': PRIVATE_FUNCTIONAL,
@@ -13,5 +13,4 @@ mark_cases(globals(), skip={
     'SequentialTest.test_bad_layer': "add({}) is a ValueError as in Keras; a layer whose call needs a second "
                                      "positional argument (training) is accepted, Keras refuses it at build",
     'SequentialTest.test_dict_inputs': STRUCTURED_INPUT,
-    'SequentialTest.test_list_inputs': STRUCTURED_INPUT,
 })
