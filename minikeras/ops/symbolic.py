@@ -11,6 +11,7 @@ import numpy as np
 
 from ..layers.base import Layer, is_symbolic, snake_case, unique_name
 from ..layers.variable import read_values
+from .symbolic_shapes import probe_op_shape
 
 OPS_BY_CLASS = {}    # (keras module, class name) -> the minikeras op function, for loading Keras files
 
@@ -92,22 +93,12 @@ class OpLayer(Layer):
         return None
 
     def compute_output_shape(self, input_shape):
-        from ..layers.keras_style import _merge_shapes
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
         dtypes = getattr(self, "_input_dtypes", None) or [None] * len(shapes)
-        first = self._probe(shapes, dtypes, 2)
-        second = self._probe(shapes, dtypes, 3)
-        return _merge_shapes(first, second)
-
-    def _probe(self, shapes, dtypes, unknown_size):
-        from .. import backend
-        zeros = [np.zeros(tuple(unknown_size if d is None else d for d in s), dtype=dt or backend.floatx())
-                 for s, dt in zip(shapes, dtypes)]
-        result = self.call({}, zeros)
-        if isinstance(result, (list, tuple)):
-            return [tuple(np.shape(r)) for r in result]
-        self.output_dtype = np.asarray(result).dtype.name
-        return tuple(np.shape(result))
+        shape, dtype = probe_op_shape(lambda arrays: self.call({}, arrays), shapes, dtypes)
+        if dtype is not None:
+            self.output_dtype = dtype
+        return shape
 
     def get_config(self):
         return {"name": self.name, **self.options}
