@@ -132,12 +132,22 @@ def record_node(layer, inputs, args, kwargs):
     with call_shapes_recorded(layer, input_shape, call_args, kwargs):
         _build_with_shape_chain(layer, input_shape, input_tensors)
     output_shape = _output_shape(layer, input_shape, call_args, kwargs, structure)
-    output_shapes = output_shape if isinstance(output_shape, list) else [output_shape]
+    output_shapes = _flat_shapes(output_shape) if isinstance(output_shape, list) else [output_shape]
     dtype = getattr(layer, "output_dtype", None) or backend.floatx()
     node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes),
                 call_args=call_args, input_structure=structure)
     outputs = node.output_tensors
     return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _flat_shapes(shapes):
+    """A layer's list of output shapes with any group of shapes in it flattened (RNN over stacked cells groups its
+    states by cell): the node holds one tensor per shape."""
+    flat = []
+    for shape in shapes:
+        grouped = isinstance(shape, list) and shape and all(isinstance(s, (list, tuple)) for s in shape)
+        flat.extend(_flat_shapes(shape) if grouped else [shape])
+    return flat
 
 
 def _is_structured(inputs):

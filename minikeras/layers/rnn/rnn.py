@@ -82,7 +82,10 @@ class RNN(Layer):
         output = (batch, timesteps, units) if self.return_sequences else (batch, units)
         if not self.return_state:
             return output
-        return [output] + [(batch, size) for size in _flat_sizes(self.cell.state_size)]
+        states = [(batch, size) for size in _flat_sizes(self.cell.state_size)]
+        if isinstance(self.cell, StackedRNNCells):    # grouped by cell, as the call returns them
+            return _states_by_cell([output] + states, self.cell)
+        return [output] + states
 
     def compute_mask(self, x, mask=None):
         output_mask = mask if self.return_sequences else None
