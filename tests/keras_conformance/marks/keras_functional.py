@@ -1,7 +1,5 @@
 # Marks ending the ported copy of Keras 3.15.1: keras/src/models/functional_test.py: which of its cases minikeras skips or expects to fail, and why.
 
-OPTIONAL_INPUTS = ("Input(optional=True) fed None, and a Keras-style layer called on two positional symbolic "
-                   "tensors (call(x, o=None)): a node records one input (pass a list)")
 NO_STRUCTURE_WARNING = ("Keras warns when the inputs given have keys or a structure the model's inputs do not; "
                         "minikeras uses what it needs without a warning")
 
@@ -21,7 +19,4 @@ mark_cases(globals(), skip={
                                          "only (ops are in model.operations)",
     'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
                                                       "their order; Keras refuses the other structure",
-    'FunctionalTest.test_optional_*': OPTIONAL_INPUTS,
-    'FunctionalTest.test_required_input_none_raises': OPTIONAL_INPUTS,
-    'FunctionalTest.test_required_none_raises_in_fit': OPTIONAL_INPUTS,
 })

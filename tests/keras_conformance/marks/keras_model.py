@@ -2,8 +2,6 @@
 
 CUSTOM_COMPUTE_LOSS = ("a Functional subclass overriding compute_loss(x, y, y_pred, sample_weight) to split its "
                        "one output for a list of losses: minikeras's Model has no compute_loss hook to override")
-OPTIONAL_INPUTS = ("Input(optional=True) fed None, and a Keras-style layer called on two positional symbolic "
-                   "tensors (call(x, o=None)): a node records one input (pass a list)")
 EARLY_REFUSAL = ("deliberate difference: minikeras refuses loss/metrics keys that name no output at compile(); "
                  "Keras only at the first fit, where the case expects it (docs/differences.md)")
 
@@ -18,7 +16,6 @@ mark_cases(globals(), skip={
     'ModelTest.test_functional_list_outputs_dict_losses_no_output_names': EARLY_REFUSAL,
 }, xfail={
     'ModelTest.test_functional_list_outputs_with_custom_compute_loss': CUSTOM_COMPUTE_LOSS,
-    'ModelTest.test_functional_optional_inputs*': OPTIONAL_INPUTS,
     'ModelTest.test_get_state_tree*': "Model.get_state_tree / set_state_tree (Keras's state as nested dicts for "
                                       "stateless use) are not in minikeras: model.params is that state",
 })
