@@ -8,7 +8,7 @@ from autograd.extend import primitive, defvjp
 from .base import Layer, _as_arrays
 from .rnn.rnn import RNN, _flat_sizes
 from .rnn.fused_pair import call_two_directions
-from .serialization import serialize_layer, layer_from_config
+from .serialization import serialize_layer, deserialize_layer, layer_from_config, layer_kwargs
 
 
 class Wrapper(Layer):
@@ -19,6 +19,9 @@ class Wrapper(Layer):
             raise ValueError(f"{type(self).__name__} wraps a layer, got {type(layer).__name__}: {layer!r}.")
         self.layer = layer
         super().__init__(**kwargs)
+        if self._keras_style:
+            # a user's subclass is written as Keras writes a Wrapper: the base config and the wrapped layer only
+            self._auto_config = {}
 
     def children(self):
         return [self.layer]
@@ -53,10 +56,17 @@ class Wrapper(Layer):
     def regularization_loss(self, params):
         return sum(child.regularization_loss(params[child.name]) for child in self.children())
 
+    def get_config(self):
+        """The layer's config with the wrapped layer's config entry under "layer", as Keras 3 writes a Wrapper."""
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A new wrapper, with fresh weights, from the dict get_config() returned (the inner layers' entries read
         back first; `custom_objects` names your own layer classes)."""
+        if cls.__module__.split(".")[0] != "minikeras":     # a user's subclass: layer_from_config would come back
+            return cls(**layer_kwargs(cls, cls.__name__, config,
+                                      lambda entry: deserialize_layer(entry, custom_objects), custom_objects))
         return layer_from_config(cls, config, custom_objects)
 
     def apply_constraints(self, params):
@@ -113,10 +123,6 @@ class TimeDistributed(Wrapper):
             self.build(input_shape, None)
         if self.built:
             self.layer.check_input_shape((None,) + tuple(input_shape[2:]))
-
-    def get_config(self):
-        return {**super().get_config(), "layer": serialize_layer(self.layer)}
-
 
 _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
