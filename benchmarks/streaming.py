@@ -1,13 +1,15 @@
 """What streaming costs: the same fit epoch from numpy arrays, from a Python generator and from a PyDataset.
 
-Each round fits one epoch per source, in turn (arrays, generator, PyDataset), on the same model and batches
-(shuffle off), so a busy machine slows all three alike; the table gives, for each source, the fastest round
-(the least disturbed by other processes) and the median, and each stream's overhead against arrays by both. Times are the process's CPU seconds (time.process_time: minikeras keeps BLAS
-to one thread, so this is the work done, and other processes on a shared machine barely move it). Two workloads: "tagger" (Embedding -> LSTM(32) -> TimeDistributed(Dense),
-sequences of 50 steps: a realistic step) and "mlp" (two small Dense layers: tiny steps, where the per-batch
-reading and checking weighs the most).
+Each round fits one epoch per source (arrays, generator, PyDataset) on the same model and batches (shuffle off),
+the three back to back and in an order that rotates from round to round, so a busy machine slows all three
+alike and no source always runs first. For each stream the table gives its overhead against arrays three ways:
+the median of the rounds' own ratios (each stream against the arrays epoch of its round: the figure least moved
+by other processes), and the ratios of the medians and of the fastest epochs. Times are the process's CPU seconds
+(time.process_time: minikeras keeps BLAS to one thread, so this is the work done). Two workloads: "tagger"
+(Embedding -> LSTM(32) -> TimeDistributed(Dense), sequences of 50 steps: a realistic step) and "mlp" (two small
+Dense layers: tiny steps, where the per-batch reading and checking weighs the most).
 
-    python benchmarks/streaming.py --rounds 5
+    python benchmarks/streaming.py --rounds 15
 """
 import argparse
 import os
@@ -73,30 +75,43 @@ def epoch_seconds(model, source, x, y):
     return time.process_time() - start
 
 
+SOURCES = ("arrays", "generator", "PyDataset")
+
+
 def measure(workload, rounds, samples):
+    """{source: [CPU seconds of each round's epoch]}, the sources' order rotating from round to round."""
     model, x, y = workload(np.random.default_rng(0), samples)
     epoch_seconds(model, "arrays", x, y)          # warm up: first-call costs are not streaming's
-    times = {"arrays": [], "generator": [], "PyDataset": []}
-    for _ in range(rounds):
-        for source in times:
+    times = {source: [] for source in SOURCES}
+    for round_index in range(rounds):
+        shift = round_index % len(SOURCES)
+        for source in SOURCES[shift:] + SOURCES[:shift]:
             times[source].append(epoch_seconds(model, source, x, y))
-    return {source: (min(values), statistics.median(values)) for source, values in times.items()}
+    return times
+
+
+def overheads(times, stream):
+    """The stream's overhead against arrays: median of the per-round ratios, ratio of medians, of the fastest."""
+    per_round = statistics.median(t / a for t, a in zip(times[stream], times["arrays"]))
+    of_medians = statistics.median(times[stream]) / statistics.median(times["arrays"])
+    of_fastest = min(times[stream]) / min(times["arrays"])
+    return [f"{100 * (ratio - 1):+.1f}%" for ratio in (per_round, of_medians, of_fastest)]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--samples", type=int, default=1024, help="tagger sequences (the mlp takes 8x as many rows)")
+    parser.add_argument("--workloads", nargs="+", default=["tagger", "mlp"], choices=["tagger", "mlp"])
     args = parser.parse_args()
     rows = []
-    for name, workload in (("tagger", tagger), ("mlp", mlp)):
-        result = measure(workload, args.rounds, args.samples)
-        for which, label in ((0, "fastest"), (1, "median")):
-            base = result["arrays"][which]
-            rows.append([name, label] + [f"{result[s][which]:.3f}" for s in result] +
-                        [f"{100 * (result[s][which] / base - 1):+.1f}%" for s in ("generator", "PyDataset")])
-    print(table(["workload", "round", "arrays CPU s/epoch", "generator CPU s/epoch", "PyDataset CPU s/epoch",
-                 "generator vs arrays", "PyDataset vs arrays"], rows))
+    for name in args.workloads:
+        times = measure({"tagger": tagger, "mlp": mlp}[name], args.rounds, args.samples)
+        medians = [f"{statistics.median(times[source]):.4f}" for source in SOURCES]
+        for stream in ("generator", "PyDataset"):
+            rows.append([name, stream] + medians + overheads(times, stream))
+    print(table(["workload", "stream", "arrays CPU s/epoch", "generator CPU s/epoch", "PyDataset CPU s/epoch",
+                 "vs arrays: median of rounds", "ratio of medians", "ratio of fastest"], rows))
 
 
 if __name__ == "__main__":

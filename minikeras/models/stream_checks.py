@@ -25,7 +25,7 @@ class StreamBatchChecks:
         self.model, self.what, self.class_weight, self.with_targets = model, what, class_weight, with_targets
         self._fixed = self._index_checks = None     # found after the first batch, which may build the model
         self._layout = self._losses = None          # the layout a repeat must have, and the losses it was found for
-        self._slots, self._ends, self._screened, self._labelled = None, None, (), ()
+        self._slots, self._casts, self._screened, self._labelled = None, {}, (), ()
 
     def __call__(self, raw):
         arrays, layout = flat_arrays(raw)
@@ -63,25 +63,25 @@ class StreamBatchChecks:
         self._layout = None if slots is None else layout
         if slots is None:
             return
-        self._slots, self._losses = slots, self.model._losses
-        self._screened = [i for i, slot in enumerate(slots) if slot is not None and self.with_targets
-                          and _placed_dtype(arrays, slot).kind == "f"]
-        self._ends = (len(groups[0]), len(groups[0]) + len(groups[1])) if self.with_targets else None
+        (self._slots, self._casts), self._losses = slots, self.model._losses
+        used = sorted({i for group in self._slots for i in group if i is not None})
+        self._screened = [i for i in used if self.with_targets and self._casts.get(i, arrays[i].dtype).kind == "f"]
         self._labelled = _label_checked_outputs(groups[1], self.model) if self.with_targets else ()
 
     def _repeat(self, arrays):
         """The checked batch for a repeat of the remembered layout, or None if its values need the full checks."""
-        placed = [arrays[slot] if type(slot) is int else None if slot is None else arrays[slot[0]].astype(slot[1])
-                  for slot in self._slots]
-        if not self.with_targets:
-            return placed
+        if self._casts:
+            arrays = [a.astype(self._casts[i]) if i in self._casts else a for i, a in enumerate(arrays)]
         squares = 0.0
         for i in self._screened:
-            squares += _vdot(placed[i], placed[i])
+            squares += _vdot(arrays[i], arrays[i])
         if not math.isfinite(squares):    # a NaN or inf anywhere makes the sum of squares NaN or inf
             return None
-        ends_x, ends_y = self._ends
-        xs, ys = placed[:ends_x], placed[ends_x:ends_y]
+        if not self.with_targets:
+            return [None if i is None else arrays[i] for i in self._slots[0]]
+        x_slots, y_slots, weight_slots = self._slots
+        xs = [None if i is None else arrays[i] for i in x_slots]
+        ys = [arrays[i] for i in y_slots]
         if self._labelled or self._index_checks:
             try:
                 for output in self._labelled:
@@ -91,7 +91,7 @@ class StreamBatchChecks:
                     check(xs[position])
             except (ValueError, TypeError):
                 return None
-        return xs, ys, placed[ends_y:]
+        return xs, ys, [None if i is None else arrays[i] for i in weight_slots]
 
 
 def unpack_batch(batch):
@@ -158,33 +158,40 @@ def _nested_layout(part, arrays):
 
 
 def _slots(arrays, layout, groups):
-    """Where each checked array comes from: an index into `arrays` (the array itself), (index, dtype) (the array
-    cast to a float dtype), or None (no array). None for all when a checked array comes from elsewhere, or could
-    come from either of two arrays of its part (a batch that repeats one array may not repeat it again)."""
-    slots, first = [], 0
+    """Where each checked array of each group (xs, ys, sample weights) comes from, as an index into `arrays` (None:
+    no array), and {index: float dtype} for the arrays the checks cast. None when a checked array comes from
+    elsewhere, or could come from either of two arrays of its part (a batch that repeats one array may not repeat
+    it again)."""
+    slots, casts, first = [], {}, 0
     for k, group in enumerate(groups):
         part = layout[k] if k < len(layout) else None
         count = 0 if part is None else 1 if len(part) == 2 else len(part[2])
         candidates, first = range(first, first + count), first + count
+        slots.append([])
         for checked in group:
-            if checked is None:
-                slots.append(None)
-                continue
-            same = [i for i in candidates if arrays[i] is checked]
-            cast = [i for i in candidates if checked.dtype.kind == "f" and arrays[i].dtype != checked.dtype
-                    and arrays[i].shape == checked.shape and arrays[i].dtype.kind in "biuf"
-                    and np.array_equal(arrays[i].astype(checked.dtype), checked, equal_nan=True)]
-            if len(same) == 1 and not cast:
-                slots.append(same[0])
-            elif len(cast) == 1 and not same:
-                slots.append((cast[0], checked.dtype))
-            else:
+            source = None if checked is None else _source(arrays, candidates, checked)
+            if checked is not None and source is None:
                 return None
-    return slots
+            if type(source) is tuple:
+                if casts.setdefault(source[0], source[1]) != source[1]:
+                    return None
+                source = source[0]
+            slots[-1].append(source)
+    return [tuple(group) for group in slots], casts
 
 
-def _placed_dtype(arrays, slot):
-    return arrays[slot].dtype if type(slot) is int else slot[1]
+def _source(arrays, candidates, checked):
+    """The index of the one array among `candidates` that `checked` is, or (index, dtype) of the one that cast to
+    a float dtype gives it; None if there is no such array or more than one."""
+    same = [i for i in candidates if arrays[i] is checked]
+    cast = [i for i in candidates if checked.dtype.kind == "f" and arrays[i].dtype != checked.dtype
+            and arrays[i].shape == checked.shape and arrays[i].dtype.kind in "biuf"
+            and np.array_equal(arrays[i].astype(checked.dtype), checked, equal_nan=True)]
+    if len(same) == 1 and not cast:
+        return same[0]
+    if len(cast) == 1 and not same:
+        return cast[0], checked.dtype
+    return None
 
 
 def _label_checked_outputs(ys, model):

@@ -1,5 +1,6 @@
 """Batch sources for fit/evaluate/predict: numpy arrays cut into batches, or batches streamed one at a time from a
 Python generator, an iterator or a PyDataset, each checked as it arrives."""
+import itertools
 import types
 import warnings
 
@@ -116,6 +117,9 @@ class StreamBatches:
         """One pass over the indices per epoch; with steps_per_epoch, Keras's stream over passes: an epoch goes on
         where the last one stopped, and a pass that ends inside an epoch ends that epoch early."""
         self.data.on_epoch_begin()
+        if self.fixed_steps is None and self.steps == self.data.num_batches:
+            yield from self._dataset_pass()       # the usual epoch, one whole pass: nothing to count
+            return
         if self._stream is None or self.fixed_steps is None or self._left == 0:
             self._stream, self._left = self._dataset_pass(), self.data.num_batches
         count = 0
@@ -130,15 +134,12 @@ class StreamBatches:
             count += 1
 
     def _dataset_pass(self):
+        """The batches of one pass, each read when asked for (an endless dataset's pass never ends)."""
         count = self.data.num_batches
         if count is None:
-            index = 0
-            while True:
-                yield self.data[index]
-                index += 1
-        order = backend.global_rng().permutation(count) if self.shuffle else range(count)
-        for index in order:
-            yield self.data[int(index)]
+            return map(self.data.__getitem__, itertools.count())
+        order = backend.global_rng().permutation(count).tolist() if self.shuffle else range(count)
+        return map(self.data.__getitem__, order)
 
     def _checked(self, raw, index):
         try:
