@@ -20,9 +20,10 @@ def _linear_backward(dy, saved):
 
 def _relu(z, out):
     # the gate is a 0/1 array of z's dtype: multiplying by it has no data-dependent branch per element, which
-    # makes it several times faster than np.where or a boolean multiply on random signs
+    # makes it several times faster than np.maximum, np.where or a boolean multiply on random signs. (Only a
+    # -inf would differ, giving nan for 0; it cannot arise from finite inputs and weights.)
     gate = (z > 0).astype(z.dtype)
-    return np.maximum(z, 0.0, out=out), gate
+    return np.multiply(z, gate, out=out), gate
 
 
 def _relu_backward(dy, gate):

@@ -13,7 +13,7 @@ from autograd import make_vjp
 from .. import activations
 from .activation_layers import Identity, ReLU
 from .composed_activations import activation_forward, has_composed_form
-from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D, extract_windows, fold_windows
+from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D, extract_windows, fold_taps
 from .core import Activation
 from .fused_batch_norm import feature_sums, normalize_training, normalize_training_backward
 from .normalization import BatchNormalization, _axis_in_range
@@ -89,7 +89,11 @@ def _conv(layer, params, x, mask, need_dx, updates):
             grads["bias"] = feature_sums(dz, 1)
         if not need_dx:
             return grads, None
-        return grads, fold_windows.fun((dz @ flat_kernel.T).reshape(windows.shape), x.shape, geometry)
+        # one matmul per window position, each landing contiguous: adding them onto the input is then cheaper
+        # than one matmul for all positions whose result is read back strided (fold_windows)
+        taps = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1])
+        at_tap = (x.shape[0], *geometry.out_sizes, x.shape[-1])
+        return grads, fold_taps(lambda tap: (dz @ taps[tap].T).reshape(at_tap), x.shape, geometry, dz.dtype)
     return y, layer.compute_mask(x, mask), backward
 
 
@@ -110,8 +114,12 @@ def _global_average(layer, params, x, mask, need_dx, updates):
     y = y if layer.keepdims else y[:, 0]
 
     def backward(dy):
+        if not need_dx:
+            return {}, None
         dy = dy.reshape(dy.shape[0], 1, dy.shape[-1])
-        return {}, step_weights[..., None] * dy if need_dx else None
+        if mask is None:        # every step gets the same share: a broadcast view, nothing written
+            return {}, np.broadcast_to(dy * step_weights[0, 0], x.shape)
+        return {}, step_weights[..., None] * dy
     return y, layer.compute_mask(x, mask), backward
 
 

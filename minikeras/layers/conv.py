@@ -11,6 +11,7 @@ from collections import namedtuple
 import autograd.numpy as anp
 import numpy as np
 from autograd.extend import primitive, defvjp, defjvp
+from numpy.lib.stride_tricks import as_strided
 
 from .. import activations, initializers, regularizers, constraints, legacy
 from .base import Layer, unique_name
@@ -130,20 +131,33 @@ def _tap_slices(offset, geometry):
 def extract_windows(x, geometry, fill):
     """(batch, *spatial, channels) -> (batch, *out_sizes, taps, channels): the values under every window.
 
-    One strided copy per window position (kh * kw of them), never a Python loop over output pixels.
+    The windows are first a view of the (padded) input, whose axes step by the strides between windows and by
+    the dilation within one; one copy then lays them out, never a Python loop over output pixels.
     `fill` is the padding value: 0 for convolution and mean, -inf for max.
     """
-    padded = np.pad(x, [(0, 0), *geometry.pads, (0, 0)], constant_values=fill)
-    return np.stack([padded[_tap_slices(offset, geometry)] for offset in _tap_offsets(geometry.window)], axis=-2)
+    padded = np.pad(x, [(0, 0), *geometry.pads, (0, 0)], constant_values=fill) if any(map(any, geometry.pads)) \
+        else x
+    spatial = padded.strides[1:-1]
+    view = as_strided(padded, shape=(x.shape[0], *geometry.out_sizes, *geometry.window, x.shape[-1]),
+                      strides=(padded.strides[0], *(a * s for a, s in zip(spatial, geometry.strides)),
+                               *(a * d for a, d in zip(spatial, geometry.dilation)), padded.strides[-1]),
+                      writeable=False)
+    return np.ascontiguousarray(view).reshape(x.shape[0], *geometry.out_sizes, -1, x.shape[-1])
 
 
 @primitive
 def fold_windows(windows, input_shape, geometry):
     """The adjoint of extract_windows: adds each window's values back onto the input position they came from."""
+    return fold_taps(lambda tap: windows[..., tap, :], input_shape, geometry, windows.dtype)
+
+
+def fold_taps(values_at_tap, input_shape, geometry, dtype):
+    """Adds, for each window position `tap`, values_at_tap(tap) (batch, *out_sizes, channels) onto the input
+    positions that window position touched: fold_windows, with the values of each position given separately."""
     padded_sizes = tuple(n + before + after for n, (before, after) in zip(input_shape[1:-1], geometry.pads))
-    padded = np.zeros((input_shape[0],) + padded_sizes + (input_shape[-1],), dtype=windows.dtype)
+    padded = np.zeros((input_shape[0],) + padded_sizes + (input_shape[-1],), dtype=dtype)
     for tap, offset in enumerate(_tap_offsets(geometry.window)):
-        padded[_tap_slices(offset, geometry)] += windows[..., tap, :]
+        padded[_tap_slices(offset, geometry)] += values_at_tap(tap)
     crop = tuple(slice(before, before + n) for n, (before, _) in zip(input_shape[1:-1], geometry.pads))
     return padded[(slice(None),) + crop + (slice(None),)]
 

@@ -1,10 +1,11 @@
-"""The loss and its gradient with respect to the model's output, written out for the two most common losses.
+"""The loss and its gradient with respect to the model's output, written out for the most common losses.
 
 A composed training step (composed_step.py) traces only the loss with autograd; for a small model even that
-trace costs more than the rest of the step. Plain 'mse' and 'categorical_crossentropy' (Keras's default
-reduction, loss weight 1, any mask and sample weight) are therefore computed here by hand, weighted and
-reduced by the losses' own helpers, so the numbers are the traced ones. tests/models/test_composed_step.py
-compares them with autograd's.
+trace costs more than the rest of the step. Plain 'mse', 'categorical_crossentropy' and
+'sparse_categorical_crossentropy' (Keras's default reduction, loss weight 1, any mask and sample weight) are
+therefore computed here by hand, weighted and reduced by the losses' own helpers, so the numbers are the traced
+ones. tests/models/test_composed_step.py and tests/models/test_composed_batch_norm_models.py compare them with
+autograd's.
 """
 import numpy as np
 
@@ -19,7 +20,9 @@ def written_out_loss_and_gradient(model, y, output, mask, sample_weight):
     loss = model._losses[0]
     dtype = np.dtype(getattr(loss, "dtype", None) or backend.floatx())
     per_sample = _WRITTEN_OUT.get(getattr(loss, "fn", None))
-    if per_sample is None or not isinstance(loss, LossFunctionWrapper) or type(loss).call is not \
+    if per_sample is not None and loss.fn is loss_functions.sparse_categorical_crossentropy:
+        y = _one_hot(y, output)
+    if per_sample is None or y is None or not isinstance(loss, LossFunctionWrapper) or type(loss).call is not \
             LossFunctionWrapper.call or loss.fn_kwargs not in _DEFAULT_ARGUMENTS[loss.fn] or \
             loss.reduction != "sum_over_batch_size" or model._loss_weights[0] != 1.0 or output.dtype != dtype or \
             np.shape(y) != output.shape or output.shape[-1] < 2 and loss.fn is loss_functions.categorical_crossentropy:
@@ -37,6 +40,17 @@ def written_out_loss_and_gradient(model, y, output, mask, sample_weight):
     d_values = np.broadcast_to(np.asarray(1.0 if weights is None else weights, dtype=dtype) / values.size,
                                values.shape)
     return np.sum(values) / float(values.size), gradient_of(d_values).astype(dtype, copy=False)
+
+
+def _one_hot(labels, output):
+    """Integer labels as one-hot rows of output's dtype (a label outside the classes: a row of zeros, loss 0, as
+    the traced loss gives), or None when their shape does not fit the output."""
+    labels = np.asarray(labels)
+    if labels.ndim == output.ndim and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    if labels.shape != output.shape[:-1]:
+        return None
+    return (labels.astype(np.int64)[..., None] == np.arange(output.shape[-1])).astype(output.dtype)
 
 
 def _mean_squared_error(y, output):
@@ -61,7 +75,11 @@ def _categorical_crossentropy(y, output):
 
 
 _WRITTEN_OUT = {loss_functions.mean_squared_error: _mean_squared_error,
-                loss_functions.categorical_crossentropy: _categorical_crossentropy}
+                loss_functions.categorical_crossentropy: _categorical_crossentropy,
+                # against the labels' one-hot rows (_one_hot)
+                loss_functions.sparse_categorical_crossentropy: _categorical_crossentropy}
 _DEFAULT_ARGUMENTS = {loss_functions.mean_squared_error: [{}],
                       loss_functions.categorical_crossentropy: [{}, {"from_logits": False, "label_smoothing": 0.0,
-                                                                     "axis": -1}]}
+                                                                     "axis": -1}],
+                      loss_functions.sparse_categorical_crossentropy: [{}, {"from_logits": False, "ignore_class": None,
+                                                                            "axis": -1}]}

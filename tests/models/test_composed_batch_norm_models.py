@@ -132,3 +132,19 @@ def test_the_composed_step_is_taken_for_these_models(monkeypatch):
     model, x, y = conv_bn_model()
     model.fit(x, y, epochs=1, batch_size=6, verbose=0)
     assert len(calls) == 8       # two Conv1D -> BatchNormalization -> ReLU blocks, the pooling, the Dense
+
+
+@pytest.mark.parametrize("label_shape", ["flat", "column"])
+def test_sparse_categorical_crossentropy_is_written_out_with_the_traced_numbers(label_shape):
+    from minikeras.models.loss_gradients import written_out_loss_and_gradient
+    model, x, _ = conv_bn_model()
+    output = model.apply(model.params, x, training=True)
+    labels = np.array([0, 1, 1, 5, 0, -1])        # 5 and -1 are outside the two classes: loss 0, as traced
+    labels = labels if label_shape == "flat" else labels[:, None]
+    weights = np.array([1.0, 0.5, 2.0, 1.0, 0.0, 3.0])
+    loss, d_output = written_out_loss_and_gradient(model, labels, output, None, weights)
+    assert loss is not None
+    want_loss, want_d = value_and_grad(lambda o: model._loss_terms([labels], [o], [None], [weights])[0])(output)
+    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
+    np.testing.assert_allclose(d_output, want_d, rtol=1e-10, atol=1e-14)
+    assert written_out_loss_and_gradient(model, labels[:4], output, None, None) == (None, None)
