@@ -259,7 +259,8 @@ _BY_NAME.update({"swish": silu, "hard_swish": hard_silu})
 
 
 def get(identifier):
-    """None -> linear; a Keras name -> the function; a callable -> itself; a serialized dict -> the function."""
+    """None -> linear; a Keras name -> the function; a callable (a layer such as ReLU() too) -> itself; a
+    serialized dict -> the function, or the layer a layer's config entry describes."""
     if identifier is None:
         return linear
     if isinstance(identifier, (str, dict)):
@@ -271,12 +272,38 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The Keras name of a built-in activation ('swish' is saved as 'silu', as Keras does); for any other
-    function, the dict Keras writes for a custom function."""
+    """The Keras name of a built-in activation ('swish' is saved as 'silu', as Keras does); for a layer used as
+    the activation (`Dense(4, activation=ReLU())`), its config entry as Keras writes it; for any other function,
+    the dict Keras writes for a custom function."""
     name = _NAME_OF.get(id(activation))
-    return name if name is not None else function_config(activation)
+    if name is not None:
+        return name
+    if _is_layer(activation):
+        from .layers.serialization import serialize_layer     # layers build on activations: looked up when used
+        return serialize_layer(activation)
+    return function_config(activation)
 
 
 def deserialize(config, custom_objects=None):
-    """A name, or the dict serialize() wrote, back to the function; `custom_objects` maps names to your own."""
+    """A name, or the dict serialize() wrote, back to the function (or layer); `custom_objects` maps names to your
+    own."""
+    if _names_a_layer(config, custom_objects):
+        from .layers.serialization import deserialize_layer
+        return deserialize_layer(config, custom_objects)
     return object_from_config(config, "activation", _BY_NAME, custom_objects)
+
+
+def _is_layer(value):
+    from .layers.base import Layer
+    return isinstance(value, Layer)
+
+
+def _names_a_layer(config, custom_objects):
+    """A layer's config entry: Keras writes `module: keras.layers` for its own, a user's layer is a Layer class."""
+    if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
+        return False
+    if str(config.get("module") or "").startswith("keras.layers"):
+        return True
+    from .layers.base import Layer
+    found = (custom_objects or {}).get(config.get("class_name"))
+    return isinstance(found, type) and issubclass(found, Layer)

@@ -1,6 +1,7 @@
 """What a layer called on arrays receives: inputs turned into arrays of floatx, refused when they are not numbers,
 and their shapes with the batch axis unknown (as a layer is built for any batch size)."""
 import numpy as np
+from autograd.tracer import Box
 
 from .. import backend
 
@@ -8,6 +9,8 @@ from .. import backend
 def _as_arrays(inputs):
     if inputs is None:          # an optional input left out: a Keras-style call or a model takes it as None
         return None
+    if isinstance(inputs, Box):  # traced: a layer used as a function inside a pure call (activation=ReLU())
+        return inputs
     if isinstance(inputs, (list, tuple)):
         return [_as_arrays(x) for x in inputs]
     if isinstance(inputs, np.ndarray) and inputs.dtype.kind in "iub":

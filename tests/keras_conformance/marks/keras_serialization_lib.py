@@ -17,8 +17,6 @@ mark_cases(globals(), skip={
         "is refused with a ValueError; Keras raises a TypeError",
     'SerializationLibTest.test_lambda_fn': "serialize_keras_object of a plain Python lambda (outside a Lambda "
                                            "layer) is not supported",
-    'SerializationLibTest.test_layer_instance_*as_activation': "an activation given as a layer instance "
-                                                               "(activation=ReLU()) is not accepted",
     'SerializationLibTest.test_registered_name_for_keras_builtin*': "an entry whose registered_name does not match "
         "the built-in its class_name names is not refused (Keras refuses it, a safety check)",
 })
