@@ -148,20 +148,25 @@ def resolve_losses(loss, loss_weights, output_structure, output_names, model_nam
         loss = map_leaves(lambda _: loss, indices)     # Keras 2: one loss for all, weighted per output
     if isinstance(loss, dict) and not isinstance(indices, dict):
         loss, loss_weights = _dict_by_output_name(loss, loss_weights, output_names, model_name)
-    elif isinstance(loss_weights, dict) and not isinstance(indices, dict) and set(loss_weights) == set(output_names):
-        loss_weights = [loss_weights[name] for name in output_names]
+    elif isinstance(loss_weights, dict) and not isinstance(indices, dict):
+        _, loss_weights = _dict_by_output_name({}, loss_weights, output_names, model_name)
+        if not is_container(loss):
+            loss_weights = loss_weights[0] if len(loss_weights) == 1 else loss_weights
     weighted = _paired_with_weights(loss, loss_weights, model_name)
     if not is_container(weighted):
         weighted = map_leaves(lambda _: weighted, indices)
     found = []
     _collect(weighted, indices, (), found, output_names, model_name)
+    if not found:
+        raise ValueError(f"Model '{model_name}'.compile() got no loss for any output (loss={loss!r}); give at least "
+                         f"one, e.g. loss='mse'.")
     return found
 
 
 def _dict_by_output_name(loss, loss_weights, output_names, model_name):
     """A loss dict for a model whose outputs are not a dict: keyed by output layer name. An output left out has no
     loss (Keras 2 allowed this; Keras 3 asks for every output)."""
-    for what, given in (("loss", loss), ("loss_weights", loss_weights)):
+    for what, given in (("loss", loss), ("loss_weights", loss_weights)):  # Keras would only say so at fit
         unknown = [k for k in given if k not in output_names] if isinstance(given, dict) else []
         if unknown:
             raise ValueError(f"Model '{model_name}': {what} has keys {unknown} that are not outputs "
@@ -180,6 +185,9 @@ def _paired_with_weights(loss, loss_weights, model_name):
 
     if loss_weights is None:
         return map_leaves(lambda value: pair(value, None), loss)
+    if isinstance(loss, dict) and isinstance(loss_weights, dict) and set(loss) != set(loss_weights):
+        raise ValueError(f"Model '{model_name}'.compile(): loss_weights has keys {list(loss_weights)}, but the loss "
+                         f"dict has keys {list(loss)}; give a weight for each loss, under the same key.")
     losses_flat, weights_flat = keras_leaves(loss), keras_leaves(loss_weights)
     if len(losses_flat) != len(weights_flat):
         raise ValueError(f"Model '{model_name}'.compile(): loss_weights must match the losses one to one; got "
@@ -286,7 +294,12 @@ def resolve_metrics(metrics, output_structure, output_names, what, model_name):
     if metrics is None or (is_container(metrics) and not keras_leaves(metrics)):
         return per_output
     if len(flat) == 1:
-        per_output[flat[0]] = (None, [m for m in keras_leaves(metrics) if m is not None])
+        own_names = {output_names[flat[0]]} | (set(indices) if isinstance(indices, dict) else set())
+        unknown = [k for k in metrics if k not in own_names] if isinstance(metrics, dict) else []
+        if unknown:     # Keras takes them for the one output; a misspelt name is more likely a mistake
+            raise ValueError(f"Model '{model_name}'.compile(): {what} has keys {unknown} that name no output; the "
+                             f"model's one output is {sorted(own_names)}.")
+        per_output[flat[0]] = (None, keras_leaves(metrics))
         return per_output
     top_is_flat = is_container(indices) and len(indices) == len(flat)
     if top_is_flat and isinstance(indices, dict):

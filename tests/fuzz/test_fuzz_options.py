@@ -56,7 +56,7 @@ BAD_COMPILE = {
     "optimizer 'nope'": dict(optimizer="nope"),
     "optimizer object()": dict(optimizer=object()), "optimizer class": dict(optimizer=SGD),
     "optimizer dict": dict(optimizer={"a": 1}), "loss None": dict(loss=None), "loss 3": dict(loss=3),
-    "loss 'nope'": dict(loss="nope"), "loss object()": dict(loss=object()), "two losses": dict(loss=["mse", "mse"]),
+    "loss 'nope'": dict(loss="nope"), "loss object()": dict(loss=object()),
     "loss dict, wrong key": dict(loss={"x": "mse"}), "loss []": dict(loss=[]), "metrics 3": dict(metrics=3),
     "metrics [3]": dict(metrics=[3]), "metrics [None]": dict(metrics=[None]),
     "metrics [object()]": dict(metrics=[object()]),

@@ -186,3 +186,11 @@ def test_the_loss_over_nested_outputs_has_the_gradient_of_finite_differences():
         check_grads(loss_of_kernel, modes=["rev"], order=1)(params["p"]["kernel"])
     finally:
         backend.set_floatx(previous)
+
+
+def test_a_loss_structure_with_no_loss_in_it_is_refused():
+    model = three_heads()
+    with pytest.raises(ValueError, match=r"Model 'three_heads'.compile\(\) got no loss for any output"):
+        model.compile("sgd", loss={"pair": [None, None], "single": None})
+    with pytest.raises(ValueError, match=r"Model 'three_heads'.*loss_weights has keys \['pair', 'other'\]"):
+        model.compile("sgd", loss={"pair": "mse", "single": "mse"}, loss_weights={"pair": 1.0, "other": 2.0})
