@@ -14,6 +14,7 @@ from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure
 from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
 from ..layers.input_layer import check_fed
 from .slicing import from_input_layers
+from .model_inputs import call_with_positional_arrays, shapes_of_inputs, standardized_ranks
 from .training import Trainer
 
 
@@ -354,12 +355,14 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         context = current_call()
         if context is not None and id(self) in context.layer_params:
             return call_nested(self, context, inputs, args, kwargs)
+        if args and self._keras_style:      # a subclassed call(self, x, o=None) called as model(x, o)
+            return call_with_positional_arrays(self, inputs, args, kwargs)
         training = bool(kwargs.pop("training", False))
         kwargs.pop("mask", None)
         inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
         if self.built and not self._keras_style:
-            inputs = self._standardized_ranks(inputs)
-        self.ensure_built(_shapes_of_inputs(inputs))
+            inputs = standardized_ranks(self, inputs)
+        self.ensure_built(shapes_of_inputs(inputs))
         result, new_state, updates = self.apply(self.params, inputs, training=training, state=self.get_states(),
                                                 return_state=True, return_updates=True)
         self.set_states(new_state)
@@ -367,28 +370,10 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
             self._assign_params(merge_like(self.params, updates))
         return result
 
-    def _standardized_ranks(self, inputs):
-        """Inputs one rank off their Input's shape on the last axis, expanded or squeezed (as Keras 3 does)."""
-        from .data import standardized_rank
-        leaves = flatten(inputs) if isinstance(inputs, (list, tuple)) else None
-        flat = leaves if leaves is not None and len(leaves) == len(self.inputs) else self._flatten_inputs(inputs)
-        try:
-            flat = [None if x is None else standardized_rank(np.asarray(x), t) for x, t in zip(flat, self.inputs)]
-        except ValueError:
-            return inputs          # not arrays (ragged lists): the shape check that follows says what is wrong
-        return flat if len(flat) > 1 else flat[0]
-
-
 def _as_shape(shape):
     if isinstance(shape, list) and shape and isinstance(shape[0], (list, tuple)):
         return [tuple(s) for s in shape]
     return tuple(shape)
-
-
-def _shapes_of_inputs(inputs):
-    if isinstance(inputs, (dict, list, tuple)):
-        return [None if v is None else (None,) + tuple(np.shape(v)[1:]) for v in flatten(inputs)]
-    return (None,) + tuple(np.shape(inputs)[1:])
 
 
 def _flat_tensors(structure, what, model_name):

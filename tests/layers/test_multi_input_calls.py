@@ -228,3 +228,18 @@ def test_gradients_through_a_multi_argument_node_match_finite_differences():
         check_grads(objective, modes=["rev"], order=1)(model.params)
     finally:
         minikeras.backend.set_floatx(previous)
+
+
+def test_a_subclassed_model_called_eagerly_on_two_arrays_gets_both():
+    class SumModel(Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2, use_bias=False)
+
+        def call(self, x, o=None):
+            return self.dense(x if o is None else x + o)
+
+    model = SumModel()
+    x = np.ones((1, 3), "float32")
+    alone = model(x)
+    np.testing.assert_allclose(model(x, np.full((1, 3), 2.0, "float32")), 3 * alone, rtol=1e-6)
