@@ -192,7 +192,19 @@ def _target_fits(shape, out, loss):
     sparse = "sparse" in getattr(loss, "name", "") or "sparse" in type(loss).__name__.lower()
     if sparse and (same(shape[1:], out[1:-1]) or same(shape[1:], out[1:-1] + (1,))):
         return True
+    if _broadcasts(shape, out) and not _is_crossentropy(loss):
+        return True     # Keras 3's elementwise losses broadcast such a target (e.g. one value for every unit)
     return len(out) == 2 and out[-1] == 1 and len(shape) == 1
+
+
+def _broadcasts(shape, out):
+    return len(shape) == len(out) and all(t == 1 or o is None or t == o for t, o in zip(shape[1:], out[1:]))
+
+
+def _is_crossentropy(loss):
+    name = str(getattr(loss, "name", "") or "") + type(loss).__name__
+    fn = getattr(loss, "fn", None)
+    return "crossentropy" in name.lower() or "crossentropy" in str(getattr(fn, "__name__", "")).lower()
 
 
 def _sparse_hint(shape, out, loss):

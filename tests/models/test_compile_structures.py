@@ -194,3 +194,19 @@ def test_a_loss_structure_with_no_loss_in_it_is_refused():
         model.compile("sgd", loss={"pair": [None, None], "single": None})
     with pytest.raises(ValueError, match=r"Model 'three_heads'.*loss_weights has keys \['pair', 'other'\]"):
         model.compile("sgd", loss={"pair": "mse", "single": "mse"}, loss_weights={"pair": 1.0, "other": 2.0})
+
+
+def test_a_target_that_broadcasts_over_the_output_trains_as_keras_broadcasts_it():
+    # one target value for both units: mse per unit is w_i^2 (x = 1, y = 0), so SGD(0.1) takes w 1 -> 0.9 -> 0.81,
+    # and the moving average (momentum 0.9, started at the first step's weights) ends at 0.9 * 0.9 + 0.1 * 0.81
+    model = mk.Sequential([mk.Input((1,)), layers.Dense(2, kernel_initializer="ones", use_bias=False)])
+    model.compile(mk.optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9), loss="mse")
+    model.fit(np.ones((1, 1), "float32"), np.zeros((1, 1), "float32"), batch_size=1, epochs=2, verbose=0)
+    np.testing.assert_allclose(model.get_weights()[0], [[0.891, 0.891]], atol=1e-6)
+
+
+def test_a_broadcast_target_is_still_refused_where_the_loss_needs_the_full_shape():
+    model = mk.Sequential([mk.Input((3,)), layers.Dense(4, activation="softmax")], name="classes")
+    model.compile("sgd", loss="categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"Model 'classes': the target for output .* has shape \(5, 1\)"):
+        model.fit(np.ones((5, 3)), np.ones((5, 1)), verbose=0)
