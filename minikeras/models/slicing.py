@@ -16,8 +16,11 @@ def from_input_layers(inputs, outputs):
                    for t in flat_inputs}
     for node in topological_nodes(flat_inputs, flat_outputs):
         new_inputs = [replacement.get(t.id, t) for t in node.input_tensors]
+        if node.input_structure is not None:          # a dict, or a list with None in it
+            new_inputs = _replaced(node.input_structure, replacement)
         kwargs = _replaced(node.call_kwargs, replacement)
-        result = node.layer(new_inputs if node.input_is_list else new_inputs[0], **kwargs)
+        args = _replaced(node.call_args, replacement)   # tensors after the first, for a call(x, o=None)
+        result = node.layer(new_inputs if node.input_is_list else new_inputs[0], *args, **kwargs)
         for old, new in zip(node.output_tensors, flatten(result)):
             replacement[old.id] = new
     return (pack_like(inputs, [replacement[t.id] for t in flat_inputs]),

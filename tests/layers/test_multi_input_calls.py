@@ -243,3 +243,14 @@ def test_a_subclassed_model_called_eagerly_on_two_arrays_gets_both():
     x = np.ones((1, 3), "float32")
     alone = model(x)
     np.testing.assert_allclose(model(x, np.full((1, 3), 2.0, "float32")), 3 * alone, rtol=1e-6)
+
+
+def test_a_model_sliced_from_an_intermediate_tensor_keeps_the_later_positional_argument():
+    a, b = Input((3,)), Input((3,))
+    middle = layers.Dense(3, name="middle")(a)
+    y = CLASSES["DenseOfSum"](2)(middle, b)
+    whole = Model([a, b], y)
+    tail = Model([middle, b], y)
+    xa, xb = np.ones((2, 3), "float32"), np.full((2, 3), 2.0, "float32")
+    hidden = whole.get_layer("middle")(xa)
+    np.testing.assert_allclose(tail.predict([hidden, xb], verbose=0), whole.predict([xa, xb], verbose=0), rtol=1e-5)
