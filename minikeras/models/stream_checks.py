@@ -24,12 +24,12 @@ class StreamBatchChecks:
     def __init__(self, model, what, class_weight=None, with_targets=True):
         self.model, self.what, self.class_weight, self.with_targets = model, what, class_weight, with_targets
         self._fixed = self._index_checks = None     # found after the first batch, which may build the model
-        self._layout = self._losses = None          # the layout a repeat must have, and the losses it was found for
+        self._layout = None                         # the layout a repeat must have (None: no repeats)
         self._slots, self._casts, self._screened, self._labelled = None, {}, (), ()
 
     def __call__(self, raw):
         arrays, layout = flat_arrays(raw)
-        if layout is not None and layout == self._layout and self.model._losses is self._losses:
+        if layout is not None and layout == self._layout:
             checked = self._repeat(arrays)
             if checked is not None:
                 return checked
@@ -63,15 +63,18 @@ class StreamBatchChecks:
         self._layout = None if slots is None else layout
         if slots is None:
             return
-        (self._slots, self._casts), self._losses = slots, self.model._losses
+        self._slots, self._casts = slots
         used = sorted({i for group in self._slots for i in group if i is not None})
-        self._screened = [i for i in used if self.with_targets and self._casts.get(i, arrays[i].dtype).kind == "f"]
+        # fit and evaluate refuse NaN and inf anywhere; predict only a value its cast turns into inf
+        self._screened = [i for i in used if i in self._casts
+                          or (self.with_targets and arrays[i].dtype.kind == "f")]
         self._labelled = _label_checked_outputs(groups[1], self.model) if self.with_targets else ()
 
     def _repeat(self, arrays):
         """The checked batch for a repeat of the remembered layout, or None if its values need the full checks."""
         if self._casts:
-            arrays = [a.astype(self._casts[i]) if i in self._casts else a for i, a in enumerate(arrays)]
+            with np.errstate(over="ignore"):     # a value too large for the float type is found below, and named
+                arrays = [a.astype(self._casts[i]) if i in self._casts else a for i, a in enumerate(arrays)]
         squares = 0.0
         for i in self._screened:
             squares += _vdot(arrays[i], arrays[i])
