@@ -297,7 +297,7 @@ def build_for(layer, input_shape):
             args, kwargs = build_arguments(layer, user_build, _as_user_shape(input_shape))
             kwargs = {k: _as_user_shape(v) for k, v in kwargs.items()}
             user_build(layer, *args, **kwargs)
-            if kwargs:        # saved as Keras saves a build() that took several shapes
+            if len(kwargs) > 1:       # saved as Keras saves a build() that took several shapes
                 layer.keras_build_config = functools.partial(shapes_dict_build_config, kwargs)
     finally:
         layer._building = False
