@@ -43,7 +43,8 @@ def topological_nodes(inputs, outputs):
 class Step:
     """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
 
-    __slots__ = ("layer", "input_ids", "input_is_list", "input_structure", "args", "kwargs", "output_ids", "training", "mask")
+    __slots__ = ("layer", "input_ids", "input_is_list", "input_structure", "args", "kwargs", "output_ids", "training",
+                 "mask")
 
     def __init__(self, node):
         self.layer = node.layer
