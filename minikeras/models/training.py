@@ -31,10 +31,20 @@ class Trainer(TrainingLoops, Keras2Methods):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None, **kwargs):
         """Choose the optimizer, loss and metrics; a model must be compiled before fit, evaluate or train_on_batch.
 
-        `optimizer` (default "rmsprop") and `loss` take names ("adam", "mse") or objects. `loss`, `loss_weights` and
-        `metrics` may be one value for every output, a list (one per output) or a dict keyed by output layer name.
-        As in Keras 3, sample weights reach only the `weighted_metrics`. The model must know its input shape.
-        Keras's run_eagerly, jit_compile, steps_per_execution and the like are accepted and ignored.
+        `optimizer` (default "rmsprop") and `loss` take names ("adam", "mse") or objects. With several outputs,
+        `loss` follows Keras 3's structures: one loss for every output; a list with one per output (None: no loss);
+        a dict keyed by output layer name, or by the model's own keys when its outputs are a dict (outputs left out
+        get no loss); or a structure mirroring nested outputs, where a loss placed on an inner node receives that
+        node's nested y_true and y_pred, and a list of losses where the outputs are not a list puts them all on the
+        same outputs. `loss_weights` mirrors `loss` (or lists one weight per loss, in order). `metrics` and
+        `weighted_metrics` are a list of metrics (for a one-output model), a list with one entry per output, a dict
+        keyed by output, or the outputs' structure; a flat list of another length goes to every output (Keras 2).
+
+        The logs are named as in Keras 3: "loss" (the weighted sum, plus regularization), "<output>_loss" for each
+        loss when there are several (before its weight), "<output>_<metric>" for the metrics of each output (no
+        prefix with one output), "<output>_weighted_<metric>" for a weighted metric whose name is taken. Sample
+        weights reach the losses and only the `weighted_metrics`. The model must know its input shape. Keras's
+        run_eagerly, jit_compile, steps_per_execution and the like are accepted and ignored.
         """
         from .. import optimizers, losses
         if optimizer is None:
