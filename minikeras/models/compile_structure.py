@@ -1,7 +1,7 @@
 """How compile()'s loss, loss_weights and metrics line up with a model's outputs, by Keras 3's rules.
 
-A loss may be one value for every output, a list or dict with one entry per output (a dict may leave outputs out
-when the model's outputs are a dict), or a structure mirroring nested outputs; a loss placed at an inner node of
+A loss may be one value for every output, a list or dict with one entry per output (a dict may leave outputs out:
+they get no loss), or a structure mirroring nested outputs; a loss placed at an inner node of
 that structure gets the whole sub-structure (its function receives nested y_true and y_pred), and a list of losses
 where the outputs are not a list puts several losses on the same outputs. Each loss found is a CompiledLoss, named
 as Keras 3 names it in the logs (`<name>_loss`, logged when there are several losses).
@@ -10,6 +10,8 @@ Outputs are referred to by their position in `model.outputs`; an "index tree" is
 each tensor replaced by that position. Keras lists a dict's entries in sorted key order when it pairs a flat list
 (of losses, weights or metrics) with them; so do we.
 """
+import itertools
+
 import numpy as np
 
 from .. import backend
@@ -109,7 +111,7 @@ def map_leaves(fn, structure):
 def index_tree(output_structure):
     """The output structure with each tensor replaced by its position in model.outputs (whose order is
     structure.flatten's: dicts in insertion order)."""
-    counter = iter(range(1 << 30))
+    counter = itertools.count()
 
     def walk(node):
         if isinstance(node, dict):
@@ -140,8 +142,8 @@ class _Weighted:
 def resolve_losses(loss, loss_weights, output_structure, output_names, model_name):
     """compile()'s `loss` and `loss_weights` as a list of CompiledLoss (losses left None are left out).
 
-    `output_names` are the model's output layer names, one per model output; `loss` leaves are still as the user
-    gave them (names, functions, Loss objects), turned into Loss objects by `get_loss(identifier)` afterwards.
+    `output_names` are the model's output layer names, one per model output. The CompiledLoss objects hold the
+    losses as the user gave them (names, functions, Loss objects): compile() turns them into Loss objects.
     """
     indices = index_tree(output_structure)
     if not is_container(loss) and is_container(loss_weights) and is_container(indices):
