@@ -19,7 +19,7 @@ from .composed_activations import activation_forward, has_composed_form
 from .composed_feedforward import FEEDFORWARD_FORMS, add_bias
 from .core import Dense
 from .embedding import Embedding, _sum_rows_by_index
-from .fused_batch_norm import feature_sums
+from .feature_rows import feature_sums
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn.fused_pair import both, concurrent_directions
 from .rnn.layers import GRU, LSTM, SimpleRNN

@@ -15,14 +15,19 @@ from .activation_layers import Identity, ReLU
 from .composed_activations import activation_forward, has_composed_form
 from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D, extract_windows, fold_taps
 from .core import Activation
-from .fused_batch_norm import feature_sums, normalize_training, normalize_training_backward
+from .feature_rows import FeatureRows, feature_sums
+from .fused_batch_norm import normalize_training, normalize_training_backward
 from .normalization import BatchNormalization, _axis_in_range
 from .pooling import GlobalAveragePooling1D
 
 
 def add_bias(z, bias):
     """z + bias, into z (a temporary of the caller's) when that keeps the dtype the sum would have."""
-    return np.add(z, bias, out=z) if np.result_type(z, bias) == z.dtype else z + bias
+    if np.result_type(z, bias) != z.dtype:
+        return z + bias
+    rows = FeatureRows(z.shape, z.ndim - 1)
+    wide = rows.view(z)
+    return rows.restore(np.add(wide, rows.spread(bias), out=wide))
 
 
 # ---- BatchNormalization (training mode: the batch's statistics) --------------------------------------------

@@ -11,59 +11,39 @@ batch's mean and biased variance, is computed in a few passes, and its gradient 
 the primitive `batch_norm_training` that the layer's traced call uses. tests/layers/test_fused_batch_norm.py
 proves values and gradients equal the readable path's.
 """
-import functools
-
 import numpy as np
 from autograd.extend import defvjp_argnums, primitive
 
-
-@functools.lru_cache(maxsize=32)
-def _ones(count, dtype):
-    ones = np.ones(count, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
-
-
-def feature_sums(a, axis):
-    """Sums of `a` over every axis but `axis`. For the last axis a vector-matrix product: numpy's reduction over
-    the rows of a (rows, few features) array is several times slower than BLAS's."""
-    if axis == a.ndim - 1:
-        rows = a.reshape(-1, a.shape[-1])
-        return _ones(rows.shape[0], rows.dtype.str) @ rows
-    return np.sum(a, axis=tuple(i for i in range(a.ndim) if i != axis))
-
-
-def _along(vector, axis, ndim):
-    """A per-feature vector shaped to broadcast against an input of rank `ndim` along `axis`."""
-    return vector if axis == ndim - 1 else vector.reshape([-1 if i == axis else 1 for i in range(ndim)])
+from .feature_rows import FeatureRows
 
 
 def normalize_training(x, gamma, beta, axis, epsilon):
     """(y, saved for the backward pass, batch mean, batch variance); gamma and beta are per-feature vectors or
     None (scale=False / center=False)."""
-    count = x.size // x.shape[axis]
-    mean = feature_sums(x, axis) / count
-    centred = x - _along(mean, axis, x.ndim)
-    variance = feature_sums(centred * centred, axis) / count
+    rows = FeatureRows(x.shape, axis)
+    x = rows.view(x)
+    mean = rows.sums(x) / rows.count
+    centred = x - rows.spread(mean)
+    variance = rows.sums(centred * centred) / rows.count
     inverse_std = 1.0 / np.sqrt(variance + epsilon)
     scale = inverse_std if gamma is None else inverse_std * gamma
-    y = centred * _along(scale, axis, x.ndim)
+    y = centred * rows.spread(scale)
     if beta is not None:
-        y += _along(beta, axis, x.ndim)
-    return y, (centred, inverse_std, scale, axis), mean, variance
+        y += rows.spread(beta)
+    return rows.restore(y), (centred, inverse_std, scale, rows), mean, variance
 
 
 def normalize_training_backward(dy, saved):
     """(dx, dgamma, dbeta) from the output's gradient and what normalize_training saved."""
-    centred, inverse_std, scale, axis = saved
-    count = centred.size // centred.shape[axis]
-    d_beta = feature_sums(dy, axis)
-    d_gamma = feature_sums(dy * centred, axis) * inverse_std
+    centred, inverse_std, scale, rows = saved
+    dy = rows.view(dy)
+    d_beta = rows.sums(dy)
+    d_gamma = rows.sums(dy * centred) * inverse_std
     # dx = scale * (dy - d_beta / count - x_hat * d_gamma / count), with x_hat = centred * inverse_std
-    dx = dy * _along(scale, axis, dy.ndim)
-    dx -= centred * _along(scale * inverse_std * d_gamma / count, axis, dy.ndim)
-    dx -= _along(scale * d_beta / count, axis, dy.ndim)
-    return dx, d_gamma, d_beta
+    dx = dy * rows.spread(scale)
+    dx -= centred * rows.spread(scale * inverse_std * d_gamma / rows.count)
+    dx -= rows.spread(scale * d_beta / rows.count)
+    return rows.restore(dx), d_gamma, d_beta
 
 
 @primitive
@@ -89,7 +69,8 @@ defvjp_argnums(batch_norm_training, _batch_norm_vjp)
 def batch_statistics(x, axis):
     """The batch's mean and biased variance along every axis but `axis`, as plain arrays (for the moving
     averages)."""
-    count = x.size // x.shape[axis]
-    mean = feature_sums(x, axis) / count
-    centred = x - _along(mean, axis, x.ndim)
-    return mean, feature_sums(centred * centred, axis) / count
+    rows = FeatureRows(x.shape, axis)
+    x = rows.view(x)
+    mean = rows.sums(x) / rows.count
+    centred = x - rows.spread(mean)
+    return mean, rows.sums(centred * centred) / rows.count
