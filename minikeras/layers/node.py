@@ -116,9 +116,10 @@ def record_node(layer, inputs, args, kwargs):
     `args` are the positional arguments after the first: symbolic tensors or None, for a Keras-style layer whose
     call takes several (`call(self, x, o=None)` called as `layer(x, o)`); the node records and replays them."""
     call_args = _checked_positional(layer, args)
-    structure = inputs if _is_structured(inputs) else None
+    structure = inputs if _is_structured(inputs) and getattr(layer, "_keras_style", False) else None
     input_is_list = isinstance(inputs, (list, tuple)) or structure is not None
-    input_tensors = [t for t in _leaves(inputs) if t is not None] if input_is_list else [inputs]
+    input_tensors = [t for t in _leaves(inputs) if t is not None] if structure is not None else \
+        list(inputs) if input_is_list else [inputs]
     for t in input_tensors:
         if not isinstance(t, KerasTensor):
             raise TypeError(f"Layer '{layer.name}' was called on a mix of symbolic tensors and {type(t).__name__}; "
