@@ -3,7 +3,6 @@ is also the blank, and every step of the scores counts. The forward algorithm it
 import numpy as np
 from autograd.tracer import getval
 
-from ..ops.nn.ctc import ctc_loss
 from .loss import LossFunctionWrapper
 
 BLANK = 0
@@ -30,6 +29,7 @@ def ctc(y_true, y_pred):
     labels = labels.astype(np.int64)
     batch, steps = np.shape(getval(y_pred))[:2]
     label_lengths = np.sum(labels != BLANK, axis=1)
+    from ..ops.nn.ctc import ctc_loss      # here, not at the top: ops is large and `import minikeras` stays quick
     return ctc_loss(labels, y_pred, label_lengths, np.full(batch, steps), mask_index=BLANK)
 
 
