@@ -254,3 +254,16 @@ def test_a_model_sliced_from_an_intermediate_tensor_keeps_the_later_positional_a
     xa, xb = np.ones((2, 3), "float32"), np.full((2, 3), 2.0, "float32")
     hidden = whole.get_layer("middle")(xa)
     np.testing.assert_allclose(tail.predict([hidden, xb], verbose=0), whole.predict([xa, xb], verbose=0), rtol=1e-5)
+
+
+def test_none_given_positionally_in_a_graph_reaches_the_call_as_none():
+    a = Input((2,))
+    layer = CLASSES["DenseOfSum"](2)
+    model = Model(a, layer(a, None))
+    x = np.ones((2, 2), "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), layer.dense(x), rtol=1e-6)
+
+
+def test_a_built_in_layer_refuses_a_list_holding_none_naming_the_layer():
+    with pytest.raises(TypeError, match="Layer 'plus'.*NoneType"):
+        layers.Add(name="plus")([Input((2,)), None])
