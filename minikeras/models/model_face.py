@@ -152,6 +152,19 @@ class ModelFace:
         return cls(inputs=model._input_structure, outputs=model._output_structure, name=model.name,
                    trainable=model.trainable, **extra)
 
+    # ---- Keras 3's state tree (models/state_tree.py) ----------------------------------------------
+    def get_state_tree(self, value_format="backend_tensor"):
+        """The model's variables as nested dicts by path: {"trainable_variables": {"dense": {"kernel": ...}},
+        "non_trainable_variables", "optimizer_variables" (Keras 3's names), "metrics_variables"}. `value_format` is
+        "backend_tensor" or "numpy_array" (both numpy arrays here)."""
+        from .state_tree import get_state_tree
+        return get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree):
+        """Assign the values of a tree like get_state_tree() returns (any of its parts); all are checked first."""
+        from .state_tree import set_state_tree
+        set_state_tree(self, state_tree)
+
     def to_json(self, **kwargs):
         """The architecture as a JSON string (Keras 3's format), for model_from_json; kwargs go to json.dumps."""
         from ..saving.serialization import model_to_json
