@@ -63,7 +63,13 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
     @property
     def layers(self):
         """The model's layers in graph order, its InputLayers first (a new list each time); for a subclassed model,
-        the layers held in its attributes."""
+        the layers held in its attributes. Ops called on symbolic tensors (`a + b`) are not layers, as in Keras 3:
+        they are in `operations`."""
+        return [layer for layer in self.operations if not getattr(layer, "is_op_layer", False)]
+
+    @property
+    def operations(self):
+        """Every step of the model's graph in order, its layers and the ops called on symbolic tensors."""
         if self._keras_style:
             return tracked_sublayers(self)
         return list(getattr(self, "_layers", []))

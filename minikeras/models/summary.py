@@ -22,7 +22,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_m
     widths = _column_widths(functional, line_length, positions, show_trainable)
     masked = _layers_receiving_masks(model) if show_masks else set()
     rows = []
-    for layer in _layers_in_range(model.layers, layer_range):
+    for layer in _layers_in_range(model.operations if functional else model.layers, layer_range):
         rows += _layer_rows(layer, functional, show_trainable, expand_nested, masked)
     lines = [f'Model: "{model.name}"', _rule("┏", "┳", "┓", "━", widths),
              _row(headers, widths, "┃", align, bottom=True), _rule("┡", "╇", "┩", "━", widths)]
@@ -145,7 +145,8 @@ def _node_depths(nodes, output_ids):
 def _layer_rows(layer, functional, show_trainable, expand_nested, masked, depth=0):
     """The table rows of `layer`, then (with expand_nested) of the layers inside it, indented."""
     prefix = "   " * depth + "└ " if depth else ""
-    title = f"{prefix}{layer.name} ({type(layer).__name__})" + (" *" if layer.name in masked else "")
+    kind = layer.class_name if getattr(layer, "is_op_layer", False) else type(layer).__name__
+    title = f"{prefix}{layer.name} ({kind})" + (" *" if layer.name in masked else "")
     if isinstance(layer, InputLayer):
         params = "0"
     else:

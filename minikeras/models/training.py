@@ -145,7 +145,7 @@ class Trainer(TrainingLoops, Keras2Methods):
     def _layer_by_name(self, name):
         layers = getattr(self, "_layers_by_name", None)
         if layers is None or name not in layers:
-            self._layers_by_name = layers = {layer.name: layer for layer in self.layers}
+            self._layers_by_name = layers = {layer.name: layer for layer in self.operations}
         return layers[name]
 
     def _total_loss(self, params, x, ys, sample_weights, training, rng, state, updates=None):

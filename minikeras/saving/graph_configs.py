@@ -13,7 +13,7 @@ def _model_nodes(model):
     nodes = [t.node for t in model.inputs] + topological_nodes(model.inputs, model.outputs)
     in_model = {id(n) for n in nodes}
     index = {}
-    for layer in model.layers:
+    for layer in model.operations:
         position = 0
         for node in layer._inbound_nodes:
             if id(node) in in_model:
@@ -86,7 +86,7 @@ def functional_layers_config(model, serialize_layer):
         if not isinstance(node.layer, InputLayer):
             by_layer.setdefault(id(node.layer), []).append(node)
     layers = []
-    for layer in model.layers:
+    for layer in model.operations:
         entry = serialize_layer(layer)
         if _is_model(layer):
             entry["compile_config"] = {}

@@ -4,6 +4,8 @@ NO_STRUCTURE_WARNING = ("Keras warns when the inputs given have keys or a struct
                         "minikeras uses what it needs without a warning")
 
 mark_cases(globals(), skip={
+    'FunctionalTest.test_layer_getters': "asserts the private _operations (public here: model.operations); its "
+                                         "model.layers and get_layer checks are in tests/models/test_operations.py",
     'FunctionalTest.test_for_functional_in_sequential': "keras.applications (MobileNet) is not part of minikeras",
     'FunctionalTest.test_functional_with_dtype_policy': "Keras internal: dtype policies",
     'FunctionalTest.test_training_arg': "deliberate difference: minikeras finds a Keras-style layer's output shape by "
@@ -15,8 +17,6 @@ mark_cases(globals(), skip={
                                                  "Input's own dtype (float16 stays float32)",
     'FunctionalTest.test_input_dict_with_extra_field': NO_STRUCTURE_WARNING,
     'FunctionalTest.test_warning_for_mismatched_inputs_structure': NO_STRUCTURE_WARNING,
-    'FunctionalTest.test_layer_getters': "model.layers lists op nodes (input_a + input_b) too; Keras lists layers "
-                                         "only (ops are in model.operations)",
     'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
                                                       "their order; Keras refuses the other structure",
 })
