@@ -86,13 +86,13 @@ def keras_leaves(structure):
 
 
 def pack_keras(structure, leaves):
-    """`leaves` (in keras_leaves order) arranged like `structure`."""
+    """`leaves` (in keras_leaves order) arranged like `structure`; dicts come out in sorted key order, as Keras's
+    tree.pack_sequence_as makes them (it decides the order of the per-loss logs)."""
     remaining = iter(leaves)
 
     def rebuild(node):
         if isinstance(node, dict):
-            packed = {key: rebuild(node[key]) for key in sorted(node)}
-            return {key: packed[key] for key in node}
+            return {key: rebuild(node[key]) for key in sorted(node)}
         if isinstance(node, (list, tuple)):
             return _rebuilt(node, [rebuild(value) for value in node])
         return next(remaining)
@@ -190,12 +190,32 @@ def _paired_with_weights(loss, loss_weights, model_name):
     if isinstance(loss, dict) and isinstance(loss_weights, dict) and set(loss) != set(loss_weights):
         raise ValueError(f"Model '{model_name}'.compile(): loss_weights has keys {list(loss_weights)}, but the loss "
                          f"dict has keys {list(loss)}; give a weight for each loss, under the same key.")
+    if _same_structure(loss, loss_weights):
+        return _zipped(loss, loss_weights, pair)
     losses_flat, weights_flat = keras_leaves(loss), keras_leaves(loss_weights)
     if len(losses_flat) != len(weights_flat):
         raise ValueError(f"Model '{model_name}'.compile(): loss_weights must match the losses one to one; got "
                          f"{len(losses_flat)} losses ({_described(loss)}) and {len(weights_flat)} weights "
                          f"({_described(loss_weights)}).")
     return pack_keras(loss, [pair(value, weight) for value, weight in zip(losses_flat, weights_flat)])
+
+
+def _same_structure(a, b):
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) and \
+            all(_same_structure(a[key], b[key]) for key in a)
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_structure(x, y) for x, y in zip(a, b))
+    return True
+
+
+def _zipped(structure, other, fn):
+    """fn(leaf, other's leaf) over two structures of the same shape, keeping `structure`'s containers and order."""
+    if isinstance(structure, dict):
+        return {key: _zipped(value, other[key], fn) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return _rebuilt(structure, [_zipped(value, o, fn) for value, o in zip(structure, other)])
+    return fn(structure, other)
 
 
 def _checked_weight(weight, model_name):

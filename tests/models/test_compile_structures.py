@@ -35,10 +35,19 @@ def numbered(prefix):
     return [ARRAYS[f"{prefix}{i}"] for i in range(count)]
 
 
+def by_layer(model, case, prefix):
+    """{layer name: its weights} from the fixture's flat list, in the order Keras listed the layers."""
+    weights, found = numbered(f"{case}/{prefix}"), {}
+    for name, count in KERAS[case]["weight_layers"]:
+        found[name], weights = weights[:count], weights[count:]
+    return found
+
+
 def run_case(case):
     model_name, target_names, compile_args = C.CASES[case]
     model = C.MODELS[model_name](mk)
-    model.set_weights(numbered(f"{case}/w_init"))
+    for name, weights in by_layer(model, case, "w_init").items():
+        model.get_layer(name).set_weights(weights)
     model.compile(optimizer=mk.optimizers.SGD(0.1), **compile_args(mk))
     y = C.targets(target_names, ARRAYS)
     sw = ARRAYS["sw"] if case in C.WITH_SAMPLE_WEIGHT else None
@@ -73,8 +82,9 @@ def test_evaluate_reports_as_keras(case):
     assert len(names) == len(expected["evaluate_list"]) and (len(set(names)) < len(names)) == (case in _KERAS_REPEATS)
     keras_list = [expected["evaluate_dict"][name] for name in dict.fromkeys(names)]
     np.testing.assert_allclose(as_list, keras_list, rtol=2e-5, atol=1e-6)
-    for got, want in zip(model.get_weights(), numbered(f"{case}/w_final")):
-        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-6)
+    for name, weights in by_layer(model, case, "w_final").items():
+        for got, want in zip(model.get_layer(name).get_weights(), weights):
+            np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-6, err_msg=name)
 
 
 # ---- behaviour, in our words ------------------------------------------------------------------------------------
