@@ -11,7 +11,7 @@ from . import data as D
 from .compiled_metrics import CompiledMetric, CompiledMetrics, LossMean
 from .composed_step import composed_loss_and_grads
 from .keras2_methods import Keras2Methods
-from .structure import flatten_like, is_nested
+from .structure import flatten_like, is_nested, warn_if_structure_differs
 from .training_loops import UPDATE_OVERFLOWED, TrainingLoops
 
 _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss",
@@ -214,6 +214,7 @@ class Trainer(TrainingLoops, Keras2Methods):
 
     # ---- data preparation -----------------------------------------------------------------------
     def _prepare_inputs(self, x, what):
+        warn_if_structure_differs(self, x)
         if not self.built:
             sample = x[0] if isinstance(x, (list, tuple)) and len(x) and np.ndim(x[0]) > 0 else x
             self.ensure_built((None,) + np.shape(sample)[1:])
@@ -229,7 +230,7 @@ class Trainer(TrainingLoops, Keras2Methods):
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
         ys = D.to_array_list(_by_structure(y, self._output_structure), self.outputs, "targets", self.name)
         D.check_class_weight(class_weight, self.name)
-        sample_weight = D.sample_weight_arrays(sample_weight, len(self.outputs), self.name)
+        sample_weight = D.sample_weight_arrays(self._weights_by_output(sample_weight), len(self.outputs), self.name)
         sws = _sample_weights(sample_weight, class_weight, ys, self.name)
         D.check_same_length({"x": xs, "y": ys, "sample_weight": sws}, self.name)
         D.check_finite({"x": xs, "y": ys, "sample_weight": sws}, self.name)
@@ -238,6 +239,23 @@ class Trainer(TrainingLoops, Keras2Methods):
             index_checks = D.embedding_index_checks(self.inputs, self.layers)
         D.check_embedding_indices(xs, self.inputs, None, index_checks)
         return {"x": xs, "y": ys, "sample_weight": sws}
+
+    def _weights_by_output(self, sample_weight):
+        """Sample weights given as a dict (keyed as the model's dict outputs, or by output layer name) or nested
+        like the outputs: a list with one entry per output (None for an output left out)."""
+        if isinstance(sample_weight, dict):
+            keys = list(self._output_structure) if isinstance(self._output_structure, dict) else \
+                self._output_layer_names()
+            unknown = [k for k in sample_weight if k not in keys]
+            if unknown:
+                raise ValueError(f"Model '{self.name}': sample_weight has keys {unknown} that name no output; the "
+                                 f"outputs are {keys}.")
+            if len(keys) == len(self.outputs):
+                return [sample_weight.get(k) for k in keys]
+        if is_nested(self._output_structure) and isinstance(sample_weight, (list, tuple, dict)) and \
+                is_nested(sample_weight):
+            return flatten_like(self._output_structure, sample_weight, f"Model '{self.name}': sample_weight")
+        return sample_weight
 
     def _prepare_validation(self, validation_data):
         if validation_data is None:

@@ -50,7 +50,7 @@ def run_case(case):
         model.get_layer(name).set_weights(weights)
     model.compile(optimizer=mk.optimizers.SGD(0.1), **compile_args(mk))
     y = C.targets(target_names, ARRAYS)
-    sw = ARRAYS["sw"] if case in C.WITH_SAMPLE_WEIGHT else None
+    sw = C.targets(C.SAMPLE_WEIGHTS[case], ARRAYS) if case in C.SAMPLE_WEIGHTS else None
     history = model.fit(ARRAYS["x"], y, sample_weight=sw, batch_size=4, epochs=1, shuffle=False, verbose=0)
     as_dict = model.evaluate(ARRAYS["x"], y, sample_weight=sw, batch_size=4, verbose=0, return_dict=True)
     as_list = model.evaluate(ARRAYS["x"], y, sample_weight=sw, batch_size=4, verbose=0)
