@@ -10,7 +10,7 @@ from ..layers.variable import current_call
 from ..params import flatten_params, merge_like
 from .subclassed import SubclassedModel
 from .model_face import ModelFace
-from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like
+from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like, warn_if_structure_differs
 from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
 from ..layers.input_layer import check_fed
 from .slicing import from_input_layers
@@ -295,6 +295,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         """A call on symbolic tensors: one node whose inputs are the tensors in the model's input order, and
         outputs in the model's output structure (a dict stays a dict), as Keras does."""
         from .graph import record_node
+        warn_if_structure_differs(self, inputs)
         if isinstance(inputs, dict) or is_nested(inputs):
             flat = self._flatten_inputs(inputs)
             inputs = flat if len(flat) > 1 else flat[0]
@@ -365,6 +366,7 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
             return call_with_positional_arrays(self, inputs, args, kwargs)
         training = bool(kwargs.pop("training", False))
         kwargs.pop("mask", None)
+        warn_if_structure_differs(self, inputs)
         inputs = _as_arrays(inputs) if not isinstance(inputs, dict) else inputs
         if self.built and not self._keras_style:
             inputs = standardized_ranks(self, inputs)

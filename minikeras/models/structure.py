@@ -1,4 +1,5 @@
 """Nested inputs and outputs (dicts, lists, tuples of tensors or arrays): flattened in order, and packed back."""
+import warnings
 
 
 def flatten(structure):
@@ -58,6 +59,8 @@ def inputs_in_order(model, inputs):
         if not isinstance(inputs, dict):
             if isinstance(inputs, (list, tuple)) and len(inputs) == len(structure):
                 return list(inputs)
+            if len(structure) == 1 and not isinstance(inputs, (list, tuple)):
+                return [inputs]       # one input's array, as a dict's one value has become on the way
             raise ValueError(f"Model '{model.name}' takes a dict of inputs with keys {list(structure)}.")
         missing = [k for k in structure if k not in inputs]
         if missing:
@@ -90,3 +93,24 @@ def outputs_in_structure(structure, outputs):
     if isinstance(structure, list):
         return list(outputs)
     return outputs[0]
+
+
+def warn_if_structure_differs(model, inputs):
+    """Keras 3's warning, once per model, when a model made with a dict of inputs is given a list (read in the
+    order of its keys) or a dict with keys it does not take (left unused). Lists and tuples count as the same."""
+    structure = getattr(model, "_input_structure", None)      # a subclassed model has none
+    if not isinstance(structure, dict) or getattr(model, "_warned_input_structure", False):
+        return
+    if isinstance(inputs, dict):
+        names = {t.name for t in model.inputs}
+        unused = [k for k in inputs if k not in structure and k not in names]
+        if not unused:
+            return
+        detail = f"the keys {unused} are not among them and are left unused"
+    elif isinstance(inputs, (list, tuple)):
+        detail = f"it was given a {type(inputs).__name__}, read in the order of those keys"
+    else:
+        return
+    model._warned_input_structure = True
+    warnings.warn(f"The structure of `inputs` doesn't match the expected structure: model '{model.name}' takes a "
+                  f"dict with keys {list(structure)}; {detail}.", UserWarning, stacklevel=3)

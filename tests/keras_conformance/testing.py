@@ -76,6 +76,9 @@ class TestCase(unittest.TestCase):
     def assertLen(self, container, length):
         self.assertEqual(len(container), length)
 
+    def assertStartsWith(self, text, prefix):  # noqa: N802  (absl's spelling)
+        self.assertTrue(str(text).startswith(prefix), f"{text!r} does not start with {prefix!r}")
+
     def run_class_serialization_test(self, instance, custom_objects=None):
         """get_config -> from_config -> get_config is the identity, and the object survives
         serialize_keras_object / deserialize_keras_object with the same config."""

@@ -15,8 +15,6 @@ mark_cases(globals(), skip={
                                                "flat inputs (the calls before the file work)",
     'FunctionalTest.test_dtype_standardization': "an eager model call casts float inputs to floatx, not to each "
                                                  "Input's own dtype (float16 stays float32)",
-    'FunctionalTest.test_input_dict_with_extra_field': NO_STRUCTURE_WARNING,
-    'FunctionalTest.test_warning_for_mismatched_inputs_structure': NO_STRUCTURE_WARNING,
     'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
                                                       "their order; Keras refuses the other structure",
 })
