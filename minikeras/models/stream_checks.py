@@ -25,7 +25,7 @@ class StreamBatchChecks:
         self.model, self.what, self.class_weight, self.with_targets = model, what, class_weight, with_targets
         self._fixed = self._index_checks = None     # found after the first batch, which may build the model
         self._layout = None                         # the layout a repeat must have (None: no repeats)
-        self._slots, self._casts, self._screened, self._labelled = None, {}, (), ()
+        self._slots, self._casts, self._screened, self._labelled, self._plain = None, {}, (), (), False
 
     def __call__(self, raw):
         arrays, layout = flat_arrays(raw)
@@ -69,6 +69,8 @@ class StreamBatchChecks:
         self._screened = [i for i in used if i in self._casts
                           or (self.with_targets and arrays[i].dtype.kind == "f")]
         self._labelled = _label_checked_outputs(groups[1], self.model) if self.with_targets else ()
+        self._plain = (self.with_targets and len(self._slots[0]) == len(self._slots[1]) == 1
+                       and self._slots[0][0] is not None and not self._labelled and not self._index_checks)
 
     def _repeat(self, arrays):
         """The checked batch for a repeat of the remembered layout, or None if its values need the full checks."""
@@ -83,6 +85,9 @@ class StreamBatchChecks:
         if not self.with_targets:
             return [None if i is None else arrays[i] for i in self._slots[0]]
         x_slots, y_slots, weight_slots = self._slots
+        if self._plain:     # one input, one output, nothing more to check: the common case, built directly
+            weights = weight_slots[0]
+            return [arrays[x_slots[0]]], [arrays[y_slots[0]]], [None if weights is None else arrays[weights]]
         xs = [None if i is None else arrays[i] for i in x_slots]
         ys = [arrays[i] for i in y_slots]
         if self._labelled or self._index_checks:
