@@ -220,3 +220,23 @@ def test_a_broadcast_target_is_still_refused_where_the_loss_needs_the_full_shape
     model.compile("sgd", loss="categorical_crossentropy")
     with pytest.raises(ValueError, match=r"Model 'classes': the target for output .* has shape \(5, 1\)"):
         model.fit(np.ones((5, 3)), np.ones((5, 1)), verbose=0)
+
+
+@pytest.mark.parametrize("loss", [["mse", "mae"], {"head": ["mae", "mse"]}])
+def test_several_losses_on_a_composed_chain_train_as_the_traced_step(loss):
+    from minikeras.models.composed_step import set_composed_steps
+    data = np.random.default_rng(3).normal(size=(8, 3)).astype("float32")
+    target = np.random.default_rng(4).normal(size=(8, 2)).astype("float32")
+    weights = []
+    for composed in (True, False):
+        set_composed_steps(composed)
+        try:
+            model = mk.Sequential([mk.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dense(2, name="head")])
+            model.set_weights([np.full(w.shape, 0.1 * (i + 1), "float32") for i, w in enumerate(model.get_weights())])
+            model.compile(mk.optimizers.SGD(0.1), loss=loss, loss_weights=[0.5, 2.0] if isinstance(loss, list) else None)
+            model.fit(data, target, batch_size=4, epochs=2, shuffle=False, verbose=0)
+            weights.append(model.get_weights())
+        finally:
+            set_composed_steps(True)
+    for composed, traced in zip(*weights):
+        np.testing.assert_allclose(composed, traced, rtol=1e-5, atol=1e-7)
