@@ -233,7 +233,8 @@ def test_several_losses_on_a_composed_chain_train_as_the_traced_step(loss):
         try:
             model = mk.Sequential([mk.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dense(2, name="head")])
             model.set_weights([np.full(w.shape, 0.1 * (i + 1), "float32") for i, w in enumerate(model.get_weights())])
-            model.compile(mk.optimizers.SGD(0.1), loss=loss, loss_weights=[0.5, 2.0] if isinstance(loss, list) else None)
+            weights_given = [0.5, 2.0] if isinstance(loss, list) else None
+            model.compile(mk.optimizers.SGD(0.1), loss=loss, loss_weights=weights_given)
             model.fit(data, target, batch_size=4, epochs=2, shuffle=False, verbose=0)
             weights.append(model.get_weights())
         finally:
