@@ -24,6 +24,7 @@ from .regularization import (SpatialDropout1D, SpatialDropout2D, SpatialDropout3
 from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity, ThresholdedReLU
 from .reshaping import ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D
 from .pooling import GlobalAveragePooling3D, GlobalMaxPooling3D, GlobalAvgPool3D, GlobalMaxPool3D
+from .pooling3d import MaxPooling3D, AveragePooling3D, MaxPool3D, AvgPool3D
 from . import normalization, noise, advanced_activations
 
 from .attention import Attention, AdditiveAttention

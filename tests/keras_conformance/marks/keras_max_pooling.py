@@ -1,5 +1,3 @@
 # Marks ending the ported copy of Keras 3.15.1: keras/src/layers/pooling/max_pooling_test.py: which of its cases minikeras skips or expects to fail, and why.
 
-mark_cases(globals(), skip={}, xfail={
-    '*pooling3d*': '3-D pooling layers are not in minikeras yet (another engineer is adding the global ones)',
-})
+mark_cases(globals(), skip={}, xfail={})
