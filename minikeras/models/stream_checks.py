@@ -26,8 +26,13 @@ class StreamBatchChecks:
         self._fixed = self._index_checks = None     # found after the first batch, which may build the model
         self._layout = None                         # the layout a repeat must have (None: no repeats)
         self._slots, self._casts, self._screened, self._labelled, self._plain = None, {}, (), (), False
+        self._pair = None                           # the layout of an (x, y) repeat read the short way
 
     def __call__(self, raw):
+        if self._pair is not None and type(raw) is tuple and len(raw) == 2:
+            checked = self._repeat_pair(raw)
+            if checked is not None:
+                return checked
         arrays, layout = flat_arrays(raw)
         if layout is not None and layout == self._layout:
             checked = self._repeat(arrays)
@@ -62,6 +67,7 @@ class StreamBatchChecks:
         slots = None if layout is None or self.class_weight is not None else _slots(arrays, layout, groups)
         self._layout = None if slots is None else layout
         if slots is None:
+            self._pair = None
             return
         self._slots, self._casts = slots
         used = sorted({i for group in self._slots for i in group if i is not None})
@@ -71,6 +77,18 @@ class StreamBatchChecks:
         self._labelled = _label_checked_outputs(groups[1], self.model) if self.with_targets else ()
         self._plain = (self.with_targets and len(self._slots[0]) == len(self._slots[1]) == 1
                        and self._slots[0][0] is not None and not self._labelled and not self._index_checks)
+        pair = type(arrays) is tuple and len(arrays) == 2 and self._plain and not self._casts
+        self._pair = layout if pair else None
+
+    def _repeat_pair(self, raw):
+        """The checked batch for an (x, y) of float arrays repeating the remembered layout, the usual batch of a
+        one-input, one-output model, read without the general layout; None if it is not one, or not finite."""
+        x, y = raw
+        (x_shape, x_dtype), (y_shape, y_dtype) = self._pair
+        if (type(x) is np.ndarray and type(y) is np.ndarray and x.shape == x_shape and y.shape == y_shape
+                and x.dtype == x_dtype and y.dtype == y_dtype and math.isfinite(_vdot(x, x) + _vdot(y, y))):
+            return [x], [y], [None]
+        return None
 
     def _repeat(self, arrays):
         """The checked batch for a repeat of the remembered layout, or None if its values need the full checks."""
