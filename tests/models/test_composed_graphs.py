@@ -1,0 +1,140 @@
+"""Graphs of built-in layers (branches, list inputs, several model inputs, states passed between recurrent layers,
+attention) take the composed training step: loss and gradients equal the traced step's (float64), training gives
+the same weights, and graphs it cannot compose take the traced step."""
+import numpy as np
+import pytest
+from autograd import value_and_grad
+
+import minikeras as K
+from minikeras import backend
+from minikeras import layers as L
+from minikeras.models import composed_step
+from minikeras.params import flatten_params, unflatten_like
+
+
+@pytest.fixture(autouse=True)
+def float64():
+    previous = backend.floatx()
+    backend.set_floatx("float64")
+    yield
+    backend.set_floatx(previous)
+    composed_step.set_composed_steps(True)
+
+
+def tokens(rows, steps, vocabulary, seed):
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(1, vocabulary, size=(rows, steps))
+    lengths = rng.integers(2, steps + 1, size=rows)
+    ids[np.arange(steps)[None, :] >= lengths[:, None]] = 0
+    return ids
+
+
+def classifier_model():
+    ids = K.Input((6,), dtype="int32")
+    x = L.Embedding(11, 4, mask_zero=True)(ids)
+    h = L.MultiHeadAttention(num_heads=2, key_dim=3)(x, x)
+    h = L.Attention(use_scale=True)([h, x])
+    out = L.Dense(3, activation="softmax")(L.GlobalAveragePooling1D()(h))
+    model = K.Model(ids, out)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = tokens(5, 6, 11, seed=0)
+    return model, x, x[:, 0] % 3
+
+
+def seq2seq_model():
+    src, dec = K.Input((5,), dtype="int32"), K.Input((5,), dtype="int32")
+    encoded, h, c = L.LSTM(4, return_sequences=True, return_state=True)(L.Embedding(7, 3)(src))
+    decoded = L.LSTM(4, return_sequences=True)(L.Embedding(7, 3)(dec), initial_state=[h, c])
+    context = L.Attention()([decoded, encoded])
+    out = L.Dense(7, activation="softmax")(L.Concatenate()([decoded, context]))
+    model = K.Model([src, dec], out)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(1)
+    source = rng.integers(1, 7, size=(4, 5))
+    return model, [source, np.roll(source, 1, axis=1)], source[:, ::-1]
+
+
+def branches_model():
+    inputs = K.Input((3,))
+    h = L.Dense(4, activation="tanh")(inputs)
+    merged = L.Add()([L.Dense(2)(h), L.Dense(2, activation="relu")(h)])
+    out = L.Dense(1)(L.Concatenate()([merged, h]))
+    model = K.Model(inputs, out)
+    model.compile(optimizer="rmsprop", loss="mse")
+    x = np.random.default_rng(2).normal(size=(6, 3))
+    return model, x, np.sin(x[:, :1])
+
+
+def unused_state_model():
+    inputs = K.Input((4, 2))
+    sequence, h, _ = L.LSTM(3, return_sequences=True, return_state=True)(inputs)     # the cell state unused
+    out = L.Dense(2)(L.Concatenate()([L.GlobalAveragePooling1D()(sequence), h]))
+    model = K.Model(inputs, out)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(3).normal(size=(5, 4, 2))
+    return model, x, np.random.default_rng(4).normal(size=(5, 2))
+
+
+def merged_inputs_model():
+    a, b = K.Input((3,)), K.Input((2,))
+    model = K.Model([a, b], L.Dense(2)(L.Concatenate()([a, b])))      # the merge has nothing to differentiate
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(5)
+    return model, [rng.normal(size=(4, 3)), rng.normal(size=(4, 2))], rng.normal(size=(4, 2))
+
+
+MODELS = [classifier_model, seq2seq_model, branches_model, unused_state_model, merged_inputs_model]
+
+
+def traced(model, xs, ys, sws):
+    trainable = model.params
+    leaves = flatten_params(trainable)
+
+    def objective(*values):
+        return model._total_loss(unflatten_like(trainable, values), xs, ys, sws, True, None, None, {})[0]
+    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_composed_loss_and_gradients_of_a_graph_equal_the_traced_step(make):
+    model, x, y = make()
+    prepared = model._prepare(x, y, None, None, "fit")
+    xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
+    assert composed_step.composed_plan(model) is not None
+    assert composed_step.composed_layers(model) is None       # not a chain
+    loss, grads, outputs, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws)
+    want_loss, want_grads = traced(model, xs, ys, sws)
+    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
+    assert len(grads) == len(want_grads)
+    for got, want in zip(grads, want_grads):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    assert any(np.any(g != 0) for g in grads)
+    np.testing.assert_allclose(outputs[0], model.apply(model.params, xs), rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [classifier_model, seq2seq_model])
+def test_training_a_graph_with_composed_steps_gives_the_traced_weights(make):
+    trained = []
+    for enabled in (True, False):
+        composed_step.set_composed_steps(enabled)
+        K.utils.set_random_seed(0)
+        model, x, y = make()
+        history = model.fit(x, y, epochs=2, batch_size=2, shuffle=False, verbose=0)
+        trained.append((model.get_weights(), history.history["loss"]))
+    (weights_on, loss_on), (weights_off, loss_off) = trained
+    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
+    for a, b in zip(weights_on, weights_off):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_graphs_it_cannot_compose_take_the_traced_step():
+    inputs = K.Input((3,))
+    two_outputs = K.Model(inputs, [L.Dense(1)(inputs), L.Dense(2)(inputs)])
+    ids = K.Input((6,), dtype="int32")
+    x = L.Embedding(11, 4)(ids)
+    with_dropout = K.Model(ids, L.Dense(1)(L.GlobalAveragePooling1D()(L.MultiHeadAttention(2, 3, dropout=0.2)(x, x))))
+    penalized = K.Model(ids, L.Dense(1)(L.LSTM(2, kernel_regularizer="l2")(x)))
+    stateful = K.Sequential([K.Input((4, 2), batch_size=2), L.LSTM(2, stateful=True), L.Dense(1)])
+    for model in (two_outputs, with_dropout, penalized, stateful):
+        assert composed_step.composed_plan(model) is None, model.layers
