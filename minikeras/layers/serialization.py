@@ -17,8 +17,7 @@ _IGNORABLE = {"quantization_config": None, "lora_rank": None, "lora_alpha": None
 # weightless Keras 3 layers built at construction: their config has no build_config
 LAYERS_WITHOUT_BUILD_CONFIG = frozenset({
     "Activation", "AveragePooling1D", "AveragePooling2D", "Dropout", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Masking", "MaxPooling1D", "MaxPooling2D", "Reshape",
-    "MaxPooling3D", "AveragePooling3D"})
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Masking", "MaxPooling1D", "MaxPooling2D", "Reshape"})
 _KERAS1_ALIASES = ("Convolution1D", "Convolution2D")
 _MODEL_ENTRIES = {"Model": ("keras.src.models.functional", "Functional", "Functional"),
                   "Sequential": ("keras", "Sequential", None)}
