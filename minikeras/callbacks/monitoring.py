@@ -1,17 +1,32 @@
 """Callbacks that watch one logged value for improvement: EarlyStopping and ReduceLROnPlateau."""
-import math
 import warnings
 
+from ..metrics.directions import direction
 from .base import Callback
 
 
-def _monitor_mode(mode, monitor, owner):
+def _checked_mode(mode, owner):
     if mode not in ("auto", "min", "max"):
         warnings.warn(f"{owner} mode '{mode}' is unknown, fallback to auto mode.", UserWarning, stacklevel=4)
         mode = "auto"
-    if mode == "auto":
-        mode = "max" if any(w in monitor for w in ("acc", "auc", "precision", "recall")) else "min"
     return mode
+
+
+def _auto_mode(model, monitor, owner):
+    """mode="auto" as Keras 3 resolves it, once the model's metrics exist: a loss goes down, a compiled metric the
+    way it improves (its direction); unknown is an error. Unlike Keras 3, per-output names ('val_out_a_loss',
+    'out_a_accuracy') are found too."""
+    name = monitor[len("val_"):] if monitor.startswith("val_") else monitor
+    if name.endswith("loss"):
+        return "min"
+    compiled = getattr(model, "_last_metrics", None)
+    for metric in (m for group in (compiled.groups if compiled else ()) for m in group):
+        if metric.name == name:
+            found = direction(metric.metric)
+            if found is not None:
+                return "max" if found == "up" else "min"
+    raise ValueError(f"{owner}: cannot tell whether monitor='{monitor}' should go up or down (it is not a loss, "
+                     f"nor a built-in metric of the model's compile()); pass mode='min' or mode='max'.")
 
 
 class _Monitoring(Callback):
@@ -20,22 +35,36 @@ class _Monitoring(Callback):
     def __init__(self, monitor, mode, min_delta=0.0, baseline=None):
         super().__init__()
         self.monitor, self.min_delta = monitor, abs(min_delta)
-        self.mode = _monitor_mode(mode, monitor, type(self).__name__)
+        self.mode = _checked_mode(mode, type(self).__name__)
+        self._resolved_mode = None if self.mode == "auto" else self.mode
         self.baseline = baseline
 
+    def _direction(self):
+        """"min" or "max": the mode, with "auto" resolved at the first epoch's end (the metrics exist then)."""
+        if self._resolved_mode is None:
+            self._resolved_mode = _auto_mode(self.model, self.monitor, type(self).__name__)
+        return self._resolved_mode
+
+    @property
+    def monitor_op(self):
+        """Keras's comparison of a new value with the best: ops.less (mode "min") or ops.greater ("max")."""
+        from .. import ops
+        return ops.greater if self._direction() == "max" else ops.less
+
     def _reset(self):
-        self.best = self.baseline if self.baseline is not None else (math.inf if self.mode == "min" else -math.inf)
+        self.best = self.baseline       # None: the first value is the best so far
 
     def _improved(self, value, reference=None):
         """Whether `value` beats `reference` (the best so far by default) by more than min_delta."""
         reference = self.best if reference is None else reference
         if reference is None:
             return True
-        if self.mode == "min":
+        if self._direction() == "min":
             return value < reference - self.min_delta
         return value > reference + self.min_delta
 
     def _current(self, logs):
+        self._direction()     # as Keras 3: an unknown direction in mode "auto" is an error even before the value
         value = (logs or {}).get(self.monitor)
         if value is None:
             warnings.warn(f"{type(self).__name__}: monitored value '{self.monitor}' is not in the logs "

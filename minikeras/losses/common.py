@@ -55,6 +55,8 @@ def log_sigmoid(x):
 
 
 def l2_normalize(x, axis):
-    # Keras caps 1/norm at 1/epsilon: a zero vector stays zero
-    inverse_norm = anp.minimum(1.0 / anp.sqrt(anp.sum(x * x, axis=axis, keepdims=True)), 1.0 / backend.epsilon())
+    # Keras caps 1/norm at 1/epsilon, so a zero vector stays zero; capping the squared norm from below gives the
+    # same numbers without dividing by zero (no warning, and no nan in the gradient)
+    squared_norm = anp.maximum(anp.sum(x * x, axis=axis, keepdims=True), backend.epsilon() ** 2)
+    inverse_norm = 1.0 / anp.sqrt(squared_norm)
     return x * inverse_norm

@@ -1,5 +1,6 @@
 """The running metrics of one fit/evaluate/*_on_batch run: the compiled metrics of each output and, when a model has
 several losses, the mean of each; logged under Keras 3's names and in its order."""
+import numpy as np
 from autograd.tracer import getval
 
 
@@ -61,7 +62,7 @@ class CompiledMetrics:
     def logs(self, loss):
         """{"loss": loss, name: value, ...} in Keras 3's order (the order of evaluate()'s list): the loss, the
         metrics logged under their own names, the per-loss means, then the rest by name."""
-        values = {m.name: float(m.result()) for group in self.groups for m in group}
+        values = {m.name: _logged(m.result()) for group in self.groups for m in group}
         values.update({mean.name: float(mean.result()) for mean in self.loss_means})
         first = [m.raw_name for weighted in (False, True) for group in self.groups for m in group
                  if m.weighted == weighted] + [mean.name for mean in self.loss_means]
@@ -95,3 +96,10 @@ def _name_as_keras(groups):
     for metric in (m for group in groups for m in group if m.weighted):
         name = prefixed(metric, metric.raw_name)
         metric.name = unique(name) if name not in taken else unique(prefixed(metric, "weighted_" + metric.raw_name))
+
+
+def _logged(result):
+    """A metric's result as logs hold it: a float, or an array for a metric of several values (F1Score with
+    average=None gives one score per class), as in Keras 3."""
+    values = np.asarray(result)
+    return float(values.reshape(-1)[0]) if values.size == 1 else values

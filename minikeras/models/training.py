@@ -125,7 +125,8 @@ class Trainer(TrainingLoops, Keras2Methods):
                 metric.reset_state()
             groups.append(group)
         loss_means = [LossMean(entry) for entry in self._compiled_losses] if len(self._compiled_losses) > 1 else []
-        return CompiledMetrics(groups, loss_means)
+        self._last_metrics = CompiledMetrics(groups, loss_means)   # monitoring callbacks read their directions
+        return self._last_metrics
 
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):

@@ -2,6 +2,8 @@
 import sys
 import time
 
+import numpy as np
+
 _BAR_WIDTH = 20
 
 
@@ -23,7 +25,9 @@ def format_time_per_step(seconds):
 
 def format_value(value, verbose=1):
     """Keras's rule: 4 decimals, or scientific notation for small values (0 included; with verbose=2, Keras
-    compares the signed value, so negative values are scientific there)."""
+    compares the signed value, so negative values are scientific there). A metric of several values (F1Score
+    with average=None) shows their mean, as Keras's bar does."""
+    value = float(np.mean(value)) if np.ndim(value) else value
     large = abs(value) > 1e-3 if verbose != 2 else value > 1e-3
     return f"{value:.4f}" if large else f"{value:.4e}"
 

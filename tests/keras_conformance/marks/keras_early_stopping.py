@@ -1,6 +1,3 @@
 # Marks ending the ported copy of Keras 3.15.1: keras/src/callbacks/early_stopping_test.py: which of its cases minikeras skips or expects to fail, and why.
 
-mark_cases(globals(), skip={}, xfail={
-    'EarlyStoppingTest.test_early_stopping': "fit's logs take scalar metric results; F1Score(average=None) gives "
-                                             "one score per class (models/training_loops.py, another engineer's)",
-})
+mark_cases(globals(), skip={}, xfail={})
