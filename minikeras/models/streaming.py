@@ -69,8 +69,9 @@ class StreamBatches:
     """Batches read one at a time from a generator, iterator or PyDataset; nothing is read ahead or kept.
 
     `check(raw)` checks and converts one batch as the stream yielded it (stream_checks.StreamBatchChecks: the
-    model's own checks for arrays); an error names the batch. `steps` is how many batches an epoch takes (None: until the data runs out). As in
-    Keras, a stream with `steps` given continues across epochs where the last one stopped.
+    model's own checks for arrays); an error names the batch. `steps` is how many batches an epoch takes (None:
+    until the data runs out). As in Keras, a stream with `steps` given continues across epochs where the last one
+    stopped.
     """
 
     def __init__(self, data, steps, check, model_name, what, shuffle=False):

@@ -128,7 +128,7 @@ def test_predict_names_a_value_too_large_for_float32_after_good_batches():
         dense_model().predict(iter(good + [huge]), verbose=0)
 
 
-# ---- repeats train as arrays do ---------------------------------------------------------------------------------------------
+# ---- repeats train as arrays do ------------------------------------------------------------------------------------
 def fit_on_arrays(x, y, sample_weight=None, model=None):
     model = model or dense_model()
     model.fit(x, y, sample_weight=sample_weight, batch_size=4, shuffle=False, verbose=0)
@@ -184,7 +184,7 @@ def test_predict_on_repeated_batches_equals_predict_on_the_arrays():
     np.testing.assert_allclose(streamed, model.predict(X, batch_size=4, verbose=0), rtol=1e-6)
 
 
-# ---- how often the full checks run ----------------------------------------------------------------------------------------
+# ---- how often the full checks run ---------------------------------------------------------------------------------
 def count_full_checks(monkeypatch):
     calls = []
     full = stream_checks.StreamBatchChecks._full
