@@ -15,6 +15,7 @@ regularizer, no dropout in training, not stateful, the fused kernel selected); a
 import numpy as np
 from autograd.core import primitive_vjps
 
+from .. import activations
 from .composed_activations import activation_forward, has_composed_form
 from .composed_feedforward import FEEDFORWARD_FORMS, add_bias
 from .core import Dense
@@ -99,8 +100,19 @@ def _embedding(layer, params, x, mask, need_dx):
 
 # ---- recurrent layers: the fused kernels' own forward and backward --------------------------------------------
 def _rnn_ok(layer, training):
+    return not layer.return_state and recurrent_ok(layer, training)
+
+
+def recurrent_ok(layer, training=True):
+    """Whether a recurrent layer runs its fused kernel here, return_state or not (`recurrent_forward`)."""
+    if type(layer) not in _RNN_TYPES:
+        return False
     cell = layer.cell
-    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful or layer.return_state:
+    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful \
+            or layer.activity_regularizer is not None:
+        return False
+    # the fused kernels exist for the default activations only (cells.fused_plan gives None otherwise)
+    if cell.activation is not _TANH or getattr(cell, "recurrent_activation", _SIGMOID) is not _SIGMOID:
         return False
     if training and (cell.dropout > 0.0 or cell.recurrent_dropout > 0.0):
         return False
@@ -111,9 +123,9 @@ def _rnn_ok(layer, training):
 class _KernelRun:
     """One recurrent layer's fused kernel: its forward result, its output, and its backward pass."""
 
-    def __init__(self, layer, params, x, mask):
+    def __init__(self, layer, params, x, mask, initial_states=None):
         cell = layer.cell
-        states = layer._starting_states(None, x.shape[0])
+        states = layer._starting_states(initial_states, x.shape[0])
         mask = None if mask is None else np.asarray(mask, dtype=bool)
         plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask)
         self.kernel, arguments, _ = plan
@@ -129,21 +141,28 @@ class _KernelRun:
         outputs = self.result[0]
         return outputs if self.layer.return_sequences else outputs[:, -1]
 
-    def backward(self, dy, need_dx):
+    def backward(self, dy, need_dx, d_states=(), need_d_initial=False):
+        """(weights' gradients, dx or None, [gradients of the initial states] or None); `d_states` are the
+        gradients of the final states (None for one nothing used)."""
         outputs = self.result[0]
-        if self.layer.return_sequences:
+        if dy is None:
+            d_outputs = np.zeros_like(outputs)
+        elif self.layer.return_sequences:
             d_outputs = dy
         else:
             d_outputs = np.zeros_like(outputs)
             d_outputs[:, -1] = dy
-        g = (d_outputs,) + tuple(np.zeros_like(state) for state in self.result[1:])
+        d_states = list(d_states) + [None] * (len(self.result) - 1 - len(d_states))
+        g = (d_outputs,) + tuple(np.zeros_like(state) if d is None else d for state, d in zip(self.result[1:], d_states))
         cell = self.layer.cell
         numbers = _CELL_GRADIENTS[type(cell)](cell)
-        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers)
+        initial = _STATE_ARGUMENTS[type(cell)] if need_d_initial else ()
+        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers) \
+            + initial
         grads = dict(zip(argnums, primitive_vjps[self.kernel](argnums, self.result, self.arguments, {})(g)))
         by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
                    for name, n in numbers.items() if name in self.params}
-        return by_name, grads.get(0)
+        return by_name, grads.get(0), [grads[n] for n in initial] if need_d_initial else None
 
 
 def _weights_and_bias(cell):
@@ -157,14 +176,31 @@ def _gru_weights(cell):
     return numbers
 
 
-# the fused kernel's argument numbers of each weight's gradient
+# the fused kernel's argument numbers of each weight's gradient, and of the initial states
 _CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias, GRUCell: _gru_weights}
+_STATE_ARGUMENTS = {LSTMCell: (4, 5), SimpleRNNCell: (4,), GRUCell: (5,)}
+_TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
 
 
 def _rnn(layer, params, x, mask, need_dx):
     run = _KernelRun(layer, params, x, mask)
     run.forward()
-    return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)
+    return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)[:2]
+
+
+def recurrent_forward(layer, params, x, mask, initial_states, need_dx):
+    """A recurrent layer (recurrent_ok) with its states given (`initial_states`, or None for zeros) and, with
+    return_state, returned: ([output, *final states], their masks, backward), where backward(d_outputs) ->
+    (weights' gradients, dx or None, gradients of the initial states or None); d_outputs has None for an output
+    nothing used."""
+    run = _KernelRun(layer, params, x, mask, initial_states)
+    run.forward()
+    outputs = [run.output()] + (list(run.result[1:]) if layer.return_state else [])
+    masks = layer.compute_mask(x, mask)
+
+    def backward(d_outputs):
+        return run.backward(d_outputs[0], need_dx, d_outputs[1:], initial_states is not None)
+    return outputs, masks if isinstance(masks, list) else [masks], backward
 
 
 def _bidirectional_ok(layer, training):
@@ -186,8 +222,8 @@ def _bidirectional(layer, params, x, mask, need_dx):
         dy_f, dy_b = (dy[..., :units], dy[..., units:]) if layer.merge_mode == "concat" else (dy, dy)
         if layer.return_sequences:
             dy_b = dy_b[:, ::-1]
-        (grads_f, dx_f), (grads_b, dx_b) = both(lambda: forward.backward(dy_f, need_dx),
-                                                lambda: backward_run.backward(dy_b, need_dx), concurrent)
+        (grads_f, dx_f, _), (grads_b, dx_b, _) = both(lambda: forward.backward(dy_f, need_dx),
+                                                      lambda: backward_run.backward(dy_b, need_dx), concurrent)
         grads = {forward.layer.name: grads_f, backward_run.layer.name: grads_b}
         return grads, dx_f + dx_b if need_dx else None
     return y, layer.compute_mask(x, mask), backward

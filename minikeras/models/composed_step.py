@@ -21,7 +21,7 @@ traced step's.
 from autograd import value_and_grad
 import numpy as np
 
-from ..layers.composed import forward_with_backward, makes_updates_itself, supports
+from ..layers.composed import forward_with_backward, makes_updates_itself, recurrent_forward, recurrent_ok, supports
 from ..layers.composed_attention import list_input_form
 from ..layers.composed_traced import traceable, traced_forward_with_backward
 from ..params import flatten_params, map_params
@@ -40,8 +40,8 @@ def set_composed_steps(enabled):
 
 def composed_plan(model):
     """[(step, how it runs)] for a model of one output each node of which has a composed form; else None. How:
-    "own" (the layer's own backward pass, one input), "list" (the same, a list of inputs: attention), "traced"
-    (autograd over that layer's call alone)."""
+    "own" (the layer's own backward pass, one input), "recurrent" (the same, with states given or returned), "list"
+    (the same, a list of inputs: attention), "traced" (autograd over that layer's call alone)."""
     if not _settings["enabled"] or model._keras_style or len(model.outputs) != 1:
         return None
     plan = []
@@ -52,6 +52,8 @@ def composed_plan(model):
             return None
         if _has_own_backward(step):
             plan.append((step, "own"))
+        elif not step.input_is_list and set(step.kwargs) <= {"initial_state"} and recurrent_ok(layer):
+            plan.append((step, "recurrent"))
         elif step.input_is_list and not step.kwargs and len(step.output_ids) == 1 and list_input_form(layer):
             plan.append((step, "list"))
         elif traceable(layer) and not layer.has_weight_updates:
@@ -114,6 +116,11 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None
         if how == "own":
             layer_grads, d_input = backward(d_outputs[0])
             d_inputs = [d_input]
+        elif how == "recurrent":
+            layer_grads, d_input, d_initial = backward(d_outputs)
+            d_inputs = [d_input]
+            if d_initial is not None:
+                d_kwargs = {"initial_state": d_initial}
         elif how == "list":
             layer_grads, d_inputs = backward(d_outputs[0])
         else:
@@ -140,6 +147,10 @@ def _forward(step, how, params, values, masks, updates, model_inputs):
         y, out_mask, backward = forward_with_backward(layer, params, xs[0], ms[0],
                                                       need_dx=step.input_ids[0] not in model_inputs, updates=updates)
         outputs, output_masks = [y], [out_mask]
+    elif how == "recurrent":
+        initial = resolve(step.kwargs["initial_state"], values) if step.kwargs else None
+        outputs, output_masks, backward = recurrent_forward(layer, params, xs[0], ms[0], initial,
+                                                            need_dx=step.input_ids[0] not in model_inputs)
     elif how == "list":
         y, out_mask, backward = list_input_form(layer)(layer, params, xs, mask,
                                                        [i not in model_inputs for i in step.input_ids])

@@ -83,7 +83,28 @@ def merged_inputs_model():
     return model, [rng.normal(size=(4, 3)), rng.normal(size=(4, 2))], rng.normal(size=(4, 2))
 
 
-MODELS = [classifier_model, seq2seq_model, branches_model, unused_state_model, merged_inputs_model]
+def recurrent_variants_model():
+    inputs = K.Input((5, 3))
+    sequence, h = L.GRU(3, return_sequences=True, return_state=True, go_backwards=True, reset_after=False)(inputs)
+    last = L.SimpleRNN(3)(sequence, initial_state=h)
+    relu_lstm = L.LSTM(2, activation="relu")(inputs)            # no fused kernel: traced alone
+    model = K.Model(inputs, L.Dense(2)(L.Concatenate()([last, relu_lstm])))
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(6)
+    return model, rng.normal(size=(4, 5, 3)), rng.normal(size=(4, 2))
+
+
+MODELS = [classifier_model, seq2seq_model, branches_model, unused_state_model, merged_inputs_model,
+          recurrent_variants_model]
+
+
+def test_each_node_runs_the_way_expected():
+    kinds = {type(step.layer).__name__: how for step, how in composed_step.composed_plan(recurrent_variants_model()[0])}
+    assert kinds == {"GRU": "recurrent", "SimpleRNN": "recurrent", "LSTM": "traced", "Concatenate": "traced",
+                     "Dense": "own"}
+    kinds = {type(step.layer).__name__: how for step, how in composed_step.composed_plan(classifier_model()[0])}
+    assert kinds == {"Embedding": "own", "MultiHeadAttention": "list", "Attention": "list",
+                     "GlobalAveragePooling1D": "own", "Dense": "own"}
 
 
 def traced(model, xs, ys, sws):
