@@ -179,6 +179,7 @@ class Layer(LayerWeights):
         return {}
 
     activity_regularizer = None
+    is_op_layer = False     # True for ops on symbolic tensors; a class default keeps model.layers off __getattr__
 
     def regularization_loss(self, params):
         """The sum of the weight regularizers' penalties on `params` (0.0 without any); training adds it to the loss."""
