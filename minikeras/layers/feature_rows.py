@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 _WIDE_ROW = 512      # values per row of the wide view; longer rows gained nothing more when measured
+_WIDE_FROM = 32768   # below this many values the wide view's own bookkeeping costs more than it saves
 
 
 @functools.lru_cache(maxsize=32)
@@ -49,7 +50,8 @@ class FeatureRows:
         self.features = shape[axis]
         self.count = math.prod(shape) // self.features if self.features else 0
         self.last = axis == len(shape) - 1
-        self.repeats = _samples_per_row(self.count, self.features) if self.last and self.count else 1
+        wide = self.last and self.count and self.count * self.features >= _WIDE_FROM
+        self.repeats = _samples_per_row(self.count, self.features) if wide else 1
 
     def view(self, a):
         return a.reshape(self.count // self.repeats, self.repeats * self.features) if self.last else a

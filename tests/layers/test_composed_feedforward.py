@@ -48,6 +48,8 @@ CASES = {
     "batch_norm_axis1": (lambda: L.BatchNormalization(axis=1, epsilon=0.1), (3, 4, 5)),
     "batch_norm_no_scale": (lambda: L.BatchNormalization(scale=False), (5, 3)),
     "batch_norm_no_center_no_scale": (lambda: L.BatchNormalization(center=False, scale=False), (5, 3)),
+    "batch_norm_wide_rows": (lambda: L.BatchNormalization(), (64, 16, 32)),       # large: computed on wide rows
+    "conv1d_wide_bias": (lambda: L.Conv1D(32, 3, padding="same"), (16, 64, 2)),
     "conv1d_same_relu": (lambda: L.Conv1D(4, 3, padding="same", activation="relu"), (2, 7, 3)),
     "conv1d_valid_strided": (lambda: L.Conv1D(3, 2, strides=2), (2, 9, 2)),
     "conv1d_causal_dilated_tanh": (lambda: L.Conv1D(3, 2, padding="causal", dilation_rate=2, activation="tanh"),
@@ -160,3 +162,9 @@ def test_a_frozen_or_readable_batch_normalization_has_no_composed_form():
     readable = L.BatchNormalization()
     readable.use_fused_kernel = False
     assert not composed.supports(frozen, True) and not composed.supports(readable, True)
+
+
+def test_large_inputs_are_computed_on_wide_rows():
+    from minikeras.layers.feature_rows import FeatureRows
+    assert FeatureRows((64, 16, 32), 2).repeats == 16 and FeatureRows((16 * 64, 32), 1).repeats == 16
+    assert FeatureRows((6, 4), 1).repeats == 1 and FeatureRows((3, 4, 5), 1).repeats == 1
