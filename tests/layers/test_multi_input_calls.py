@@ -17,14 +17,10 @@ from minikeras import Input, Model, layers, ops
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 sys.path.insert(0, FIXTURES)
-from multi_input_layers import data, layers_for, seeded_weights, two_kernels_model  # noqa: E402
+from multi_input_layers import data, recorded, registered_layers, seeded_weights, two_kernels_model  # noqa: E402
 
-EXPECTED = np.load(os.path.join(FIXTURES, "multi_input", "multi_input.npz"))
-with open(os.path.join(FIXTURES, "multi_input", "facts.json")) as f:
-    FACTS = json.load(f)
-CLASSES = layers_for(minikeras)
-for _cls in CLASSES.values():
-    minikeras.saving.register_keras_serializable(package="multi_input")(_cls)
+EXPECTED, FACTS = recorded()
+CLASSES = registered_layers(minikeras)
 
 
 class TwoDense(layers.Layer):

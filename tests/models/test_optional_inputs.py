@@ -1,7 +1,6 @@
 """Input(optional=True): a model may be fed None for it (call, apply, predict, fit, evaluate, generators), and
 gives Keras 3's numbers either way; None for a required input is a ValueError saying it is not optional
 (fixtures: make_multi_input_fixtures.py)."""
-import json
 import os
 import sys
 
@@ -16,14 +15,10 @@ from minikeras import Input, Model, layers
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "fixtures")
 sys.path.insert(0, FIXTURES)
-from multi_input_layers import data, layers_for, optional_model, seeded_weights  # noqa: E402
+from multi_input_layers import data, recorded, registered_layers, optional_model, seeded_weights  # noqa: E402
 
-EXPECTED = np.load(os.path.join(FIXTURES, "multi_input", "multi_input.npz"))
-with open(os.path.join(FIXTURES, "multi_input", "facts.json")) as f:
-    FACTS = json.load(f)
-CLASSES = layers_for(minikeras)
-for _cls in CLASSES.values():
-    minikeras.saving.register_keras_serializable(package="multi_input")(_cls)
+EXPECTED, FACTS = recorded()
+CLASSES = registered_layers(minikeras)
 D = data()
 
 
