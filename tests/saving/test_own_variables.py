@@ -2,6 +2,7 @@
 objects, and load_weights(skip_mismatch=True) of a .keras file: checked against files real Keras 3 wrote."""
 import io
 import os
+import sys
 import zipfile
 
 import numpy as np
@@ -11,35 +12,11 @@ import minikeras as mk
 from minikeras import layers as L, saving
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "own_state")
+sys.path.insert(0, os.path.dirname(FIXTURES))
+from own_state_layers import counted_scale_for  # noqa: E402
 
 
-@mk.saving.register_keras_serializable(package="own_state")
-class CountedScale(L.Layer):
-    """Multiplies by a learned scale; keeps a count array and a note outside its weights (as in the fixture)."""
-
-    def build(self, input_shape):
-        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="random_normal", name="scale")
-        self.counts = np.arange(4, dtype="float32") * 1.5
-        self.notes = "seen 4 batches"
-
-    def call(self, inputs):
-        return inputs * self.scale
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store["counts"] = self.counts
-
-    def load_own_variables(self, store):
-        self.counts = np.array(store["counts"])
-        super().load_own_variables(store)
-
-    def save_assets(self, directory):
-        with open(os.path.join(directory, "notes.txt"), "w") as f:
-            f.write(self.notes)
-
-    def load_assets(self, directory):
-        with open(os.path.join(directory, "notes.txt")) as f:
-            self.notes = f.read()
+CountedScale = counted_scale_for(mk)
 
 
 @mk.saving.register_keras_serializable(package="own_state")
