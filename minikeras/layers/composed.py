@@ -19,7 +19,7 @@ from .. import activations
 from .composed_activations import activation_forward, has_composed_form
 from .composed_feedforward import FEEDFORWARD_FORMS, add_bias
 from .core import Dense
-from .embedding import Embedding, _sum_rows_by_index
+from .embedding import Embedding
 from .feature_rows import feature_sums
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn.fused_pair import both, concurrent_directions
@@ -94,8 +94,17 @@ def _embedding(layer, params, x, mask, need_dx):
     table = params["embeddings"]
 
     def backward(dy):
-        return {"embeddings": _sum_rows_by_index(dy, table, indices)}, None
+        return {"embeddings": _rows_summed_by_index(dy, table, indices)}, None
     return table[indices], layer.compute_mask(x, mask), backward
+
+
+def _rows_summed_by_index(dy, table, indices):
+    """The table's gradient: each row of dy added onto the row of its index (embedding.py's _sum_rows_by_index),
+    as one bincount over (index, column) pairs, which measured faster than sorting the indices and reducing."""
+    columns = table.shape[1]
+    keys = (indices.reshape(-1, 1) * columns + np.arange(columns)).ravel()
+    sums = np.bincount(keys, weights=dy.ravel(), minlength=table.size)
+    return sums.reshape(table.shape).astype(table.dtype, copy=False)
 
 
 # ---- recurrent layers: the fused kernels' own forward and backward --------------------------------------------

@@ -18,9 +18,21 @@ MASKED_OFFSET = 1.0e9     # what a masked score loses (Attention / AdditiveAtten
 
 
 def _masked(scores, keep, replace):
+    """np.where(keep, scores, -1e9 if replace else scores - 1e9), as arithmetic with a 0/1 array: a selection by
+    a boolean mask branches on every element, and on padding masks that is several times slower."""
     if keep is None:
         return scores
-    return np.where(keep, scores, MASKED_SCORE if replace else scores - MASKED_OFFSET)
+    kept = keep.astype(scores.dtype)
+    lost = (1.0 - kept) * (MASKED_SCORE if replace else -MASKED_OFFSET)
+    return scores * kept + lost if replace else scores + lost
+
+
+def _all_masked_rows(keep, dtype):
+    """1.0 for the rows of `keep` (booleans, last axis the keys) that keep nothing, else 0.0; None when none is."""
+    if keep is None:
+        return None
+    empty = ~keep.any(axis=-1, keepdims=True)
+    return empty.astype(dtype) if empty.any() else None
 
 
 def _row_sums(x):
@@ -33,14 +45,22 @@ def _column_sums(x):
     return np.matmul(np.ones(x.shape[0], dtype=x.dtype), x)
 
 
-def _softmax(z):
+def _softmax(z, all_replaced=None):
     """softmax over the last axis. Shifting by the largest score of the whole array (one fast reduction) instead of
-    each row's keeps exp() from overflowing; a row far below it could underflow, and is then redone row by row."""
+    each row's keeps exp() from overflowing; the rows far below it that underflow are then redone alone, each
+    shifted by its own largest score. `all_replaced` (0/1, broadcastable to z) marks rows whose scores were all
+    replaced by -1e9: their exp() underflows to exactly 0, and adding 1 gives the uniform row a shift by their own
+    largest score would."""
     e = np.exp(z - z.max())
+    if all_replaced is not None:
+        e += all_replaced
     sums = _row_sums(e)
-    if sums.min() < np.finfo(e.dtype).tiny * 1e10:
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        sums = _row_sums(e)
+    low = sums[..., 0] < np.finfo(e.dtype).tiny * 1e10
+    if low.any():
+        rows = z[low]
+        redone = np.exp(rows - rows.max(axis=-1, keepdims=True))
+        e[low] = redone
+        sums[low] = redone.sum(axis=-1, keepdims=True)
     return e / sums
 
 
@@ -61,7 +81,7 @@ def weighted_sum(scores, value, keep=None, replace=False, dropped=None):
 
 @primitive
 def _weighted_sum(scores, value, keep, replace, dropped, track):
-    weights = _softmax(_masked(scores, keep, replace))
+    weights = _softmax(_masked(scores, keep, replace), _all_masked_rows(keep, scores.dtype) if replace else None)
     used = weights if dropped is None else weights * dropped
     result = (np.matmul(used, value), weights)
     if track:
@@ -79,7 +99,7 @@ def _weighted_sum_vjp(argnums, result, args, kwargs):
         d_weights = (d_used if dropped is None else d_used * dropped) + d_weights
         d_scores = _softmax_backward(weights, d_weights)
         if keep is not None and replace:
-            d_scores = d_scores * keep
+            d_scores = d_scores * keep.astype(d_scores.dtype)
         grads = {0: d_scores, 1: _sum_to_shape(np.matmul(np.swapaxes(used, -1, -2), d_out), np.shape(value))}
         return tuple(grads[n] for n in argnums)
     return vjp
@@ -123,7 +143,8 @@ def _multi_head_attention(query, key, value, wq, bq, wk, bk, wv, bv, wo, bo, kee
     batch, steps = query.shape[0], query.shape[1]
     q = _project(query, wq, bq) * (1.0 / math.sqrt(wq.shape[2]))
     k, v = _project(key, wk, bk), _project(value, wv, bv)
-    weights = _softmax(_masked(np.matmul(q, k.transpose(0, 1, 3, 2)), None if keep is None else keep[:, None], True))
+    keep = None if keep is None else keep[:, None]
+    weights = _softmax(_masked(np.matmul(q, k.transpose(0, 1, 3, 2)), keep, True), _all_masked_rows(keep, q.dtype))
     used = weights if dropped is None else weights * dropped
     context = np.matmul(used, v).transpose(0, 2, 1, 3).reshape(batch * steps, -1)     # (batch * T, heads * dim)
     out = np.matmul(context, wo.reshape(context.shape[1], -1))
@@ -153,7 +174,7 @@ def _multi_head_attention_vjp(argnums, result, args, kwargs):
         d_v = np.matmul(used.transpose(0, 1, 3, 2), d_context)
         d_scores = _softmax_backward(weights, (d_used if dropped is None else d_used * dropped) + d_weights)
         if keep is not None:
-            d_scores = d_scores * keep[:, None]
+            d_scores = d_scores * keep[:, None].astype(d_scores.dtype)
         d_q = np.matmul(d_scores, k) * (1.0 / math.sqrt(wq.shape[2]))
         d_k = np.matmul(d_scores.transpose(0, 1, 3, 2), q)
         for base, x, kernel, bias, d_proj in ((0, query, wq, bq, d_q), (1, key, wk, bk, d_k), (2, value, wv, bv, d_v)):
