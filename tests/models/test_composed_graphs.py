@@ -159,3 +159,11 @@ def test_graphs_it_cannot_compose_take_the_traced_step():
     stateful = K.Sequential([K.Input((4, 2), batch_size=2), L.LSTM(2, stateful=True), L.Dense(1)])
     for model in (two_outputs, with_dropout, penalized, stateful):
         assert composed_step.composed_plan(model) is None, model.layers
+
+
+def test_the_switch_selects_the_traced_step_for_graphs(monkeypatch):
+    model, x, y = classifier_model()
+    composed_step.set_composed_steps(False)
+    assert composed_step.composed_plan(model) is None
+    monkeypatch.setattr(composed_step, "_forward", lambda *a, **k: pytest.fail("composed step taken"))
+    model.fit(x, y, epochs=1, verbose=0)
