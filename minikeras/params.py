@@ -4,31 +4,33 @@
 def flatten_params(params):
     """The array leaves of a nested dict, depth first in insertion order (= Keras's get_weights order)."""
     leaves = []
-    _collect(params, leaves)
+    if isinstance(params, dict):
+        _collect(params, leaves)
+    else:
+        leaves.append(params)
     return leaves
 
 
 def _collect(node, leaves):
-    if isinstance(node, dict):
-        for value in node.values():
+    # one call per dict, not per leaf: a training step flattens and rebuilds the params several times
+    for value in node.values():
+        if isinstance(value, dict):
             _collect(value, leaves)
-    else:
-        leaves.append(node)
+        else:
+            leaves.append(value)
 
 
 def unflatten_like(template, leaves):
     """A dict shaped like `template` whose leaves are taken, in order, from `leaves`."""
     iterator = iter(leaves)
-    result = _rebuild(template, iterator)
+    result = _rebuild(template, iterator) if isinstance(template, dict) else next(iterator)
     if next(iterator, None) is not None:
         raise ValueError("unflatten_like: more leaves than the template has places for")
     return result
 
 
 def _rebuild(node, iterator):
-    if isinstance(node, dict):
-        return {key: _rebuild(value, iterator) for key, value in node.items()}
-    return next(iterator)
+    return {key: _rebuild(value, iterator) if isinstance(value, dict) else next(iterator) for key, value in node.items()}
 
 
 def map_params(function, params):
