@@ -30,7 +30,8 @@ def unflatten_like(template, leaves):
 
 
 def _rebuild(node, iterator):
-    return {key: _rebuild(value, iterator) if isinstance(value, dict) else next(iterator) for key, value in node.items()}
+    return {key: _rebuild(value, iterator) if isinstance(value, dict) else next(iterator)
+            for key, value in node.items()}
 
 
 def map_params(function, params):

@@ -55,7 +55,9 @@ def _dense_ok(layer, training):
 
 def _dense(layer, params, x, mask, need_dx):
     kernel = params["kernel"]
-    z = np.matmul(x, kernel)
+    # (batch, time, features) inputs as one 2-D matmul: numpy runs a 3-D one as a matmul per sample
+    rows = x.reshape(-1, x.shape[-1])
+    z = (rows @ kernel).reshape(x.shape[:-1] + kernel.shape[-1:])
     if layer.use_bias:
         z = add_bias(z, params["bias"])
     y, activation_backward = activation_forward(layer.activation, z, overwrite=True)
@@ -63,10 +65,10 @@ def _dense(layer, params, x, mask, need_dx):
     def backward(dy):
         dz = activation_backward(dy)
         flat_dz = dz.reshape(-1, dz.shape[-1])
-        grads = {"kernel": np.dot(x.reshape(-1, x.shape[-1]).T, flat_dz)}
+        grads = {"kernel": np.dot(rows.T, flat_dz)}
         if layer.use_bias:
             grads["bias"] = feature_sums(flat_dz, 1)
-        return grads, np.matmul(dz, kernel.T) if need_dx else None
+        return grads, (flat_dz @ kernel.T).reshape(x.shape) if need_dx else None
     return y, layer.compute_mask(x, mask), backward
 
 
@@ -162,7 +164,8 @@ class _KernelRun:
             d_outputs = np.zeros_like(outputs)
             d_outputs[:, -1] = dy
         d_states = list(d_states) + [None] * (len(self.result) - 1 - len(d_states))
-        g = (d_outputs,) + tuple(np.zeros_like(state) if d is None else d for state, d in zip(self.result[1:], d_states))
+        g = (d_outputs,) + tuple(np.zeros_like(state) if d is None else d
+                                 for state, d in zip(self.result[1:], d_states))
         cell = self.layer.cell
         numbers = _CELL_GRADIENTS[type(cell)](cell)
         initial = _STATE_ARGUMENTS[type(cell)] if need_d_initial else ()

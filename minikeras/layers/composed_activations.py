@@ -8,6 +8,7 @@ Dense, Conv1D/Conv2D and the Activation and ReLU layers (composed.py, composed_f
 import numpy as np
 
 from .. import activations
+from .fused_attention import softmax_rows
 
 
 def _linear(z, out):
@@ -49,7 +50,9 @@ def _sigmoid_backward(dy, y):
 
 
 def _softmax(z, out):
-    y = activations.softmax(z)
+    # plain numpy with one shift for the whole array (fused_attention.softmax_rows): on a small output layer
+    # activations.softmax's autograd wrappers and per-row reductions cost more than the arithmetic
+    y = softmax_rows(z)
     return y, y
 
 

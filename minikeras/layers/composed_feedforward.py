@@ -13,12 +13,13 @@ from autograd import make_vjp
 from .. import activations
 from .activation_layers import Identity, ReLU
 from .composed_activations import activation_forward, has_composed_form
-from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D, extract_windows, fold_taps
+from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .core import Activation
 from .feature_rows import FeatureRows, feature_sums
 from .fused_batch_norm import normalize_training, normalize_training_backward
 from .normalization import BatchNormalization, _axis_in_range
 from .pooling import GlobalAveragePooling1D
+from .windows import extract_windows, fold_taps
 
 
 def add_bias(z, bias):

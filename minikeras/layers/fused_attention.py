@@ -45,12 +45,13 @@ def _column_sums(x):
     return np.matmul(np.ones(x.shape[0], dtype=x.dtype), x)
 
 
-def _softmax(z, all_replaced=None):
-    """softmax over the last axis. Shifting by the largest score of the whole array (one fast reduction) instead of
-    each row's keeps exp() from overflowing; the rows far below it that underflow are then redone alone, each
-    shifted by its own largest score. `all_replaced` (0/1, broadcastable to z) marks rows whose scores were all
-    replaced by -1e9: their exp() underflows to exactly 0, and adding 1 gives the uniform row a shift by their own
-    largest score would."""
+def softmax_rows(z, all_replaced=None):
+    """softmax over the last axis, on plain arrays (also the composed Dense's softmax, composed_activations.py).
+
+    Shifting by the largest score of the whole array (one fast reduction) instead of each row's keeps exp() from
+    overflowing; the rows far below it that underflow are then redone alone, each shifted by its own largest score.
+    `all_replaced` (0/1, broadcastable to z) marks rows whose scores were all replaced by -1e9: their exp()
+    underflows to exactly 0, and adding 1 gives the uniform row a shift by their own largest score would."""
     e = np.exp(z - z.max())
     if all_replaced is not None:
         e += all_replaced
@@ -81,7 +82,7 @@ def weighted_sum(scores, value, keep=None, replace=False, dropped=None):
 
 @primitive
 def _weighted_sum(scores, value, keep, replace, dropped, track):
-    weights = _softmax(_masked(scores, keep, replace), _all_masked_rows(keep, scores.dtype) if replace else None)
+    weights = softmax_rows(_masked(scores, keep, replace), _all_masked_rows(keep, scores.dtype) if replace else None)
     used = weights if dropped is None else weights * dropped
     result = (np.matmul(used, value), weights)
     if track:
@@ -144,7 +145,8 @@ def _multi_head_attention(query, key, value, wq, bq, wk, bk, wv, bv, wo, bo, kee
     q = _project(query, wq, bq) * (1.0 / math.sqrt(wq.shape[2]))
     k, v = _project(key, wk, bk), _project(value, wv, bv)
     keep = None if keep is None else keep[:, None]
-    weights = _softmax(_masked(np.matmul(q, k.transpose(0, 1, 3, 2)), keep, True), _all_masked_rows(keep, q.dtype))
+    scores = _masked(np.matmul(q, k.transpose(0, 1, 3, 2)), keep, True)
+    weights = softmax_rows(scores, _all_masked_rows(keep, q.dtype))
     used = weights if dropped is None else weights * dropped
     context = np.matmul(used, v).transpose(0, 2, 1, 3).reshape(batch * steps, -1)     # (batch * T, heads * dim)
     out = np.matmul(context, wo.reshape(context.shape[1], -1))
