@@ -11,6 +11,7 @@ import numpy as np
 from autograd.core import primitive_vjps
 
 from .attention import Attention
+from .composed_merge import merge_form
 from .fused_attention import _multi_head_attention, _weighted_sum
 from .multi_head_attention import PROJECTIONS, MultiHeadAttention
 
@@ -79,6 +80,9 @@ ATTENTION_FORMS = {MultiHeadAttention: (_multi_head_ok, _multi_head), Attention:
 
 
 def list_input_form(layer):
-    """The composed form of a layer called on a list of inputs, or None."""
+    """The composed form of a layer called on a list of inputs (attention here, merges in composed_merge.py), or
+    None."""
+    if layer.activity_regularizer is not None:
+        return None
     ok, form = ATTENTION_FORMS.get(type(layer), (None, None))
-    return form if ok is not None and layer.activity_regularizer is None and ok(layer) else None
+    return form if ok is not None and ok(layer) else merge_form(layer)
