@@ -125,8 +125,9 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None
             layer_grads, d_inputs = backward(d_outputs[0])
         else:
             layer_grads, d_inputs, d_kwargs = backward(d_outputs)
-        if step.layer.name in trainable:
-            grads[step.layer.name] = layer_grads
+        if step.layer.name in trainable:       # a layer called twice (shared weights) gets both calls' gradients
+            name = step.layer.name
+            grads[name] = layer_grads if name not in grads else _summed(grads[name], layer_grads)
         for tensor_id, d in zip(step.input_ids, d_inputs):
             _add_gradient(gradients, tensor_id, d)
         for name, d in d_kwargs.items():
@@ -196,6 +197,10 @@ def _arrays_in(value):
     if isinstance(value, (list, tuple)):
         return [a for item in value for a in _arrays_in(item)]
     return [value]
+
+
+def _summed(a, b):
+    return {key: _summed(value, b[key]) if isinstance(value, dict) else value + b[key] for key, value in a.items()}
 
 
 def _ordered_like(template, grads):

@@ -83,6 +83,16 @@ def merged_inputs_model():
     return model, [rng.normal(size=(4, 3)), rng.normal(size=(4, 2))], rng.normal(size=(4, 2))
 
 
+def shared_layer_model():
+    a, b = K.Input((3,)), K.Input((3,))
+    shared = L.Dense(4, activation="tanh")                                  # one layer, two calls
+    out = L.Dense(1)(L.Subtract()([shared(a), shared(b)]))
+    model = K.Model([a, b], out)
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(7)
+    return model, [rng.normal(size=(5, 3)), rng.normal(size=(5, 3))], rng.normal(size=(5, 1))
+
+
 def recurrent_variants_model():
     inputs = K.Input((5, 3))
     sequence, h = L.GRU(3, return_sequences=True, return_state=True, go_backwards=True, reset_after=False)(inputs)
@@ -96,7 +106,7 @@ def recurrent_variants_model():
 
 
 MODELS = [classifier_model, seq2seq_model, branches_model, unused_state_model, merged_inputs_model,
-          recurrent_variants_model]
+          recurrent_variants_model, shared_layer_model]
 
 
 def kinds_of(model):
