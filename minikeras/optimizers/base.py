@@ -162,8 +162,8 @@ class Optimizer(KerasOptimizerFace):
 
     def update(self, params, grads, state):
         """One step: (new params, new state) from params, their gradients and the state; nothing is changed."""
-        paths = _leaf_names(params)
-        decays = [self._uses_weight_decay(name) for name in paths]
+        # the weights' names matter only for weight decay: no walk over the params without it
+        decays = [self._uses_weight_decay(name) for name in _leaf_names(params)] if self.weight_decay else None
         slot_leaves = {name: flatten_params(tree) for name, tree in state["slots"].items()}
         new_variables, new_slots, new_state = self.update_leaves(
             flatten_params(params), flatten_params(grads), slot_leaves, state, decays)
