@@ -31,7 +31,8 @@ def _all_masked_rows(keep, dtype):
     """1.0 for the rows of `keep` (booleans, last axis the keys) that keep nothing, else 0.0; None when none is."""
     if keep is None:
         return None
-    empty = ~keep.any(axis=-1, keepdims=True)
+    # counted by a matrix-vector product: numpy's any() over a short last axis goes one row at a time
+    empty = _row_sums(keep.astype(dtype)) == 0
     return empty.astype(dtype) if empty.any() else None
 
 
@@ -145,7 +146,8 @@ def _multi_head_attention(query, key, value, wq, bq, wk, bk, wv, bv, wo, bo, kee
     q = _project(query, wq, bq) * (1.0 / math.sqrt(wq.shape[2]))
     k, v = _project(key, wk, bk), _project(value, wv, bv)
     keep = None if keep is None else keep[:, None]
-    scores = _masked(np.matmul(q, k.transpose(0, 1, 3, 2)), keep, True)
+    # k transposed and laid out contiguously: numpy's stacked matmul is much slower on the strided view
+    scores = _masked(np.matmul(q, np.ascontiguousarray(k.transpose(0, 1, 3, 2))), keep, True)
     weights = softmax_rows(scores, _all_masked_rows(keep, q.dtype))
     used = weights if dropped is None else weights * dropped
     context = np.matmul(used, v).transpose(0, 2, 1, 3).reshape(batch * steps, -1)     # (batch * T, heads * dim)
