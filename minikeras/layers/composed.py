@@ -4,9 +4,11 @@
 `(y, output mask, backward)`, where `backward(dy) -> (gradients of params, dx)`. The recurrent layers reuse
 their fused kernels' forward and hand-derived backward (BPTT); Dense, TimeDistributed(Dense) and Embedding
 are a few lines each; BatchNormalization, Conv1D/2D, GlobalAveragePooling1D and the activation layers are in
-composed_feedforward.py. A layer whose call changes non-trainable weights (BatchNormalization's moving statistics)
-writes their new values into the `updates` dict it is given. A chain of such layers then needs no autograd tracing
-per batch (models/composed_step.py); tests/models/test_composed_step.py and tests/layers/test_composed_*.py prove the
+composed_feedforward.py, the attention and merge layers (list inputs) in composed_attention.py and
+composed_merge.py. `recurrent_forward` runs a recurrent layer with its states given (`initial_state`) or returned
+(`return_state`). A layer whose call changes non-trainable weights (BatchNormalization's moving statistics) writes
+their new values into the `updates` dict it is given. A graph of such layers then needs no autograd tracing per
+batch (models/composed_step.py); tests/models/test_composed_*.py and tests/layers/test_composed_*.py prove the
 composed gradients equal autograd's through the layers' own `call`.
 
 `supports(layer, training)` says whether a layer has this form in this configuration (built-in class, no

@@ -1,10 +1,11 @@
 """A layer without a hand-written backward inside a composed training step: autograd over that one layer's call.
 
-A composed step (models/composed_step.py) runs most layers through their own backward passes (composed.py). The
-layers listed here have none written out, but their call is already one fused primitive or a few operations
-(Attention, AdditiveAttention, MultiHeadAttention, the recurrent layers with states in or out, the merge layers):
-tracing one call at a time costs a handful of autograd nodes instead of the whole model's, and the graph around
-them still needs no tracing. tests/models/test_composed_graphs.py proves the gradients equal the traced step's.
+A composed step (models/composed_step.py) runs most layers through their own backward passes (composed*.py). The
+layers listed here may lack one in some configuration (AdditiveAttention, Attention with score_mode='concat',
+MultiHeadAttention with an attention_mask, a recurrent layer without a fused kernel, a merge of broadcast shapes),
+but their call is one fused primitive or a few operations: tracing that one call costs a handful of autograd nodes
+instead of the whole model's, and the graph around it still needs no tracing. tests/models/test_composed_graphs.py
+proves the gradients equal the traced step's.
 """
 import numpy as np
 from autograd import make_vjp
