@@ -83,6 +83,17 @@ def merged_inputs_model():
     return model, [rng.normal(size=(4, 3)), rng.normal(size=(4, 2))], rng.normal(size=(4, 2))
 
 
+def traced_attention_model():
+    ids = K.Input((5,), dtype="int32")
+    x = L.Embedding(9, 4, mask_zero=True)(ids)
+    h = L.AdditiveAttention()([x, x])                                   # these three have no own form: traced alone
+    h = L.Attention(score_mode="concat", use_scale=True)([h, x])
+    h = L.MultiHeadAttention(num_heads=1, key_dim=2)(h, x, use_causal_mask=True)
+    model = K.Model(ids, L.Dense(2)(L.GlobalAveragePooling1D()(h)))
+    model.compile(optimizer="adam", loss="mse")
+    return model, tokens(4, 5, 9, seed=8), np.random.default_rng(9).normal(size=(4, 2))
+
+
 def shared_layer_model():
     a, b = K.Input((3,)), K.Input((3,))
     shared = L.Dense(4, activation="tanh")                                  # one layer, two calls
@@ -106,7 +117,7 @@ def recurrent_variants_model():
 
 
 MODELS = [classifier_model, seq2seq_model, branches_model, unused_state_model, merged_inputs_model,
-          recurrent_variants_model, shared_layer_model]
+          recurrent_variants_model, shared_layer_model, traced_attention_model]
 
 
 def kinds_of(model):
