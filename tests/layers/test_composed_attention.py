@@ -1,5 +1,6 @@
-"""The composed forms of MultiHeadAttention and dot-product Attention equal the layers' own call (float64): outputs,
-masks, weight gradients and the gradient of each input; configurations without a form are refused."""
+"""The composed forms of MultiHeadAttention and dot-product Attention equal the layers' readable `reference_call`
+(float64): outputs, masks, weight gradients and the gradient of each input; configurations without a form are
+refused."""
 import numpy as np
 import pytest
 from autograd import make_vjp
@@ -61,7 +62,9 @@ def test_composed_attention_equals_the_layers_own_call(case, masked):
     assert form is not None
     y, out_mask, backward = form(layer, params, inputs, mask, [True] * len(inputs))
 
-    vjp, want = make_vjp(lambda xs, p: layer.call(p, list(xs), mask=mask, training=True), argnum=(0, 1))(inputs, params)
+    # the readable, op-by-op math (the fused kernels' own tests prove `call` equal to it too)
+    vjp, want = make_vjp(lambda xs, p: layer.reference_call(p, list(xs), mask=mask, training=True),
+                         argnum=(0, 1))(inputs, params)
     np.testing.assert_allclose(y, want, rtol=1e-12, atol=1e-12)
     want_mask = layer.compute_mask(inputs, mask)
     assert (out_mask is None) == (want_mask is None)

@@ -30,7 +30,8 @@ def built(layer, shape, seed=0):
 
 
 def reference(layer, params, x, mask):
-    """(y, updates, vjp) of the layer's own call, differentiated by autograd with respect to (x, trained weights)."""
+    """(y, updates, vjp) of the layer's own readable call (BatchNormalization without its fused kernel),
+    differentiated by autograd with respect to (x, trained weights)."""
     names = [n for n in params if n not in layer.non_trainable_weight_names()]
     updates = {}
 
@@ -38,7 +39,14 @@ def reference(layer, params, x, mask):
         y, new = layer.call_with_updates({**params, **dict(zip(names, values))}, x, mask=mask, training=True)
         updates.update(new)
         return y
-    vjp, y = make_vjp(run, argnum=(0, 1))(x, [params[n] for n in names])
+    readable = isinstance(layer, L.BatchNormalization)
+    if readable:
+        layer.use_fused_kernel = False
+    try:
+        vjp, y = make_vjp(run, argnum=(0, 1))(x, [params[n] for n in names])
+    finally:
+        if readable:
+            del layer.use_fused_kernel
     return y, updates, vjp, names
 
 
