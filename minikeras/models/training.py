@@ -195,6 +195,8 @@ class Trainer(TrainingLoops, Keras2Methods):
         if composed is not None:
             loss_value, grads, outputs, masks = composed
             captured.update(outputs=outputs, masks=masks, state={})
+        elif not leaves:     # a frozen or weightless model: its loss (and any moving statistics), nothing to differentiate
+            loss_value, grads = objective(), ()
         else:
             loss_value, grads = value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
         loss_value = float(loss_value)
