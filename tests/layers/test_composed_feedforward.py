@@ -5,17 +5,11 @@ import numpy as np
 import pytest
 from autograd import make_vjp
 
-from minikeras import backend
 from minikeras import layers as L
 from minikeras.layers import composed
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
 
 def built(layer, shape, seed=0):

@@ -4,17 +4,11 @@ import numpy as np
 import pytest
 from autograd import make_vjp
 
-from minikeras import backend
 from minikeras import layers as L
 from minikeras.layers.composed_attention import list_input_form
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
 
 CASES = {

@@ -6,19 +6,12 @@ import pytest
 from autograd import value_and_grad
 
 import minikeras as K
-from minikeras import backend
 from minikeras import layers as L
 from minikeras.models import composed_step
 from minikeras.params import flatten_params, unflatten_like
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(previous)
-    composed_step.set_composed_steps(True)
+pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
 
 def tokens(rows, steps, vocabulary, seed):

@@ -5,7 +5,6 @@ import pytest
 from autograd import value_and_grad
 
 import minikeras as K
-from minikeras import backend
 from minikeras import layers as L
 from minikeras.layers.rnn import fused_pair
 from minikeras.models import composed_step
@@ -15,14 +14,7 @@ from minikeras.params import flatten_params, unflatten_like
 TIME, VOCABULARY = 6, 12
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(previous)
-    composed_step.set_composed_steps(True)
-    fused_pair.set_concurrent_directions(None)
+pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
 
 def padded_tokens(rows=5, where="post", seed=0):
