@@ -8,6 +8,7 @@ from autograd import value_and_grad
 import minikeras as K
 from minikeras import layers as L
 from minikeras.models import composed_step
+from composed_training import trained_both_ways
 from minikeras.params import flatten_params, unflatten_like, merge_like
 
 
@@ -82,14 +83,10 @@ def test_composed_loss_gradients_and_updates_equal_the_traced_step(make):
 
 @pytest.mark.parametrize("make", MODELS)
 def test_training_with_composed_steps_gives_the_traced_weights_and_moving_statistics(make):
-    trained = []
-    for enabled in (True, False):
-        composed_step.set_composed_steps(enabled)
-        K.utils.set_random_seed(0)
+    def build_and_fit():
         model, x, y = make()
-        history = model.fit(x, y, epochs=3, batch_size=3, shuffle=False, verbose=0)
-        trained.append((model.get_weights(), history.history["loss"]))
-    (weights_on, loss_on), (weights_off, loss_off) = trained
+        return model, model.fit(x, y, epochs=3, batch_size=3, shuffle=False, verbose=0)
+    (weights_on, loss_on), (weights_off, loss_off) = trained_both_ways(build_and_fit)
     np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
     moving = [w for w in weights_on if w.ndim == 1]
     assert any(np.any(np.abs(w - 1.0) > 1e-3) and np.any(np.abs(w) > 1e-3) for w in moving)
