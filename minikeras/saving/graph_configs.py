@@ -69,13 +69,14 @@ def _node_entry(node, node_index):
     return {"args": [_encode(args, node_index)] + [_encode(a, node_index) for a in node.call_args], "kwargs": kwargs}
 
 
-def _endpoints(structure, tensors, node_index):
+def _endpoints(structure, node_index):
+    """The model's inputs or outputs as built (nested dicts and lists kept), each tensor as [layer, node, index]."""
     if isinstance(structure, dict):
-        return {key: _history(t, node_index) for key, t in zip(structure, tensors)}
+        return {key: _endpoints(value, node_index) for key, value in structure.items()}
     if isinstance(structure, (list, tuple)):
         # a tuple stays one in get_config(), as in Keras; JSON (and so a file) writes it as a list
-        return type(structure)(_history(t, node_index) for t in tensors)
-    return _history(tensors[0], node_index)
+        return type(structure)(_endpoints(value, node_index) for value in structure)
+    return _history(structure, node_index)
 
 
 def functional_layers_config(model, serialize_layer):
@@ -94,8 +95,7 @@ def functional_layers_config(model, serialize_layer):
         layer_nodes = sorted(by_layer.get(id(layer), []), key=lambda n: node_index[id(n)])
         entry["inbound_nodes"] = [_node_entry(n, node_index) for n in layer_nodes]
         layers.append(entry)
-    return (layers, _endpoints(model._input_structure, model.inputs, node_index),
-            _endpoints(model._output_structure, model.outputs, node_index))
+    return layers, _endpoints(model._input_structure, node_index), _endpoints(model._output_structure, node_index)
 
 
 def _is_model(layer):
@@ -228,10 +228,10 @@ def _resolve_endpoints(spec, tensors, what):
     if spec is None:
         raise ValueError(f"The model config has no {what}_layers.")
     if isinstance(spec, dict):
-        return {k: _endpoint(v, tensors, what) for k, v in spec.items()}
-    if spec and isinstance(spec[0], str):  # one endpoint written flat: [name, node, index]
+        return {k: _resolve_endpoints(v, tensors, what) for k, v in spec.items()}
+    if spec and isinstance(spec[0], str):  # one endpoint: [name, node, index]
         return _endpoint(spec, tensors, what)
-    endpoints = [_endpoint(s, tensors, what) for s in spec]
+    endpoints = [_resolve_endpoints(s, tensors, what) for s in spec]
     return tuple(endpoints) if isinstance(spec, tuple) else endpoints
 
 
