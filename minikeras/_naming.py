@@ -34,6 +34,15 @@ def function_config(fn):
             "registered_name": name}
 
 
+def object_config(obj):
+    """The dict Keras 3 writes for an object of the user's that has get_config(): its class and its config
+    (reloadable through custom_objects={class name: class} or register_keras_serializable)."""
+    from .custom_objects import get_registered_name
+    module = type(obj).__module__
+    return {"module": None if module == "__main__" else module, "class_name": type(obj).__name__,
+            "config": obj.get_config(), "registered_name": get_registered_name(type(obj))}
+
+
 def object_from_config(config, kind, registry, custom_objects=None, string_defaults=None):
     """A name or a saved dict ({'class_name', 'config'}, Keras 2 or 3 layout) -> the object it names.
 

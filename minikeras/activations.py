@@ -7,7 +7,7 @@ from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 from numpy.polynomial import chebyshev
 
-from ._naming import function_config, object_from_config
+from ._naming import function_config, object_config, object_from_config
 
 
 # ---- erf: no scipy at run time, so it is fit once at import from math.erf -----------------------------
@@ -281,6 +281,8 @@ def serialize(activation):
     if _is_layer(activation):
         from .layers.serialization import serialize_layer     # layers build on activations: looked up when used
         return serialize_layer(activation)
+    if callable(getattr(activation, "get_config", None)) and not isinstance(activation, type):
+        return object_config(activation)       # a callable object of yours: its class and its config, as Keras
     return function_config(activation)
 
 

@@ -146,7 +146,10 @@ def _short_module(module):
 def _builtin_function(entry, custom_objects):
     from ..custom_objects import get_registered_object
     name = entry.get("config")
-    found = get_registered_object(name, custom_objects) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        raise TypeError(f"deserialize_keras_object: a function entry names its function in 'config'. Expected "
+                        f"'config' to be a non-null str, got {name!r}.")
+    found = get_registered_object(name, custom_objects)
     if found is not None:
         return found
     for family in _FUNCTION_FAMILIES:

@@ -13,8 +13,6 @@ mark_cases(globals(), skip={
 }, xfail={
     'SerializationLibTest.test_custom_layer': "a user's get_config that returns layer objects (not their configs) "
                                               "cannot be written: minikeras does not serialize nested objects in it",
-    'SerializationLibTest.test_deserialize_invalid_function_config': "a function entry whose config is not a string "
-        "is refused with a ValueError; Keras raises a TypeError",
     'SerializationLibTest.test_lambda_fn': "serialize_keras_object of a plain Python lambda (outside a Lambda "
                                            "layer) is not supported",
     'SerializationLibTest.test_registered_name_for_keras_builtin*': "an entry whose registered_name does not match "
