@@ -36,6 +36,13 @@ def test_keras_s_file_loads_with_custom_objects_and_predicts_keras_s_numbers():
                                np.load(os.path.join(HERE, "predictions.npy")), rtol=1e-5, atol=1e-6)
 
 
-def test_without_the_class_the_load_names_it():
-    with pytest.raises(ValueError, match="GrowthFactor"):
-        minikeras.saving.load_model(os.path.join(HERE, "growth.keras"))
+def test_without_the_class_the_load_names_it(tmp_path):
+    class UnseenScale(callable_activation.GrowthFactor):
+        pass
+
+    inputs = minikeras.Input((4,))
+    model = minikeras.Model(inputs, minikeras.layers.Dense(2, activation=UnseenScale(2.0))(inputs))
+    path = str(tmp_path / "unseen.keras")
+    model.save(path)
+    with pytest.raises(ValueError, match="UnseenScale"):
+        minikeras.saving.load_model(path)

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import activations, constraints, initializers, losses, metrics, optimizers, regularizers
 from ..optimizers import schedules
+from .._naming import object_config
 
 NOT_HANDLED = object()   # what the functions below return for a layer or a model: serialization.py does those
 _PLAIN = (type(None), bool, int, float, str)
@@ -47,7 +48,14 @@ def serialize_object(obj):
         from ..custom_objects import get_registered_name
         return {"module": "builtins", "class_name": "function", "config": get_registered_name(obj),
                 "registered_name": "function"}
+    if _is_plain_object_with_config(obj):
+        return object_config(obj)       # a class of the user's (registered, or given in custom_objects to load)
     return NOT_HANDLED
+
+
+def _is_plain_object_with_config(obj):
+    from ..layers.base import Layer
+    return not isinstance(obj, (type, Layer)) and callable(getattr(obj, "get_config", None))
 
 
 def _serialize_plain(obj):
