@@ -9,15 +9,31 @@ from .structure import flatten
 
 
 def standardized_ranks(model, inputs):
-    """Inputs one rank off their Input's shape on the last axis, expanded or squeezed (as Keras 3 does)."""
+    """Inputs one rank off their Input's shape on the last axis, expanded or squeezed, and in their Input's dtype
+    (as Keras 3 does)."""
     from .data import standardized_rank
     leaves = flatten(inputs) if isinstance(inputs, (list, tuple)) else None
     flat = leaves if leaves is not None and len(leaves) == len(model.inputs) else model._flatten_inputs(inputs)
     try:
-        flat = [None if x is None else standardized_rank(np.asarray(x), t) for x, t in zip(flat, model.inputs)]
+        flat = [None if x is None else _in_dtype_of(standardized_rank(np.asarray(x), t), t)
+                for x, t in zip(flat, model.inputs)]
     except ValueError:
         return inputs          # not arrays (ragged lists): the shape check that follows says what is wrong
     return flat if len(flat) > 1 else flat[0]
+
+
+def _in_dtype_of(array, tensor):
+    """Numbers cast to the Input's dtype (float16 stays float16, int32 indices int32); floats meant as integer
+    indices only when they are whole numbers (others stay as they are, for the layer's own clear error)."""
+    try:
+        wanted = np.dtype(tensor.dtype)
+    except TypeError:          # "string" and other non-numeric inputs
+        return array
+    if array.dtype == wanted or array.dtype.kind not in "biuf" or wanted.kind not in "biuf":
+        return array
+    if wanted.kind in "iu" and array.dtype.kind == "f" and not np.array_equal(array, np.round(array)):
+        return array
+    return array.astype(wanted)
 
 
 def shapes_of_inputs(inputs):

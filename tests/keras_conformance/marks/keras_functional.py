@@ -11,8 +11,6 @@ mark_cases(globals(), skip={
     'FunctionalTest.test_training_arg': "deliberate difference: minikeras finds a Keras-style layer's output shape by "
         "calling it on zeros (training=False) unless it has compute_output_shape; Keras asks compute_output_spec",
 }, xfail={
-    'FunctionalTest.test_dtype_standardization': "an eager model call casts float inputs to floatx, not to each "
-                                                 "Input's own dtype (float16 stays float32)",
     'FunctionalTest.test_list_input_with_dict_build': "a model made with a flat dict of inputs also takes a list in "
                                                       "their order; Keras refuses the other structure",
 })
