@@ -91,6 +91,16 @@ class Trainer(TrainingLoops, Keras2Methods):
         """The name of the layer making each output (Keras 3's output_names)."""
         return [t.node.layer.name if t.node is not None else t.name for t in self.outputs]
 
+    @property
+    def metrics_names(self):
+        """The names of evaluate()'s results, in their order (['loss', 'accuracy']), once the model has been trained
+        or evaluated; ['loss'] before that. Keras 3 answers ['loss', 'compile_metrics']; this is Keras 2's meaning,
+        which the code that reads it (`zip(model.metrics_names, scores)`) expects."""
+        compiled = getattr(self, "_last_metrics", None)
+        if compiled is not None:
+            return list(compiled.logs(0.0))
+        return ["loss"] if self.compiled else []
+
     def _builds_from_data(self):
         return self._keras_style or hasattr(self, "_chain")
 
