@@ -5,3 +5,4 @@ from .monitoring import EarlyStopping, ReduceLROnPlateau
 from .checkpoint import ModelCheckpoint
 from .control import LambdaCallback, LearningRateScheduler, TerminateOnNaN
 from .csv_logger import CSVLogger
+from .tensorboard import TensorBoard
