@@ -17,8 +17,20 @@ from . import schedules
 from .object_api import KerasOptimizerFace
 
 class LearningRate(float):
-    """The learning rate an optimizer reports: a float that also reads like Keras's learning-rate variable
-    (`optimizer.learning_rate.numpy()`, `.value`), in float32 as Keras stores it."""
+    """The learning rate an optimizer reports: a float that also reads and writes like Keras's learning-rate
+    variable (`optimizer.learning_rate.numpy()`, `.value`, `.assign(0.01)`, and so Keras 2's
+    `K.set_value(model.optimizer.lr, 0.01)`), in float32 as Keras stores it."""
+
+    def __new__(cls, value, optimizer=None):
+        rate = super().__new__(cls, value)
+        rate._optimizer = optimizer
+        return rate
+
+    def assign(self, value):
+        """Set the optimizer's learning rate (this number itself stays as it was read)."""
+        if self._optimizer is None:
+            raise TypeError("This learning rate belongs to no optimizer; set optimizer.learning_rate instead.")
+        self._optimizer.learning_rate = value
 
     def numpy(self):
         return np.float32(self)
@@ -112,7 +124,7 @@ class Optimizer(KerasOptimizerFace):
     @property
     def learning_rate(self):
         """The learning rate now (a schedule's value at the current step); settable to a number or a schedule."""
-        return LearningRate(self.current_learning_rate(self.iterations))
+        return LearningRate(self.current_learning_rate(self.iterations), self)
 
     @learning_rate.setter
     def learning_rate(self, value):
