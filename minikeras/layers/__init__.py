@@ -7,6 +7,7 @@ from .masking import Masking
 from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
                     add, subtract, multiply, average, maximum, minimum, concatenate, dot)
 from .rnn import RNN, SimpleRNN, GRU, LSTM, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells
+from .rnn.layers import CuDNNGRU, CuDNNLSTM
 from .wrappers import Wrapper, TimeDistributed, Bidirectional
 from .serialization import serialize, deserialize
 from .input_layer import Input, InputLayer

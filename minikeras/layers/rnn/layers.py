@@ -69,3 +69,15 @@ class LSTM(_CudnnChoiceLayer):
     kernel); like Keras, the config does not record it.
     """
     cell_class = LSTMCell
+
+
+def CuDNNLSTM(units, **kwargs):  # noqa: N802  (Keras 2's class name)
+    """Keras 2's GPU-only LSTM: here an LSTM with cuDNN's fixed activations (tanh, sigmoid gates); warns once."""
+    legacy.warn_once("keras.layers.CuDNNLSTM", "keras.layers.LSTM (Keras 3 picks the fast kernel by itself)")
+    return LSTM(units, activation="tanh", recurrent_activation="sigmoid", **kwargs)
+
+
+def CuDNNGRU(units, **kwargs):  # noqa: N802  (Keras 2's class name)
+    """Keras 2's GPU-only GRU: here a GRU with cuDNN's fixed form (tanh, sigmoid gates, reset_after); warns once."""
+    legacy.warn_once("keras.layers.CuDNNGRU", "keras.layers.GRU (Keras 3 picks the fast kernel by itself)")
+    return GRU(units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs)
