@@ -101,6 +101,14 @@ class Trainer(TrainingLoops, Keras2Methods):
             return list(compiled.logs(0.0))
         return ["loss"] if self.compiled else []
 
+    def reset_metrics(self):
+        """Start the compiled metrics afresh (fit, evaluate and the *_on_batch methods start their own runs anyway;
+        this clears what metrics_names and a following train_on_batch(reset_metrics=False) would carry on from)."""
+        compiled = getattr(self, "_last_metrics", None)
+        for metric in (m for group in (compiled.groups if compiled else ()) for m in group):
+            metric.reset_state()
+        self.__dict__.pop("_on_batch_totals", None)
+
     def _builds_from_data(self):
         return self._keras_style or hasattr(self, "_chain")
 

@@ -30,3 +30,14 @@ def test_several_outputs_name_every_result():
     scores = model.evaluate(x, [y, y], verbose=0)
     assert len(model.metrics_names) == len(scores)
     assert dict(zip(model.metrics_names, scores)) == model.evaluate(x, [y, y], verbose=0, return_dict=True)
+
+
+def test_reset_metrics_starts_the_batch_totals_afresh():
+    model = minikeras.Sequential([minikeras.Input((3,)), layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = _data()
+    alone = model.test_on_batch(x[10:], y[10:], return_dict=True)
+    model.test_on_batch(x[:10], y[:10], reset_metrics=False)
+    model.reset_metrics()
+    after_reset = model.test_on_batch(x[10:], y[10:], reset_metrics=False, return_dict=True)
+    assert after_reset == alone
