@@ -268,13 +268,14 @@ def _read_handles(outputs):
 
 def _check_outputs(layer, outputs):
     from .base import is_symbolic
-    leaves = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    leaves = list(outputs.values()) if isinstance(outputs, dict) else \
+        outputs if isinstance(outputs, (list, tuple)) else [outputs]
     for leaf in leaves:
-        if isinstance(leaf, (list, tuple)):
+        if isinstance(leaf, (list, tuple, dict)):
             _check_outputs(layer, leaf)
-        elif leaf is None or isinstance(leaf, (str, bytes, dict)) or is_symbolic(leaf):
+        elif leaf is None or isinstance(leaf, (str, bytes)) or is_symbolic(leaf):
             raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}): call() must return an array (or a "
-                            f"list/tuple of arrays), got {type(leaf).__name__}.")
+                            f"list, tuple or dict of arrays), got {type(leaf).__name__}.")
 
 
 def merged_updates(params, updates):

@@ -133,12 +133,33 @@ def record_node(layer, inputs, args, kwargs):
     with call_shapes_recorded(layer, input_shape, call_args, kwargs):
         _build_with_shape_chain(layer, input_shape, input_tensors)
     output_shape = _output_shape(layer, input_shape, call_args, kwargs, structure)
+    if isinstance(output_shape, dict):      # a Keras-style call returning a dict: one tensor per leaf, handed back
+        return _dict_outputs(layer, input_tensors, input_is_list, kwargs, output_shape, call_args, structure)
     output_shapes = _flat_shapes(output_shape) if isinstance(output_shape, list) else [output_shape]
     dtype = getattr(layer, "output_dtype", None) or backend.floatx()
     node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes),
                 call_args=call_args, input_structure=structure)
     outputs = node.output_tensors
     return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _dict_outputs(layer, input_tensors, input_is_list, kwargs, output_shape, call_args, structure):
+    """The node of a call returning a dict: its tensors in the order of the sorted keys (as Keras 3 numbers them in
+    its files, and as flat_call_outputs flattens the dict when the graph runs), given back as a dict."""
+    keys = sorted(output_shape)
+    shapes = [output_shape[k] for k in keys]
+    if not all(isinstance(s, tuple) for s in shapes):
+        raise TypeError(f"Layer '{layer.name}' ({type(layer).__name__}): a dict returned by call() must hold "
+                        f"arrays, got values of shapes {output_shape}.")
+    dtype = getattr(layer, "output_dtype", None) or backend.floatx()
+    node = Node(layer, input_tensors, input_is_list, dict(kwargs), shapes, [dtype] * len(shapes),
+                call_args=call_args, input_structure=structure)
+    return dict(zip(keys, node.output_tensors))
+
+
+def flat_call_outputs(outputs):
+    """A Keras-style call's dict of outputs as the node's list: by sorted key, as Keras 3 orders them."""
+    return [outputs[k] for k in sorted(outputs)]
 
 
 def _flat_shapes(shapes):

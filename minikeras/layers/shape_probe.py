@@ -42,12 +42,16 @@ def _probe(layer, input_shape, unknown_size, dtypes, options=None, call_args=(),
 
 
 def _shapes(outputs):
+    if isinstance(outputs, dict):
+        return {k: _shapes(o) for k, o in outputs.items()}
     if isinstance(outputs, (list, tuple)):
         return [_shapes(o) for o in outputs]
     return tuple(np.shape(outputs))
 
 
 def _merge_shapes(first, second):
+    if isinstance(first, dict):
+        return {k: _merge_shapes(first[k], second[k]) for k in first}
     if isinstance(first, list):
         return [_merge_shapes(a, b) for a, b in zip(first, second)]
     if len(first) != len(second):

@@ -12,6 +12,7 @@ from .subclassed import SubclassedModel
 from .model_face import ModelFace
 from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like, warn_if_structure_differs
 from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
+from ..layers.node import flat_call_outputs
 from ..layers.input_layer import check_fed
 from .slicing import from_input_layers
 from .model_inputs import call_with_positional_arrays, shapes_of_inputs, standardized_ranks
@@ -279,8 +280,11 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         else:
             out = layer.call(layer_params, x, mask=mask, training=train, rng=rng, **kwargs)
         out_mask = layer.compute_mask(x, mask)
-        outs = (flatten(out) if isinstance(out, dict) or is_nested(out) else out) if len(step.output_ids) > 1 \
-            else [out]       # a nested model's dict or nested outputs feed the graph in its flat output order
+        if isinstance(out, dict) and not hasattr(layer, "_output_structure"):
+            outs = flat_call_outputs(out)      # a Keras-style layer's dict, by sorted key as its node numbers them
+        else:     # a nested model's dict or nested outputs feed the graph in its flat output order
+            outs = flatten(out) if isinstance(out, dict) or (len(step.output_ids) > 1 and is_nested(out)) else \
+                out if len(step.output_ids) > 1 else [out]
         if activity is not None and layer.activity_regularizer is not None:
             # Keras 3 divides the penalty by the batch size, so its strength does not depend on batch size
             activity.extend(layer.activity_regularizer(o) / o.shape[0] for o in outs)

@@ -154,7 +154,10 @@ def _connect(item, node_data, tensors):
 
 
 def _flat_outputs(outputs):
-    """A call's outputs in the order the config counts them (RNN([cells], return_state=True) nests its states)."""
+    """A call's outputs in the order the config counts them (RNN([cells], return_state=True) nests its states; a
+    Keras-style call may return a dict)."""
+    if isinstance(outputs, dict):
+        return [t for item in outputs.values() for t in _flat_outputs(item)]
     if not isinstance(outputs, (list, tuple)):
         return [outputs]
     return [t for item in outputs for t in _flat_outputs(item)]

@@ -134,9 +134,9 @@ def test_bad_add_weight_and_call_are_clear_errors():
         def call(self, inputs):
             return inputs
 
-    class ReturnsDict(layers.Layer):
+    class ReturnsText(layers.Layer):
         def call(self, inputs):
-            return {"x": inputs}
+            return "not an array"
 
     class LateWeight(layers.Layer):
         def call(self, inputs):
@@ -148,8 +148,8 @@ def test_bad_add_weight_and_call_are_clear_errors():
         BadShape(name="bad_shape")(x)
     with pytest.raises(ValueError, match="bad_initializer.*initializer"):
         BadInitializer(name="bad_initializer")(x)
-    with pytest.raises(TypeError, match="returns_dict.*must return an array"):
-        ReturnsDict(name="returns_dict")(x)
+    with pytest.raises(TypeError, match="returns_text.*must return an array"):
+        ReturnsText(name="returns_text")(x)
     with pytest.raises(ValueError, match="late_weight.*after the layer was built"):
         LateWeight(name="late_weight")(x)
 

@@ -2,8 +2,6 @@
 
 PRIVATE_FUNCTIONAL = ("asserts Keras's private model._functional; with it stood in, the rest of the flow passes "
                       "(checked while porting)")
-STRUCTURED_INPUT = ("a Sequential without an Input called on a dict builds a dict of Inputs, but a Keras-style layer "
-                    "cannot return a dict (layers/keras_style.py)")
 
 mark_cases(globals(), skip={
     'SequentialTest.test_basic_flow_deferred': PRIVATE_FUNCTIONAL,
@@ -12,5 +10,4 @@ mark_cases(globals(), skip={
 }, xfail={
     'SequentialTest.test_bad_layer': "add({}) is a ValueError as in Keras; a layer whose call needs a second "
                                      "positional argument (training) is accepted, Keras refuses it at build",
-    'SequentialTest.test_dict_inputs': STRUCTURED_INPUT,
 })
