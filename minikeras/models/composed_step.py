@@ -42,7 +42,7 @@ def composed_plan(model):
     """[(step, how it runs)] for a model of one output each node of which has a composed form; else None. How:
     "own" (the layer's own backward pass, one input), "recurrent" (the same, with states given or returned), "list"
     (the same, a list of inputs: attention), "traced" (autograd over that layer's call alone)."""
-    if not _settings["enabled"] or model._keras_style or len(model.outputs) != 1:
+    if not _settings["enabled"] or model._keras_style or len(model.outputs) != 1 or model._overrides_compute_loss:
         return None
     plan = []
     for step in model._steps:

@@ -10,6 +10,7 @@ from . import compile_structure as CS
 from . import data as D
 from .compiled_metrics import CompiledMetric, CompiledMetrics, LossMean
 from .composed_step import composed_loss_and_grads
+from .custom_loss import ComputeLoss
 from .keras2_methods import Keras2Methods
 from .structure import flatten_like, is_nested, warn_if_structure_differs
 from .training_loops import UPDATE_OVERFLOWED, TrainingLoops
@@ -18,7 +19,7 @@ _KERAS_COMPILE_ARGS_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compil
                                "sample_weight_mode", "target_tensors", "experimental_run_tf_function")
 
 
-class Trainer(TrainingLoops, Keras2Methods):
+class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
     """Mixed into Model: training state (optimizer slots, compiled losses) and the Keras training methods."""
 
     def __init__(self):
@@ -172,9 +173,11 @@ class Trainer(TrainingLoops, Keras2Methods):
         added = []
         outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity, updates=updates,
                                                  losses=added)
-        activity = (activity or []) + added
-        return _sum_terms(self._loss_terms(ys, outputs, masks, sample_weights) + list(activity or ())), outputs, \
-            masks, new_state
+        penalties = list(activity or ()) + added + [self.regularization_loss(params)]
+        if self._overrides_compute_loss:
+            return self._loss_of_step(x, ys, outputs, masks, sample_weights, penalties, training), outputs, masks, \
+                new_state
+        return _sum_terms(self._loss_terms(ys, outputs, masks, sample_weights) + penalties), outputs, masks, new_state
 
     def _loss_terms(self, ys, outputs, masks, sample_weights):
         """The compiled losses, each times its loss weight."""
@@ -203,10 +206,9 @@ class Trainer(TrainingLoops, Keras2Methods):
             # the gradient is taken with respect to a flat tuple of arrays: cheaper to trace than nested dicts
             params = merge_like(current, frozen, unflatten_like(trainable, trainable_leaves)) if frozen else \
                 unflatten_like(trainable, trainable_leaves)
-            data_loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state,
-                                                                    updates)
+            loss, outputs, masks, new_state = self._total_loss(params, x, ys, sample_weights, True, rng, state, updates)
             captured.update(outputs=outputs, masks=masks, state=new_state)
-            return _sum_terms([data_loss, self.regularization_loss(params)])
+            return loss
 
         # a chain of built-in layers composes its step from the layers' own backward passes (no tracing)
         composed = composed_loss_and_grads(self, trainable, x, ys, sample_weights, frozen, updates)

@@ -199,8 +199,8 @@ class TrainingLoops:
                 metrics = self._make_metrics(ys)
             _call_hooks(callbacks, "on_test_batch_begin", step, None)
             params = self.params
-            data_loss, outputs, masks, state = self._total_loss(params, x, ys, sws, False, None, state)
-            tracker.update(float(data_loss + self.regularization_loss(params)), len(ys[0]))
+            loss, outputs, masks, state = self._total_loss(params, x, ys, sws, False, None, state)
+            tracker.update(float(loss), len(ys[0]))
             _update_metrics(metrics, ys, outputs, masks, sws)
             logs = _logs(tracker, metrics, self.outputs)
             _call_hooks(callbacks, "on_test_batch_end", step, logs)
@@ -285,10 +285,10 @@ class TrainingLoops:
         arrays = self._prepare(x, y, sample_weight, None, "test_on_batch")
         self._batch_size_for(None, len(arrays["x"][0]), "test_on_batch")
         sws, params = S.take_weights(arrays, slice(None)), self.params
-        data_loss, outputs, masks, state = self._total_loss(params, arrays["x"], arrays["y"], sws, False, None,
-                                                            self.get_states())
+        loss, outputs, masks, state = self._total_loss(params, arrays["x"], arrays["y"], sws, False, None,
+                                                       self.get_states())
         self.set_states(state)
-        loss_value = float(data_loss + self.regularization_loss(params))
+        loss_value = float(loss)
         return self._on_batch_logs(arrays["y"], loss_value, outputs, masks, sws, return_dict, reset_metrics)
 
     def _on_batch_logs(self, ys, loss_value, outputs, masks, sws, return_dict, reset_metrics):

@@ -1,7 +1,7 @@
 # Marks ending the ported copy of Keras 3.15.1: keras/src/models/model_test.py: which of its cases minikeras skips or expects to fail, and why.
 
-CUSTOM_COMPUTE_LOSS = ("a Functional subclass overriding compute_loss(x, y, y_pred, sample_weight) to split its "
-                       "one output for a list of losses: minikeras's Model has no compute_loss hook to override")
+CUSTOM_COMPUTE_LOSS = ("compute_loss is overridable (tests/models/test_custom_loss.py), but this case fits a model of "
+                       "one output on two targets, which minikeras refuses before any loss is computed")
 EARLY_REFUSAL = ("deliberate difference: minikeras refuses loss/metrics keys that name no output at compile(); "
                  "Keras only at the first fit, where the case expects it (docs/differences.md)")
 
