@@ -6,15 +6,7 @@ import pytest
 from autograd.test_util import check_grads
 
 import minikeras
-from minikeras import backend, layers
-
-
-@pytest.fixture
-def float64():
-    saved = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(saved)
+from minikeras import layers
 
 
 def built(layer, input_shape):

@@ -208,22 +208,18 @@ def test_a_saved_multi_argument_node_and_build_config_are_written_as_keras_write
                                model.predict([d["x4"], d["y5"]], verbose=0), rtol=1e-6)
 
 
+@pytest.mark.usefixtures("float64")    # tests/conftest.py
 def test_gradients_through_a_multi_argument_node_match_finite_differences():
-    previous = minikeras.backend.floatx()
-    minikeras.backend.set_floatx("float64")
-    try:
-        model = two_kernels_model(minikeras, CLASSES)
-        rng = np.random.default_rng(3)
-        xs = [rng.normal(size=(3, 4)), rng.normal(size=(3, 5))]
-        probe = rng.normal(size=(3, 3))
+    model = two_kernels_model(minikeras, CLASSES)
+    rng = np.random.default_rng(3)
+    xs = [rng.normal(size=(3, 4)), rng.normal(size=(3, 5))]
+    probe = rng.normal(size=(3, 3))
 
-        def objective(params):
-            return anp.sum(anp.sin(model.apply(params, xs)) * probe)
+    def objective(params):
+        return anp.sum(anp.sin(model.apply(params, xs)) * probe)
 
-        np.random.seed(0)
-        check_grads(objective, modes=["rev"], order=1)(model.params)
-    finally:
-        minikeras.backend.set_floatx(previous)
+    np.random.seed(0)
+    check_grads(objective, modes=["rev"], order=1)(model.params)
 
 
 def test_a_subclassed_model_called_eagerly_on_two_arrays_gets_both():

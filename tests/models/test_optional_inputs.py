@@ -113,20 +113,16 @@ def test_a_saved_and_loaded_model_keeps_its_optional_input(tmp_path):
     np.testing.assert_allclose(loaded({"x": D["x2"], "o": None}), model({"x": D["x2"], "o": None}), rtol=1e-6)
 
 
+@pytest.mark.usefixtures("float64")    # tests/conftest.py
 @pytest.mark.parametrize("given", [False, True])
 def test_gradients_with_the_optional_input_left_out_or_given_match_finite_differences(given):
-    previous = minikeras.backend.floatx()
-    minikeras.backend.set_floatx("float64")
-    try:
-        model = optional_model(minikeras, CLASSES)
-        rng = np.random.default_rng(2)
-        inputs = {"x": rng.normal(size=(3, 2)), "o": rng.normal(size=(3, 2)) if given else None}
-        probe = rng.normal(size=(3, 2))
+    model = optional_model(minikeras, CLASSES)
+    rng = np.random.default_rng(2)
+    inputs = {"x": rng.normal(size=(3, 2)), "o": rng.normal(size=(3, 2)) if given else None}
+    probe = rng.normal(size=(3, 2))
 
-        def objective(params):
-            return anp.sum(anp.sin(model.apply(params, inputs)) * probe)
+    def objective(params):
+        return anp.sum(anp.sin(model.apply(params, inputs)) * probe)
 
-        np.random.seed(0)
-        check_grads(objective, modes=["rev"], order=1)(model.params)
-    finally:
-        minikeras.backend.set_floatx(previous)
+    np.random.seed(0)
+    check_grads(objective, modes=["rev"], order=1)(model.params)
