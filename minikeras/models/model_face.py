@@ -174,6 +174,16 @@ class ModelFace:
         return shape_chain(self.outputs)
 
     # ---- files (minikeras.saving does the work) -------------------------------------------------
+    def get_compile_config(self):
+        """What compile() was given, serialized as Keras 3 writes it in a `.keras` file ({} when not compiled)."""
+        from ..saving.compile_state import compile_config
+        return compile_config(self)
+
+    def compile_from_config(self, config):
+        """compile() as a get_compile_config() dict (Keras 3's, from a file or another model) says."""
+        from ..saving.compile_state import restore_compile
+        restore_compile(self, config)
+
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
         """Keras 3's `.keras` file: architecture, weights and compiled state; Keras 3 opens it too.
         (A name ending in .h5 writes Keras 2's whole-model HDF5 file.)"""

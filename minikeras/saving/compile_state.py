@@ -19,7 +19,7 @@ def compile_config(model):
     given = getattr(model, "_compile_config", {}) or {}
     return {"optimizer": optimizers.serialize(model.optimizer), "loss": _serialize_losses(given.get("loss")),
             "loss_weights": given.get("loss_weights"), "metrics": _serialize_metrics(given.get("metrics")),
-            "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
+            "weighted_metrics": _serialize_metrics(given.get("weighted_metrics")), "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
 
 
 def _serialize_losses(loss):
@@ -52,6 +52,7 @@ def restore_compile(model, config, custom_objects=None):
         optimizer = optimizers.deserialize(optimizer, custom_objects)
     model.compile(optimizer=optimizer, loss=_deserialize(config.get("loss"), "losses", custom_objects),
                   metrics=_deserialize(config.get("metrics"), "metrics", custom_objects),
+                  weighted_metrics=_deserialize(config.get("weighted_metrics"), "metrics", custom_objects),
                   loss_weights=config.get("loss_weights"))
 
 
