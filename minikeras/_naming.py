@@ -8,7 +8,9 @@ def unknown_name_error(kind: str, name, known) -> ValueError:
     known = sorted({str(k) for k in known})
     by_lower = {k.lower(): k for k in known}  # sorted: a lower-case spelling wins over a capitalized one
     close = [by_lower[c] for c in difflib.get_close_matches(str(name).lower(), list(by_lower), n=3, cutoff=0.5)]
-    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+        f" If it is your own, pass custom_objects={{{name!r}: ...}} or register it with " \
+        f"@register_keras_serializable()."
     return ValueError(f"Unknown {kind} {name!r}.{hint} Known {kind} names: {', '.join(known)}.")
 
 

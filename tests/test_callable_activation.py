@@ -46,3 +46,8 @@ def test_without_the_class_the_load_names_it(tmp_path):
     model.save(path)
     with pytest.raises(ValueError, match="UnseenScale"):
         minikeras.saving.load_model(path)
+
+
+def test_an_unknown_name_says_how_to_make_it_known():
+    with pytest.raises(ValueError, match=r"custom_objects=\{'GrowthOfMyOwn': \.\.\.\}"):
+        minikeras.activations.get("GrowthOfMyOwn")
