@@ -10,6 +10,7 @@ from ..layers.variable import current_call
 from ..params import flatten_params, merge_like
 from .subclassed import SubclassedModel
 from .model_face import ModelFace
+from .model_states import LayerStates
 from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like, warn_if_structure_differs
 from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
 from ..layers.node import flat_call_outputs
@@ -19,7 +20,7 @@ from .model_inputs import call_with_positional_arrays, shapes_of_inputs, standar
 from .training import Trainer
 
 
-class Model(SubclassedModel, ModelFace, Trainer, Layer):
+class Model(SubclassedModel, ModelFace, Trainer, LayerStates, Layer):
     """A graph of layers from `inputs` to `outputs`; itself a layer, so models nest."""
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
@@ -177,35 +178,6 @@ class Model(SubclassedModel, ModelFace, Trainer, Layer):
         if self._keras_style:
             return self._build_subclassed(input_shape)
         raise ValueError(f"Model '{self.name}' has no inputs yet.")
-
-    @property
-    def stateful(self):
-        return any(getattr(layer, "stateful", False) for layer in self.weighted_layers)
-
-    def _stateful_layers(self):
-        return [layer for layer in self.weighted_layers if getattr(layer, "stateful", False)]
-
-    def get_states(self):
-        """The current state of every stateful layer, as {layer name: state}; {} when none is stateful."""
-        return {layer.name: layer.get_state() for layer in self._stateful_layers()}
-
-    def set_states(self, states):
-        """Give each stateful layer its entry of `states` (as get_states returns it); a missing entry means zeros."""
-        for layer in self._stateful_layers():
-            layer.set_state(states.get(layer.name))
-
-    def get_state(self):
-        return self.get_states()
-
-    def set_state(self, state):
-        self.set_states(state or {})
-
-    def reset_states(self):
-        """Zero the state of every stateful layer (Keras 1/2 spelling)."""
-        for layer in self._stateful_layers():
-            layer.reset_states()
-
-    reset_state = reset_states
 
     # ---- the pure function -------------------------------------------------------------------
     def apply(self, params, inputs, training=False, rng=None, state=None, return_state=False, masks=None,
