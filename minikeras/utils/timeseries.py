@@ -39,6 +39,16 @@ class TimeseriesDataset(PyDataset):
     def __iter__(self):
         return (self[k] for k in range(len(self)))
 
+    def take(self, count):
+        """The first `count` batches (all of them for -1), as a dataset of the same kind: tf.data's
+        `dataset.take(1)`, which Keras's timeseries examples use to look at a batch."""
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < -1:
+            raise ValueError(f"{OWNER}: take() expects a number of batches >= 0 (or -1 for all), got {count!r}.")
+        if count == -1:
+            return self
+        rows = count if self.batch_size is None else count * self.batch_size
+        return TimeseriesDataset(self.data, self.targets, self.starts[:rows], self.window_offsets, self.batch_size)
+
     def on_epoch_end(self):
         """Nothing to do: the order is drawn once, as Keras's dataset does with a fixed seed."""
 

@@ -69,3 +69,16 @@ def test_batch_index_out_of_range():
     dataset = timeseries_dataset_from_array(DATA, None, sequence_length=4, batch_size=100)
     with pytest.raises(IndexError, match="out of range for 1 batches"):
         dataset[1]
+
+
+def test_take_gives_the_first_batches_as_tf_data_does():
+    data = np.arange(100, dtype="float32").reshape(50, 2)
+    dataset = timeseries_dataset_from_array(data, np.arange(50), sequence_length=5, batch_size=8)
+    first = dataset.take(1)
+    assert len(first) == 1 and len(dataset.take(2)) == 2 and len(dataset.take(-1)) == len(dataset)
+    (inputs, targets), = list(first)
+    np.testing.assert_array_equal(inputs, dataset[0][0])
+    np.testing.assert_array_equal(targets, dataset[0][1])
+    assert len(dataset.take(100)) == len(dataset)
+    with pytest.raises(ValueError, match="take"):
+        dataset.take(-2)
