@@ -9,6 +9,7 @@ from .masks import layer_masks, show_masks
 from .model_drawing import plot_model, model_to_dot
 from .timeseries import timeseries_dataset_from_array
 from .file_download import get_file
+from .text_dataset import text_dataset_from_directory
 from . import np_utils, vis_utils, data_utils  # Keras 2 module paths
 
 
