@@ -14,3 +14,9 @@ def trained_both_ways(build_and_fit):
         results.append((model.get_weights(), history.history["loss"]))
     composed_step.set_composed_steps(True)
     return results
+
+
+def prepared_batch(model, x, y):
+    """(inputs, targets, sample weights) as fit hands one batch of x, y to the training step."""
+    prepared = model._prepare(x, y, None, None, "fit")
+    return prepared["x"], prepared["y"], prepared["sample_weight"] or [None]

@@ -8,7 +8,7 @@ from autograd import value_and_grad
 import minikeras as K
 from minikeras import layers as L
 from minikeras.models import composed_step
-from composed_training import trained_both_ways
+from composed_training import prepared_batch, trained_both_ways
 from minikeras.params import flatten_params, unflatten_like
 
 
@@ -139,8 +139,7 @@ def traced(model, xs, ys, sws):
 @pytest.mark.parametrize("make", MODELS)
 def test_composed_loss_and_gradients_of_a_graph_equal_the_traced_step(make):
     model, x, y = make()
-    prepared = model._prepare(x, y, None, None, "fit")
-    xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
+    xs, ys, sws = prepared_batch(model, x, y)
     assert composed_step.composed_plan(model) is not None
     assert composed_step.composed_layers(model) is None       # not a chain
     loss, grads, outputs, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws)
