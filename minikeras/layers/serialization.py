@@ -147,11 +147,13 @@ def deserialize_layer(entry, custom_objects=None, safe_mode=True):
     return layer_from_config(cls, config, custom_objects, safe_mode, class_name)
 
 
-def layer_from_config(cls, config, custom_objects=None, safe_mode=True, class_name=None):
-    """`cls` built from a Keras config dict (its nested layers and Lambda functions read back first)."""
+def layer_from_config(cls, config, custom_objects=None, safe_mode=True, class_name=None, deserialize=None):
+    """`cls` built from a Keras config dict (its nested layers and Lambda functions read back first, the layers by
+    `deserialize`: by default this module's deserialize_layer; the saving package passes its own, which knows
+    models)."""
     class_name = class_name or cls.__name__
-    kwargs = layer_kwargs(cls, class_name, config, lambda e: deserialize_layer(e, custom_objects, safe_mode),
-                          custom_objects, safe_mode)
+    deserialize = deserialize or (lambda e: deserialize_layer(e, custom_objects, safe_mode))
+    kwargs = layer_kwargs(cls, class_name, config, deserialize, custom_objects, safe_mode)
     try:
         if hasattr(cls, "from_config") and cls.__module__.split(".")[0] != "minikeras":
             return cls.from_config(kwargs)

@@ -10,8 +10,6 @@ from ..layers import serialization as _layers
 from ..layers.lambda_functions import UnsafeLoadError  # noqa: F401  (re-exported by minikeras.saving)
 from ..layers.serialization import layer_class_for, dtype_policy, jsonable  # noqa: F401
 
-minikeras_layer_kwargs = _layers.layer_kwargs
-
 
 def keras_layer_config(layer):
     """The `config` Keras 3 writes for `layer` (the layer's own get_config, in Keras 3's spelling)."""

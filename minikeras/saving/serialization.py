@@ -6,9 +6,9 @@ looks classes up by name (minikeras.layers, then `custom_objects`); it never run
 import json
 
 from .. import backend
-from .layer_configs import keras_layer_config, minikeras_layer_kwargs, layer_class_for, dtype_policy, jsonable
+from .layer_configs import keras_layer_config, layer_class_for, dtype_policy, jsonable
 from .graph_configs import functional_layers_config, build_functional
-from ..layers.serialization import class_entry as _class_entry, LAYERS_WITHOUT_BUILD_CONFIG
+from ..layers.serialization import class_entry as _class_entry, layer_from_config, LAYERS_WITHOUT_BUILD_CONFIG
 
 
 def serialize_layer(layer):
@@ -105,15 +105,8 @@ def deserialize_layer(entry, custom_objects=None, safe_mode=True):
     if class_name == "Sequential":
         return sequential_from_config(config, custom_objects, safe_mode)
     cls = layer_class_for(class_name, entry.get("registered_name"), custom_objects)
-    kwargs = minikeras_layer_kwargs(cls, class_name, config, lambda e: deserialize_layer(e, custom_objects, safe_mode),
-                                    custom_objects, safe_mode)
-    try:
-        if hasattr(cls, "from_config") and cls.__module__.split(".")[0] != "minikeras":
-            return cls.from_config(kwargs)
-        return cls(**kwargs)
-    except TypeError as error:
-        raise ValueError(f"Layer '{config.get('name')}' ({class_name}): its config does not fit minikeras's "
-                         f"{class_name}: {error}") from None
+    return layer_from_config(cls, config, custom_objects, safe_mode, class_name,
+                             deserialize=lambda e: deserialize_layer(e, custom_objects, safe_mode))
 
 
 def _is_graph_config(config):
