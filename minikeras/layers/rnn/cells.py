@@ -30,6 +30,19 @@ def set_weight_options(cell, cell_name, kernel_initializer, recurrent_initialize
     cell.recurrent_dropout = _dropout_rate(cell_name, "recurrent_dropout", recurrent_dropout)
 
 
+class WeightOptions:
+    """The regularizers and constraints of a cell's kernel, recurrent kernel and bias, as set_weight_options set
+    them (shared by the recurrent cells and ConvLSTMCell)."""
+
+    def weight_regularizers(self):
+        return {"kernel": self.kernel_regularizer, "recurrent_kernel": self.recurrent_regularizer,
+                "bias": self.bias_regularizer}
+
+    def weight_constraints(self):
+        return {"kernel": self.kernel_constraint, "recurrent_kernel": self.recurrent_constraint,
+                "bias": self.bias_constraint}
+
+
 def _dropout_rate(cell_name, what, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"{cell_name}: {what} must be a number in [0, 1), got {value!r}.")
@@ -53,7 +66,7 @@ def _finish_two_states(result):
     return outputs, outputs[:, -1], [h, c]
 
 
-class RNNCellBase(Layer):
+class RNNCellBase(WeightOptions, Layer):
     """What every built-in cell shares: units, activation, initializers, regularizers, constraints, dropout."""
 
     def __init__(self, units=None, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
@@ -97,14 +110,6 @@ class RNNCellBase(Layer):
 
     def build_bias(self, rng):
         return self.bias_initializer((self.gates * self.units,), rng=rng)
-
-    def weight_regularizers(self):
-        return {"kernel": self.kernel_regularizer, "recurrent_kernel": self.recurrent_regularizer,
-                "bias": self.bias_regularizer}
-
-    def weight_constraints(self):
-        return {"kernel": self.kernel_constraint, "recurrent_kernel": self.recurrent_constraint,
-                "bias": self.bias_constraint}
 
     def get_config(self):
         ser = {"activation": activations.serialize(self.activation)}

@@ -19,11 +19,11 @@ from ... import activations, initializers, regularizers, constraints, backend
 from ..base import Layer
 from ..conv import (as_int_tuple, as_padding, as_data_format, window_geometry, extract_windows, apply_kernel,
                     keras_default_name)
-from .cells import set_weight_options
+from .cells import WeightOptions, set_weight_options
 from .rnn import RNN
 
 
-class ConvLSTMCell(Layer):
+class ConvLSTMCell(WeightOptions, Layer):
     """One step of ConvLSTM1D/2D (`rank` spatial axes): kernel (*kernel_size, channels, 4 filters),
     recurrent_kernel (*kernel_size, filters, 4 filters), bias (4 filters,), gates i, f, c, o."""
 
@@ -124,15 +124,7 @@ class ConvLSTMCell(Layer):
         """One time step: (batch, *spatial, channels) and [h, c] -> (h, [h, c])."""
         return self.recurrent_step(params, self.input_part(params, x_t), states, recurrent_mask)
 
-    # ---- regularizers, constraints, config ----------------------------------------------------------
-    def weight_regularizers(self):
-        return {"kernel": self.kernel_regularizer, "recurrent_kernel": self.recurrent_regularizer,
-                "bias": self.bias_regularizer}
-
-    def weight_constraints(self):
-        return {"kernel": self.kernel_constraint, "recurrent_kernel": self.recurrent_constraint,
-                "bias": self.bias_constraint}
-
+    # ---- config -------------------------------------------------------------------------------------------
     def get_config(self):
         config = {"filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
                   "padding": self.padding, "data_format": self.data_format, "dilation_rate": self.dilation_rate,
