@@ -130,3 +130,16 @@ def test_weighted_metrics_take_the_sample_weights_like_keras(case):
     spec = FACTS["models"][case]
     logs = evaluate(case, weighted_metrics=spec["weighted_metrics"])
     assert logs["weighted_accuracy"] == pytest.approx(spec["logs"]["weighted_accuracy"], rel=1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda: metrics.F1Score(average="macro", threshold=0.5),
+                                  lambda: metrics.R2Score()])
+def test_f_score_and_r2_leave_masked_samples_out(make):
+    rng = np.random.default_rng(4)
+    y_true = (rng.random((8, 3)) > 0.5).astype("float32")
+    y_pred = rng.random((8, 3)).astype("float32")
+    weights, mask = rng.random(8).astype("float32"), np.array([1, 1, 0, 1, 0, 1, 1, 1], bool)
+    masked, kept = make(), make()
+    masked.update_state(y_true, y_pred, sample_weight=weights, mask=mask)
+    kept.update_state(y_true[mask], y_pred[mask], sample_weight=weights[mask])
+    np.testing.assert_allclose(masked.result(), kept.result(), rtol=1e-6)

@@ -2,7 +2,7 @@
 as Keras 3 does (true and false positives and false negatives per class, or summed with average="micro")."""
 import numpy as np
 
-from .. import backend
+from .. import backend, losses
 from .base import Metric
 
 _AVERAGES = (None, "micro", "macro", "weighted")
@@ -38,9 +38,8 @@ class FBetaScore(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
-        if mask is not None:   # masked samples weigh nothing, as in fit's other metrics
-            mask = np.asarray(mask, dtype=self.dtype)
-            sample_weight = mask if sample_weight is None else np.asarray(sample_weight, dtype=self.dtype) * mask
+        # masked samples weigh nothing, as in fit's other metrics
+        sample_weight = losses.mask_to_weights(sample_weight, mask, self.dtype, "sum", f"Metric '{self.name}'")
         y_true = np.asarray(y_true, dtype=self.dtype)
         y_pred = np.asarray(y_pred, dtype=self.dtype)
         if not self._built:

@@ -42,9 +42,8 @@ class R2Score(Metric):
             setattr(self, name, np.zeros(self._outputs, dtype=self.dtype))
 
     def update_state(self, y_true, y_pred, sample_weight=None, mask=None):
-        if mask is not None:   # masked samples weigh nothing, as in fit's other metrics
-            mask = np.asarray(mask, dtype=self.dtype)
-            sample_weight = mask if sample_weight is None else np.asarray(sample_weight, dtype=self.dtype) * mask
+        # masked samples weigh nothing, as in fit's other metrics
+        sample_weight = losses.mask_to_weights(sample_weight, mask, self.dtype, "sum", f"Metric '{self.name}'")
         y_true = np.asarray(y_true, dtype=self.dtype)
         y_pred = np.asarray(y_pred, dtype=self.dtype)
         y_true, y_pred = losses.squeeze_or_expand_to_same_rank(y_true, y_pred)
