@@ -1,14 +1,8 @@
-"""Gradient proofs run in float64 (finite differences need it); other test files keep their floatx."""
-import numpy as np
+"""Gradient proofs run in float64 (finite differences need it): every test here takes tests/conftest.py's float64
+fixture; other test files keep their floatx."""
 import pytest
-
-import minikeras
 
 
 @pytest.fixture(autouse=True)
-def float64():
-    previous = minikeras.backend.floatx()
-    minikeras.backend.set_floatx("float64")
-    np.random.seed(0)  # check_grads draws its random directions from numpy's global generator
+def _in_float64(float64):
     yield
-    minikeras.backend.set_floatx(previous)

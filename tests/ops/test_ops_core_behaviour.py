@@ -5,16 +5,7 @@ import pytest
 from autograd import grad
 from autograd.test_util import check_grads
 
-from minikeras import backend, ops
-
-
-@pytest.fixture
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    np.random.seed(0)
-    yield
-    backend.set_floatx(previous)
+from minikeras import ops
 
 
 def test_python_numbers_become_keras_dtypes():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minikeras import backend, ops
+from minikeras import ops
 
 _path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "ops_cases.py")
 _spec = importlib.util.spec_from_file_location("ops_cases", _path)
@@ -70,13 +70,7 @@ def _flattened(result):
     return ops.concatenate(floats) if len(floats) > 1 else floats[0]
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    np.random.seed(0)  # check_grads draws its directions from numpy's global generator
-    yield
-    backend.set_floatx(previous)
+pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
 
 @pytest.mark.parametrize("name, args, kwargs", _differentiable_cases())

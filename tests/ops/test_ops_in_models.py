@@ -6,17 +6,8 @@ from autograd import grad
 from autograd.test_util import check_grads
 
 import minikeras
-from minikeras import backend, layers, ops
+from minikeras import layers, ops
 from minikeras.utils import set_random_seed
-
-
-@pytest.fixture
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    np.random.seed(0)  # check_grads draws its directions from numpy's global generator
-    yield
-    backend.set_floatx(previous)
 
 
 def _data(dtype="float32"):
