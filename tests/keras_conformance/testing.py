@@ -9,6 +9,8 @@ import unittest
 
 import numpy as np
 
+from minikeras.metrics.state import MetricVariable
+
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures")
 
 
@@ -20,40 +22,13 @@ def load_fixtures(stem):
     return facts, (dict(np.load(path)) if os.path.exists(path) else {})
 
 
-class Variable(np.lib.mixins.NDArrayOperatorsMixin):
-    """keras.Variable's face: a float32 array read with numpy() and changed with assign(), usable in arithmetic."""
+class Variable(MetricVariable):
+    """keras.Variable's face: a float32 array read with numpy() and changed with assign(), usable in arithmetic
+    (minikeras's MetricVariable, with a dtype and an optional constraint)."""
 
     def __init__(self, value, dtype="float32", name="variable"):
-        self._value = np.array(value, dtype=dtype)
-        self.name = name
+        super().__init__(np.array(value, dtype=dtype), name=name)
         self.constraint = None
-
-    def numpy(self):
-        return self._value.copy()
-
-    def assign(self, value):
-        self._value = np.asarray(value, dtype=self._value.dtype).reshape(self._value.shape)
-
-    def __array__(self, dtype=None, copy=None):
-        return self._value if dtype is None else self._value.astype(dtype)
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        inputs = [x._value if isinstance(x, Variable) else x for x in inputs]
-        return getattr(ufunc, method)(*inputs, **kwargs)
-
-    def __float__(self):
-        return float(self._value)
-
-    def __int__(self):
-        return int(self._value)
-
-    @property
-    def shape(self):
-        return self._value.shape
-
-    @property
-    def dtype(self):
-        return self._value.dtype
 
 
 class TestCase(unittest.TestCase):
