@@ -2,6 +2,7 @@
 unpacked when asked (.tar, .tar.gz, .zip), as Keras's text and example scripts fetch their data.
 """
 import os
+import tarfile
 import urllib.error
 import urllib.parse
 import warnings
@@ -10,15 +11,11 @@ import zipfile
 OWNER = "get_file"
 
 
-class _Files:
-    """minikeras.datasets._files, imported when first used (`import minikeras` leaves the datasets unloaded)."""
-
-    def __getattr__(self, name):
-        from ..datasets import _files
-        return getattr(_files, name)
-
-
-_files = _Files()
+def _files():
+    """minikeras.datasets._files (cache folder, download, hashes, safe unpacking), imported when first used:
+    `import minikeras` leaves the datasets unloaded."""
+    from ..datasets import _files as files
+    return files
 
 
 def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None, cache_subdir="datasets",
@@ -48,7 +45,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
 
 def _cache_folder(cache_dir, cache_subdir):
-    base = os.path.expanduser(os.fspath(cache_dir)) if cache_dir is not None else _files.keras_home()
+    base = os.path.expanduser(os.fspath(cache_dir)) if cache_dir is not None else _files().keras_home()
     if not os.access(base, os.W_OK) and os.path.isdir(base):
         base = os.path.join("/tmp", ".keras")
     folder = os.path.join(base, cache_subdir)
@@ -78,13 +75,13 @@ def _hash_matches(path, expected):
     algorithm, value = expected
     if algorithm == "auto":
         algorithm = "sha256" if len(value) == 64 else "md5"
-    return _files.file_hash(path, algorithm) == value
+    return _files().file_hash(path, algorithm) == value
 
 
 def _download(origin, target, expected):
     print(f"Downloading data from {origin}")
     try:
-        _files.download(origin, target)
+        _files().download(origin, target)
     except (urllib.error.URLError, OSError) as error:
         raise OSError(f"{OWNER}: could not download '{origin}' to '{target}' ({getattr(error, 'reason', error)}). "
                       f"Download it on a machine with internet access and put it at '{target}'.") from None
@@ -97,8 +94,8 @@ def _download(origin, target, expected):
 def _extract(archive, folder, archive_format):
     """Unpack `archive` into `folder` as a tar or zip (refusing members that would land outside it)."""
     kinds = ["tar", "zip"] if archive_format == "auto" else [archive_format] if archive_format else []
-    if "tar" in kinds and _files.tarfile.is_tarfile(archive):
-        _files.extract_tar(OWNER, archive, folder)
+    if "tar" in kinds and tarfile.is_tarfile(archive):
+        _files().extract_tar(OWNER, archive, folder)
         return True
     if "zip" in kinds and zipfile.is_zipfile(archive):
         root = os.path.realpath(folder)
