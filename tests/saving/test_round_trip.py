@@ -56,7 +56,10 @@ def test_keras_file_round_trip_is_exact(kind, tmp_file):
     assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         assert np.array_equal(a, b)
-    assert np.array_equal(model.predict(inputs, verbose=0), loaded.predict(inputs, verbose=0))
+    # the weights are bit-equal; predictions may differ in the last bits, as BLAS may sum a freshly loaded array
+    # in another order (seen about 1 time in 20 for the masked LSTM)
+    expected, got = model.predict(inputs, verbose=0), loaded.predict(inputs, verbose=0)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
