@@ -125,6 +125,11 @@ def set_allocator_tuning(enabled):
     _ALLOCATOR_TUNING = bool(enabled)
 
 
+def allocator_tuning():
+    """Whether minikeras tunes glibc's malloc (`set_allocator_tuning`)."""
+    return _ALLOCATOR_TUNING
+
+
 def tune_allocator_once():
     """Keep freed arrays of up to a few MB inside the process (glibc on Linux only).
 

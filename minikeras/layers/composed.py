@@ -24,7 +24,8 @@ from .core import Dense
 from .embedding import Embedding
 from .feature_rows import feature_sums
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
-from .rnn.fused_pair import both, concurrent_directions
+from .rnn import kernel_process
+from .rnn.fused_pair import both, direction_concurrency
 from .rnn.layers import GRU, LSTM, SimpleRNN
 from .rnn.rnn import RNN
 from .wrappers import Bidirectional, TimeDistributed, reverse_time
@@ -134,9 +135,10 @@ def recurrent_ok(layer, training=True):
 
 
 class _KernelRun:
-    """One recurrent layer's fused kernel: its forward result, its output, and its backward pass."""
+    """One recurrent layer's fused kernel: its forward result, its output, and its backward pass; run in the
+    helper process `elsewhere` (rnn/kernel_process.py) when one is given, else here."""
 
-    def __init__(self, layer, params, x, mask, initial_states=None):
+    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None):
         cell = layer.cell
         states = layer._starting_states(initial_states, x.shape[0])
         mask = None if mask is None else np.asarray(mask, dtype=bool)
@@ -144,9 +146,27 @@ class _KernelRun:
         self.kernel, arguments, _ = plan
         # the last argument asks the kernel to keep its intermediates for the backward pass
         self.arguments = tuple(arguments[:-1]) + (True,)
-        self.layer, self.params, self.result = layer, params, None
+        self.layer, self.params, self.result, self.elsewhere = layer, params, None, elsewhere
 
     def forward(self):
+        return self.start_forward()()
+
+    def start_forward(self):
+        """Begin the forward pass; returns finish() -> the kernel's result."""
+        if self.elsewhere is None:
+            return self._forward_here
+        wait = self.elsewhere.forward(self.kernel, self.arguments)
+
+        def finish():
+            result = wait()
+            if result is kernel_process.FAILED:
+                self.elsewhere = None
+                return self._forward_here()
+            self.result = result
+            return result
+        return finish
+
+    def _forward_here(self):
         self.result = self.kernel.fun(*self.arguments)
         return self.result
 
@@ -155,8 +175,39 @@ class _KernelRun:
         return outputs if self.layer.return_sequences else outputs[:, -1]
 
     def backward(self, dy, need_dx, d_states=(), need_d_initial=False):
-        """(weights' gradients, dx or None, [gradients of the initial states] or None); `d_states` are the
-        gradients of the final states (None for one nothing used)."""
+        return self.start_backward(dy, need_dx, d_states, need_d_initial)()
+
+    def start_backward(self, dy, need_dx, d_states=(), need_d_initial=False):
+        """Begin the backward pass; returns finish() -> (weights' gradients, dx or None, [gradients of the initial
+        states] or None). `d_states` are the gradients of the final states (None for one nothing used)."""
+        cell = self.layer.cell
+        numbers = _CELL_GRADIENTS[type(cell)](cell)
+        initial = _STATE_ARGUMENTS[type(cell)] if need_d_initial else ()
+        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers) \
+            + initial
+        g = self._output_gradients(dy, d_states)
+        if self.elsewhere is None:
+            def wait():
+                return self._vjp_here(argnums, g)
+        else:
+            wait = self.elsewhere.vjp(argnums, g)
+
+        def finish():
+            values = wait()
+            if values is kernel_process.FAILED:        # the helper lost its forward pass: both again, here
+                self._forward_here()
+                values = self._vjp_here(argnums, g)
+            grads = dict(zip(argnums, values))
+            by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
+                       for name, n in numbers.items() if name in self.params}
+            return by_name, grads.get(0), [grads[n] for n in initial] if need_d_initial else None
+        return finish
+
+    def _vjp_here(self, argnums, g):
+        return primitive_vjps[self.kernel](argnums, self.result, self.arguments, {})(g)
+
+    def _output_gradients(self, dy, d_states):
+        """The kernel's output gradient tuple (outputs, final states) for the layer's output gradient `dy`."""
         outputs = self.result[0]
         if dy is None:
             d_outputs = np.zeros_like(outputs)
@@ -166,17 +217,8 @@ class _KernelRun:
             d_outputs = np.zeros_like(outputs)
             d_outputs[:, -1] = dy
         d_states = list(d_states) + [None] * (len(self.result) - 1 - len(d_states))
-        g = (d_outputs,) + tuple(np.zeros_like(state) if d is None else d
-                                 for state, d in zip(self.result[1:], d_states))
-        cell = self.layer.cell
-        numbers = _CELL_GRADIENTS[type(cell)](cell)
-        initial = _STATE_ARGUMENTS[type(cell)] if need_d_initial else ()
-        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers) \
-            + initial
-        grads = dict(zip(argnums, primitive_vjps[self.kernel](argnums, self.result, self.arguments, {})(g)))
-        by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
-                   for name, n in numbers.items() if name in self.params}
-        return by_name, grads.get(0), [grads[n] for n in initial] if need_d_initial else None
+        return (d_outputs,) + tuple(np.zeros_like(state) if d is None else d
+                                    for state, d in zip(self.result[1:], d_states))
 
 
 def _weights_and_bias(cell):
@@ -223,9 +265,12 @@ def _bidirectional_ok(layer, training):
 
 
 def _bidirectional(layer, params, x, mask, need_dx):
-    forward, backward_run = (_KernelRun(d, params[d.name], x, mask) for d in layer.children())
-    concurrent = concurrent_directions(x.shape[0], forward.layer.cell.units)
-    both(forward.forward, backward_run.forward, concurrent)
+    forward_layer, backward_layer = layer.children()
+    mode = direction_concurrency(x.shape[0], forward_layer.cell.units)
+    elsewhere = kernel_process.helper() if mode == "process" else None
+    forward = _KernelRun(forward_layer, params[forward_layer.name], x, mask)
+    backward_run = _KernelRun(backward_layer, params[backward_layer.name], x, mask, elsewhere=elsewhere)
+    _side_by_side(forward.forward, backward_run.start_forward, mode == "threads")
     y_f, y_b = forward.output(), backward_run.output()
     if layer.return_sequences:
         y_b = reverse_time(y_b)
@@ -236,11 +281,26 @@ def _bidirectional(layer, params, x, mask, need_dx):
         dy_f, dy_b = (dy[..., :units], dy[..., units:]) if layer.merge_mode == "concat" else (dy, dy)
         if layer.return_sequences:
             dy_b = dy_b[:, ::-1]
-        (grads_f, dx_f, _), (grads_b, dx_b, _) = both(lambda: forward.backward(dy_f, need_dx),
-                                                      lambda: backward_run.backward(dy_b, need_dx), concurrent)
+        (grads_f, dx_f, _), (grads_b, dx_b, _) = _side_by_side(lambda: forward.backward(dy_f, need_dx),
+                                                               lambda: backward_run.start_backward(dy_b, need_dx),
+                                                               mode == "threads")
         grads = {forward.layer.name: grads_f, backward_run.layer.name: grads_b}
         return grads, dx_f + dx_b if need_dx else None
     return y, layer.compute_mask(x, mask), backward
+
+
+def _side_by_side(run_here, start_other, threads):
+    """(run_here(), what start_other()'s finish() gives): the other started first, so that work done in a helper
+    process overlaps this one's; on two threads when `threads`. The other is always collected, even when this
+    one fails, so a helper process is never left with an answer no one reads."""
+    if threads:
+        return both(run_here, lambda: start_other()())
+    finish_other = start_other()
+    try:
+        here = run_here()
+    finally:
+        other = finish_other()
+    return here, other
 
 
 _RNN_TYPES = (RNN, SimpleRNN, GRU, LSTM)

@@ -101,10 +101,15 @@ def traced_loss_and_grads(model, x, ys, sample_weights):
     return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
 
 
-@pytest.mark.parametrize("two_threads", [False, True])
+@pytest.mark.parametrize("directions", [False, True, "process"])
 @pytest.mark.parametrize("make", MODELS)
-def test_composed_loss_and_gradients_equal_the_traced_step(make, two_threads):
-    fused_pair.set_concurrent_directions(two_threads)
+def test_composed_loss_and_gradients_equal_the_traced_step(make, directions, request, monkeypatch):
+    """Bidirectional's two directions one after the other, on two threads, or the second in the helper process."""
+    fused_pair.set_concurrent_directions(directions)
+    helped = []
+    if directions == "process":
+        helper = request.getfixturevalue("ready_kernel_helper")()
+        monkeypatch.setattr(helper, "forward", lambda *a, _f=helper.forward: helped.append(1) or _f(*a))
     model, x, y, weights = make()
     prepared = model._prepare(x, y, weights, None, "fit")
     xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
@@ -117,10 +122,15 @@ def test_composed_loss_and_gradients_equal_the_traced_step(make, two_threads):
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(composed[2][0], model.apply(model.params, xs[0]), rtol=1e-12)
+    assert bool(helped) == (directions == "process" and make in (tagger_model, gru_sum_model))
 
 
+@pytest.mark.parametrize("directions", [False, "process"])
 @pytest.mark.parametrize("make", [tagger_model, gru_sum_model])
-def test_training_with_composed_steps_gives_the_traced_weights(make):
+def test_training_with_composed_steps_gives_the_traced_weights(make, directions, request):
+    fused_pair.set_concurrent_directions(directions)
+    if directions == "process":
+        request.getfixturevalue("ready_kernel_helper")()
     def build_and_fit():
         model, x, y, weights = make()
         return model, model.fit(x, y, sample_weight=weights, epochs=3, batch_size=2, shuffle=False, verbose=0)

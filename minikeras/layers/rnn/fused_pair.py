@@ -17,6 +17,7 @@ import numpy as np
 from autograd.core import primitive_vjps
 from autograd.extend import primitive, defvjp_argnums
 
+from . import kernel_process
 from .rnn import _flat_states
 
 # None (the default): two threads when the process may use more than one core and the layer is large enough
@@ -28,24 +29,39 @@ _pool_lock = threading.Lock()
 
 
 def set_concurrent_directions(enabled):
-    """Run Bidirectional's two directions on two threads (True), one after the other (False), or decide from
-    the number of cores this process may use and the layer's size (None, the default)."""
-    if enabled not in (True, False, None):
-        raise TypeError(f"set_concurrent_directions: expected True, False or None, got {enabled!r}.")
+    """Run Bidirectional's two directions on two threads (True), the second in a helper process ("process",
+    training only: kernel_process.py), one after the other (False), or decide from the number of cores this
+    process may use and the layer's size (None, the default)."""
+    if enabled not in (True, False, None, "process"):
+        raise TypeError(f"set_concurrent_directions: expected True, False, 'process' or None, got {enabled!r}.")
     _settings["concurrent"] = enabled
 
 
 def concurrent_directions(batch=None, units=None):
     """Whether the two directions run on two threads now (for a layer of `units` on batches of `batch`: by
     default only where each step's work is large enough to pay for handing the GIL back and forth)."""
-    if _settings["concurrent"] is not None:
-        return _settings["concurrent"]
+    return direction_concurrency(batch, units) == "threads"
+
+
+def direction_concurrency(batch=None, units=None):
+    """How a training step runs the two directions: "threads", "process" (the second in a helper process) or
+    None (one after the other). By default: threads where batch x units is large enough for them to pay,
+    the helper process below that, and neither on one core."""
+    setting = _settings["concurrent"]
+    if setting is not None:
+        return {True: "threads", False: None}.get(setting, setting)
+    if _usable_cores() < 2:
+        return None
     if batch is not None and units is not None and batch * units < MIN_BATCH_TIMES_UNITS:
-        return False
+        return "process" if kernel_process.available() else None
+    return "threads"
+
+
+def _usable_cores():
     try:
-        return len(os.sched_getaffinity(0)) > 1
+        return len(os.sched_getaffinity(0))
     except AttributeError:           # platforms without sched_getaffinity
-        return (os.cpu_count() or 1) > 1
+        return os.cpu_count() or 1
 
 
 def run_pair(kernel_a, args_a, kernel_b, args_b):

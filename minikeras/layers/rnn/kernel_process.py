@@ -1,0 +1,149 @@
+"""Bidirectional's second direction run by a helper process, for layers too small for two threads to pay.
+
+A small layer's step is about ten numpy calls of a microsecond or two each; two threads spend that time handing
+the GIL back and forth. A second process has its own interpreter: the caller sends it the backward direction's
+kernel arguments (through shared memory, kernel_worker.py), runs the forward direction itself, then collects the
+other's result; the same for BPTT. A round trip costs tens of microseconds against milliseconds of kernel.
+
+The helper starts on first use (`python -m minikeras.layers.rnn.kernel_worker`, no fork of the caller, so a
+notebook's threads and a script's top-level code are safe), is shared by every layer of the process, and ends with
+it. Whatever goes wrong in it (a kernel error, the process gone), the caller computes that direction itself, so
+the results and errors are the ones of the one-process path; tests/layers/rnn/test_kernel_process.py holds both.
+"""
+import atexit
+import os
+import select
+import subprocess
+import sys
+import threading
+import warnings
+
+from . import kernel_worker as wire
+from ... import backend
+
+FAILED = object()
+_state = {"pid": None, "process": None, "broken": False}
+_lock = threading.Lock()
+
+
+def available():
+    """Whether a helper process can run here (Linux's memfd; not turned off after a failure)."""
+    return hasattr(os, "memfd_create") and not _state["broken"]
+
+
+def helper():
+    """This process's helper, started on first use; None when it cannot run or is busy with another caller."""
+    with _lock:
+        if not available():
+            return None
+        if _state["pid"] != os.getpid():            # a forked child must start its own, not share the parent's
+            _state.update(pid=os.getpid(), process=None)
+        process = _state["process"]
+        if process is None or not process.alive():
+            try:
+                process = _state["process"] = KernelProcess()
+            except OSError as error:
+                _give_up(f"could not start it ({error})")
+                return None
+        return process if process.ready() and not process.waiting else None
+
+
+def _give_up(reason):
+    _state["broken"] = True
+    warnings.warn(f"minikeras: Bidirectional's helper process is off for this session: {reason}. Both "
+                  "directions now run in this process, with the same results.", RuntimeWarning, stacklevel=3)
+
+
+class KernelProcess:
+    """One helper process and its two pipes and shared region; one request at a time."""
+
+    def __init__(self):
+        region_fd = os.memfd_create("minikeras-rnn")
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                   PYTHONPATH=os.pathsep.join([_package_root()] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "minikeras.layers.rnn.kernel_worker",
+                 str(to_worker_r), str(from_worker_w), str(region_fd), str(int(backend.allocator_tuning()))],
+                pass_fds=(to_worker_r, from_worker_w, region_fd), env=env,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except BaseException:
+            for fd in (region_fd, to_worker_r, to_worker_w, from_worker_r, from_worker_w):
+                os.close(fd)
+            raise
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self.to_worker, self.from_worker = to_worker_w, from_worker_r
+        self.region = wire.Region(region_fd)
+        self.waiting, self._ready = False, False
+        atexit.register(self.close)
+
+    def ready(self):
+        """Whether the helper has started (it says so once its imports are done; until then the caller works
+        alone, so starting it costs the caller no waiting)."""
+        if not self._ready and self.alive() and select.select([self.from_worker], [], [], 0)[0]:
+            try:
+                self._ready = wire.receive(self.from_worker, self.region) == ("ready",)
+            except EOFError:
+                self._lost("it stopped while starting")
+        return self._ready
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def forward(self, kernel, arguments):
+        """Start `kernel` on `arguments`; returns wait() -> its result, or FAILED."""
+        return self._start(("forward", kernel.fun.__module__, kernel.fun.__name__) + tuple(arguments))
+
+    def vjp(self, argnums, g):
+        """Start the last forward pass's vjp for `argnums` on `g`; returns wait() -> the gradients, or FAILED."""
+        return self._start(("vjp", tuple(argnums)) + tuple(g))
+
+    def _start(self, message):
+        self.waiting = True
+        try:
+            wire.send(self.to_worker, message, self.region)
+        except OSError as error:
+            self._lost(f"it stopped ({error})")
+            return lambda: FAILED
+        return self._wait
+
+    def _wait(self):
+        try:
+            status, *values = wire.receive(self.from_worker, self.region)
+        except EOFError:
+            self._lost("it stopped")
+            return FAILED
+        except BaseException:
+            self.close()                # interrupted halfway through a reply: this conversation cannot go on
+            raise
+        self.waiting = False
+        return tuple(values) if status == "ok" else FAILED
+
+    def _lost(self, reason):
+        self.close()
+        _give_up(reason)
+
+    def close(self):
+        """End the helper: closing its pipe ends its loop; it is killed if it does not end at once."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        for fd in (self.to_worker, self.from_worker, self.region.fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        atexit.unregister(self.close)
+
+
+def _package_root():
+    """The folder holding the minikeras package, so the helper imports this same copy of it."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
