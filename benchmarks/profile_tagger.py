@@ -1,7 +1,7 @@
 """Profile two tagger epochs in minikeras: "profile before optimising" as one command.
 
 usage: python benchmarks/profile_tagger.py [--top 25] [--epochs 2] [--seq-len 50] [--batch-size 32]
-                                           [--save tagger.prof] [--pyinstrument]
+                                           [--save tagger.prof] [--pyinstrument] [--helper]
 
 Uses cProfile (always there) and prints: the top functions by own time, the top by cumulative time,
 and own time summed by file, which answers "how much is the recurrence, how much is autograd, how
@@ -47,6 +47,8 @@ GROUPS = [("minikeras/layers/rnn/fused_", "fused recurrent kernels (forward, BPT
           ("minikeras/layers/composed", "composed step: embedding, dense, loss gradient, the chain"),
           ("minikeras/models/composed_step", "composed step: embedding, dense, loss gradient, the chain"),
           ("minikeras/models/loss_gradients", "composed step: embedding, dense, loss gradient, the chain"),
+          ("minikeras/layers/rnn/kernel_", "messages to and from the helper process (--helper)"),
+          ("<built-in method posix.read>", "waiting for the helper process (--helper)"),
           ("minikeras/optimizers/", "optimizer updates"),
           ("minikeras/models/", "training loop and graph walk"),
           ("minikeras/", "other minikeras (embedding, dense, losses, params)"),
@@ -92,6 +94,9 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--save", help="write the cProfile data here (open with snakeviz or pstats)")
     parser.add_argument("--pyinstrument", action="store_true", help="use pyinstrument's call tree instead")
+    parser.add_argument("--helper", action="store_true",
+                        help="keep Bidirectional's helper process on (the default in training): profiles this "
+                             "process's side, the backward direction's kernel running in the helper")
     args = parser.parse_args(argv)
     if args.pyinstrument:
         try:
@@ -100,8 +105,9 @@ def main(argv=None):
             raise SystemExit("pyinstrument is not installed: pip install pyinstrument, or drop --pyinstrument")
     import minikeras
     from minikeras.layers.rnn import fused_pair
-    # cProfile sees one thread only: both directions on this thread, so every kernel call is counted
-    fused_pair.set_concurrent_directions(False)
+    # cProfile sees one thread only: both directions on this thread, so every kernel call is counted, unless
+    # --helper asks to see what this process does while the helper process runs the other direction
+    fused_pair.set_concurrent_directions("process" if args.helper else False)
     X, y = tagger_data(args.seq_len)
     model = tagger_model(minikeras, args.seq_len)
     model.fit(X, y, epochs=1, batch_size=args.batch_size, verbose=0)         # warm-up, not profiled
