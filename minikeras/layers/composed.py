@@ -155,7 +155,7 @@ class _KernelRun:
         """Begin the forward pass; returns finish() -> the kernel's result."""
         if self.elsewhere is None:
             return self._forward_here
-        wait = self.elsewhere.forward(self.kernel, self.arguments)
+        self.number, wait = self.elsewhere.forward(self.kernel, self.arguments)
 
         def finish():
             result = wait()
@@ -190,7 +190,7 @@ class _KernelRun:
             def wait():
                 return self._vjp_here(argnums, g)
         else:
-            wait = self.elsewhere.vjp(argnums, g)
+            wait = self.elsewhere.vjp(self.number, argnums, g)
 
         def finish():
             values = wait()

@@ -6,7 +6,7 @@ from autograd import value_and_grad
 
 import minikeras as K
 from minikeras import layers as L
-from minikeras.layers.rnn import fused_pair
+from minikeras.layers.rnn import fused_pair, kernel_process
 from minikeras.models import composed_step
 from composed_training import trained_both_ways
 from minikeras.models.loss_gradients import written_out_loss_and_gradient
@@ -42,6 +42,18 @@ def tagger_model():
     h = L.Bidirectional(L.LSTM(3, return_sequences=True))(h)
     outputs = L.TimeDistributed(L.Dense(5, activation="softmax"))(h)
     model = K.Model(inputs, outputs)
+    model.compile(loss="categorical_crossentropy", optimizer="rmsprop")
+    x = padded_tokens()
+    return model, x, np.eye(5)[x % 5], None
+
+
+def stacked_bidirectional_model():
+    """Two Bidirectional layers: both forward passes run before either backward pass."""
+    inputs = K.Input((TIME,), dtype="int32")
+    h = L.Embedding(VOCABULARY, 4, mask_zero=True)(inputs)
+    h = L.Bidirectional(L.LSTM(3, return_sequences=True))(h)
+    h = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode="sum")(h)
+    model = K.Model(inputs, L.TimeDistributed(L.Dense(5, activation="softmax"))(h))
     model.compile(loss="categorical_crossentropy", optimizer="rmsprop")
     x = padded_tokens()
     return model, x, np.eye(5)[x % 5], None
@@ -88,7 +100,7 @@ def mae_model():
     return model, x, y, weights
 
 
-MODELS = [seed_model, tagger_model, gru_sum_model, simple_rnn_model, gru_no_bias_model, masked_mse_model, mae_model]
+MODELS = [seed_model, tagger_model, stacked_bidirectional_model, gru_sum_model, simple_rnn_model, gru_no_bias_model, masked_mse_model, mae_model]
 
 
 def traced_loss_and_grads(model, x, ys, sample_weights):
@@ -106,10 +118,11 @@ def traced_loss_and_grads(model, x, ys, sample_weights):
 def test_composed_loss_and_gradients_equal_the_traced_step(make, directions, request, monkeypatch):
     """Bidirectional's two directions one after the other, on two threads, or the second in the helper process."""
     fused_pair.set_concurrent_directions(directions)
-    helped = []
+    helped, answered = [], []
     if directions == "process":
         helper = request.getfixturevalue("ready_kernel_helper")()
         monkeypatch.setattr(helper, "forward", lambda *a, _f=helper.forward: helped.append(1) or _f(*a))
+        monkeypatch.setattr(helper, "_wait", lambda _w=helper._wait: answered.append(_w()) or answered[-1])
     model, x, y, weights = make()
     prepared = model._prepare(x, y, weights, None, "fit")
     xs, ys, sws = prepared["x"], prepared["y"], prepared["sample_weight"] or [None]
@@ -122,11 +135,13 @@ def test_composed_loss_and_gradients_equal_the_traced_step(make, directions, req
         assert got.shape == want.shape
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(composed[2][0], model.apply(model.params, xs[0]), rtol=1e-12)
-    assert bool(helped) == (directions == "process" and make in (tagger_model, gru_sum_model))
+    bidirectional = make in (tagger_model, stacked_bidirectional_model, gru_sum_model)
+    assert bool(helped) == (directions == "process" and bidirectional)
+    assert len(answered) == 2 * len(helped) and all(a is not kernel_process.FAILED for a in answered)
 
 
 @pytest.mark.parametrize("directions", [False, "process"])
-@pytest.mark.parametrize("make", [tagger_model, gru_sum_model])
+@pytest.mark.parametrize("make", [tagger_model, stacked_bidirectional_model, gru_sum_model])
 def test_training_with_composed_steps_gives_the_traced_weights(make, directions, request):
     fused_pair.set_concurrent_directions(directions)
     if directions == "process":

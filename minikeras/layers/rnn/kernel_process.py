@@ -77,7 +77,7 @@ class KernelProcess:
         os.close(from_worker_w)
         self.to_worker, self.from_worker = to_worker_w, from_worker_r
         self.region = wire.Region(region_fd)
-        self.waiting, self._ready = False, False
+        self.waiting, self._ready, self._passes = False, False, 0
         atexit.register(self.close)
 
     def ready(self):
@@ -94,14 +94,19 @@ class KernelProcess:
         return self.process is not None and self.process.poll() is None
 
     def forward(self, kernel, arguments):
-        """Start `kernel` on `arguments`; returns wait() -> its result, or FAILED."""
-        return self._start(("forward", kernel.fun.__module__, kernel.fun.__name__) + tuple(arguments))
+        """Start `kernel` on `arguments`; returns (its number, wait() -> its result or FAILED)."""
+        self._passes += 1
+        message = ("forward", self._passes, kernel.fun.__module__, kernel.fun.__name__) + tuple(arguments)
+        return self._passes, self._start(message)
 
-    def vjp(self, argnums, g):
-        """Start the last forward pass's vjp for `argnums` on `g`; returns wait() -> the gradients, or FAILED."""
-        return self._start(("vjp", tuple(argnums)) + tuple(g))
+    def vjp(self, number, argnums, g):
+        """Start the vjp of forward pass `number` for `argnums` on `g`; returns wait() -> the gradients, or FAILED."""
+        return self._start(("vjp", number, tuple(argnums)) + tuple(g))
 
     def _start(self, message):
+        if self.waiting:       # the shared region holds one message: the answer must be read before the next
+            raise RuntimeError("minikeras: the helper process takes one request at a time; this is a minikeras "
+                               "bug, please report it.")
         self.waiting = True
         try:
             wire.send(self.to_worker, message, self.region)

@@ -4,8 +4,9 @@ Run as `python -m minikeras.layers.rnn.kernel_worker IN_FD OUT_FD REGION_FD` by 
 Messages go through two pipes; the arrays they carry go through a shared memory region (a memfd both processes
 map), so a message costs a memcpy of its arrays and a small pickle, not a pipe's worth of copies.
 
-The worker keeps the last forward pass (its arguments, result and the kernel's remembered intermediates) so
-the next "vjp" message differentiates it, as autograd would in the caller.
+The worker keeps each forward pass (its arguments, result and the kernel's remembered intermediates) under the
+number the caller gave it, until a "vjp" message with that number differentiates it, as autograd would in the
+caller: stacked Bidirectional layers send several forward passes before the first vjp.
 """
 import importlib
 import math
@@ -15,11 +16,13 @@ import pickle
 import signal
 import struct
 import sys
+from collections import OrderedDict
 
 import numpy as np
 
 _LENGTH = struct.Struct("<Q")
 _ALIGN = 64
+_MAX_PASSES = 64       # as the kernels' own cache of intermediates (_fused_cache.py)
 _ARRAY = "<array>"     # marks an array's (marker, dtype, shape, offset) in a message's description
 
 
@@ -125,10 +128,10 @@ def serve(fd_in, fd_out, region):
     for kernels in ("fused_lstm", "fused_gru", "fused_simple_rnn"):      # imported before "ready", not mid-step
         importlib.import_module(f"minikeras.layers.rnn.{kernels}")
     send(fd_out, ("ready",), region)
-    last = None
+    passes = OrderedDict()
     while True:
         try:
-            op, *payload = receive(fd_in, region)
+            op, number, *payload = receive(fd_in, region)
         except EOFError:
             return
         try:
@@ -136,14 +139,15 @@ def serve(fd_in, fd_out, region):
                 module, name, *arguments = payload
                 kernel = kernel_named(module, name)
                 result = kernel.fun(*arguments)
-                last = (kernel, tuple(arguments), result)
+                passes[number] = (kernel, tuple(arguments), result)
+                while len(passes) > _MAX_PASSES:          # passes never differentiated (prediction-like use)
+                    passes.popitem(last=False)
                 reply = ("ok",) + tuple(result)
             elif op == "vjp":
                 argnums, *g = payload
-                if last is None:
-                    raise RuntimeError("kernel_worker: a vjp without a forward pass")
-                kernel, arguments, result = last
-                last = None
+                if number not in passes:
+                    raise RuntimeError(f"kernel_worker: no forward pass {number} to differentiate")
+                kernel, arguments, result = passes.pop(number)
                 reply = ("ok",) + tuple(primitive_vjps[kernel](tuple(argnums), result, arguments, {})(tuple(g)))
             else:
                 raise ValueError(f"kernel_worker: unknown message {op!r}")

@@ -53,8 +53,9 @@ def test_forward_and_backward_in_the_helper_equal_the_callers_own(helper, kind, 
     kernel, arguments = kernel_plan(kind, **options)
     argnums = (0, 1, 2, 3)
     result_here, grads_here = here(kernel, arguments, argnums, output_gradients(kernel.fun(*arguments)))
-    result_there = helper.forward(kernel, arguments)()
-    grads_there = helper.vjp(argnums, output_gradients(result_there))()
+    number, wait = helper.forward(kernel, arguments)
+    result_there = wait()
+    grads_there = helper.vjp(number, argnums, output_gradients(result_there))()
     assert len(result_there) == len(result_here) and len(grads_there) == len(argnums)
     for got, want in zip(result_there + grads_there, tuple(result_here) + tuple(grads_here)):
         assert got.dtype == want.dtype
@@ -62,6 +63,27 @@ def test_forward_and_backward_in_the_helper_equal_the_callers_own(helper, kind, 
 
 
 @pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="the helper process needs Linux's memfd")
+def test_several_forward_passes_are_kept_until_each_is_differentiated(helper):
+    """Stacked Bidirectional layers: every forward pass runs before the first backward pass, last layer first."""
+    plans = [kernel_plan(kind) for kind in ("LSTM", "GRU", "LSTM")]
+    numbers, results = [], []
+    for kernel, arguments in plans:
+        number, wait = helper.forward(kernel, arguments)
+        numbers.append(number)
+        results.append(wait())
+    with pytest.raises(RuntimeError, match="one request at a time"):
+        helper.forward(*plans[0])
+        helper.forward(*plans[0])
+    helper._wait()
+    for (kernel, arguments), number, result in reversed(list(zip(plans, numbers, results))):
+        g = output_gradients(result)
+        _, want = here(kernel, arguments, (0, 1, 2), g)
+        got = helper.vjp(number, (0, 1, 2), g)()
+        assert got is not kernel_process.FAILED
+        for a, b in zip(got, want):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
 def test_messages_carry_arrays_of_any_layout_and_plain_values():
     region = wire.Region(os.memfd_create("test"))
     square = np.arange(12.0).reshape(3, 4)
@@ -86,11 +108,11 @@ def test_a_failed_request_is_reported_and_the_helper_goes_on(helper):
     class Impostor:
         fun = not_a_kernel
     kernel, arguments = kernel_plan("LSTM")
-    assert helper.forward(Impostor, arguments)() is kernel_process.FAILED      # only minikeras's kernels run there
-    assert helper.vjp((0,), (np.ones(1),))() is kernel_process.FAILED           # nothing to differentiate
+    assert helper.forward(Impostor, arguments)[1]() is kernel_process.FAILED   # only minikeras's kernels run there
+    assert helper.vjp(-1, (0,), (np.ones(1),))() is kernel_process.FAILED      # no such forward pass
     wrong = (arguments[0][..., :2],) + arguments[1:]                            # features disagree with the kernel
-    assert helper.forward(kernel, wrong)() is kernel_process.FAILED
-    result = helper.forward(kernel, arguments)()
+    assert helper.forward(kernel, wrong)[1]() is kernel_process.FAILED
+    result = helper.forward(kernel, arguments)[1]()
     np.testing.assert_allclose(result[0], kernel.fun(*arguments)[0], rtol=1e-12)
     assert kernel_process.available()
 
@@ -99,9 +121,9 @@ class _Failing:
     """A helper whose every answer is FAILED, as when its process is gone."""
 
     def forward(self, kernel, arguments):
-        return lambda: kernel_process.FAILED
+        return 0, lambda: kernel_process.FAILED
 
-    def vjp(self, argnums, g):
+    def vjp(self, number, argnums, g):
         return lambda: kernel_process.FAILED
 
 
@@ -131,7 +153,7 @@ def test_a_helper_gone_mid_conversation_is_given_up_with_a_warning(helper):
     helper.process.kill()
     helper.process.wait()
     with pytest.warns(RuntimeWarning, match="helper process is off"):
-        assert helper.forward(kernel, arguments)() is kernel_process.FAILED
+        assert helper.forward(kernel, arguments)[1]() is kernel_process.FAILED
     assert not kernel_process.available() and kernel_process.helper() is None
     assert fused_pair.direction_concurrency(2, 2) != "process"
 
@@ -141,13 +163,13 @@ def test_ctrl_c_is_the_callers_and_an_interrupted_wait_ends_the_helper(helper, r
     os.kill(helper.process.pid, signal.SIGINT)
     time.sleep(0.2)
     assert helper.alive()
-    assert helper.forward(kernel, arguments)() is not kernel_process.FAILED
+    assert helper.forward(kernel, arguments)[1]() is not kernel_process.FAILED
 
     def interrupted(fd, region):
         raise KeyboardInterrupt
     monkeypatch.setattr(wire, "receive", interrupted)
     process = helper.process
-    wait = helper.forward(kernel, arguments)
+    _, wait = helper.forward(kernel, arguments)
     with pytest.raises(KeyboardInterrupt):
         wait()
     assert process.poll() is not None and not helper.alive()
