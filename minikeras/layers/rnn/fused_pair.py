@@ -5,7 +5,9 @@ results. Each direction's fused kernel spends its time in BLAS and numpy ufuncs 
 release the GIL, so a second thread runs the other direction on the other core. Autograd's backward pass
 walks one node at a time, so the pair is one primitive: its vjp also runs both directions' BPTT at once.
 By default (`set_concurrent_directions(None)`) it is used with more than one core and batch x units of at
-least 4096: there it paid (docs/performance.md); below, two threads were slower than one.
+least 4096: there it paid (docs/performance.md); below, two threads were slower than one. Training steps
+composed without autograd (layers/composed.py) run the second direction in a helper process instead where one
+can run (kernel_process.py, `direction_concurrency`): it was faster than two threads at every size.
 
 tests/layers/rnn/test_fused_pair.py proves values and gradients equal the two directions run apart.
 """
@@ -40,21 +42,22 @@ def set_concurrent_directions(enabled):
 def concurrent_directions(batch=None, units=None):
     """Whether the two directions run on two threads now (for a layer of `units` on batches of `batch`: by
     default only where each step's work is large enough to pay for handing the GIL back and forth)."""
-    return direction_concurrency(batch, units) == "threads"
+    setting = _settings["concurrent"]
+    if setting is not None:
+        return setting is True
+    if batch is not None and units is not None and batch * units < MIN_BATCH_TIMES_UNITS:
+        return False
+    return _usable_cores() > 1
 
 
 def direction_concurrency(batch=None, units=None):
-    """How a training step runs the two directions: "threads", "process" (the second in a helper process) or
-    None (one after the other). By default: threads where batch x units is large enough for them to pay,
-    the helper process below that, and neither on one core."""
+    """How a training step runs the two directions: "process" (the second in the helper process), "threads" or
+    None (one after the other). By default the helper process wherever there is more than one core and it can
+    run (it beat two threads at every size measured, small or large); else two threads where they pay."""
     setting = _settings["concurrent"]
-    if setting is not None:
-        return {True: "threads", False: None}.get(setting, setting)
-    if _usable_cores() < 2:
-        return None
-    if batch is not None and units is not None and batch * units < MIN_BATCH_TIMES_UNITS:
-        return "process" if kernel_process.available() else None
-    return "threads"
+    if setting == "process" or (setting is None and _usable_cores() > 1 and kernel_process.available()):
+        return "process"
+    return "threads" if concurrent_directions(batch, units) else None
 
 
 def _usable_cores():

@@ -1,7 +1,8 @@
-"""Bidirectional's second direction run by a helper process, for layers too small for two threads to pay.
+"""Bidirectional's second direction run by a helper process, in the training steps of layers/composed.py.
 
 A small layer's step is about ten numpy calls of a microsecond or two each; two threads spend that time handing
-the GIL back and forth. A second process has its own interpreter: the caller sends it the backward direction's
+the GIL back and forth (and even for large layers they lost to this, docs/performance.md). A second process has
+its own interpreter: the caller sends it the backward direction's
 kernel arguments (through shared memory, kernel_worker.py), runs the forward direction itself, then collects the
 other's result; the same for BPTT. A round trip costs tens of microseconds against milliseconds of kernel.
 

@@ -184,16 +184,22 @@ def test_closing_ends_the_helper_process(helper):
     assert process.returncode == 0
 
 
-def test_the_helper_is_chosen_for_small_layers_on_several_cores(monkeypatch):
+def test_the_helper_is_chosen_on_several_cores_and_threads_where_it_cannot_run(monkeypatch):
     fused_pair.set_concurrent_directions(None)
     monkeypatch.setattr(fused_pair, "_usable_cores", lambda: 2)
     assert fused_pair.direction_concurrency(32, 32) == "process"
+    assert fused_pair.direction_concurrency(64, 128) == "process"
+    monkeypatch.setattr(kernel_process, "available", lambda: False)       # not Linux, or given up
+    assert fused_pair.direction_concurrency(32, 32) is None
     assert fused_pair.direction_concurrency(64, 128) == "threads"
+    monkeypatch.undo()
     monkeypatch.setattr(fused_pair, "_usable_cores", lambda: 1)
     assert fused_pair.direction_concurrency(32, 32) is None
     assert fused_pair.direction_concurrency(64, 128) is None
     fused_pair.set_concurrent_directions("process")
     assert fused_pair.direction_concurrency(64, 128) == "process"
+    fused_pair.set_concurrent_directions(True)
+    assert fused_pair.direction_concurrency(32, 32) == "threads"
     fused_pair.set_concurrent_directions(False)
-    assert fused_pair.direction_concurrency(32, 32) is None
+    assert fused_pair.direction_concurrency(64, 128) is None
     fused_pair.set_concurrent_directions(None)
