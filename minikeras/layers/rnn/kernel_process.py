@@ -6,7 +6,7 @@ its own interpreter: the caller sends it the backward direction's
 kernel arguments (through shared memory, kernel_worker.py), runs the forward direction itself, then collects the
 other's result; the same for BPTT. A round trip costs tens of microseconds against milliseconds of kernel.
 
-The helper starts on first use (`python -m minikeras.layers.rnn.kernel_worker`, no fork of the caller, so a
+The helper starts on first use (a fresh `python` running kernel_worker.main, no fork of the caller, so a
 notebook's threads and a script's top-level code are safe), is shared by every layer of the process, and ends with
 it. Whatever goes wrong in it (a kernel error, the process gone), the caller computes that direction itself, so
 the results and errors are the ones of the one-process path; tests/layers/rnn/test_kernel_process.py holds both.
@@ -28,8 +28,8 @@ _lock = threading.Lock()
 
 
 def available():
-    """Whether a helper process can run here (Linux's memfd; not turned off after a failure)."""
-    return hasattr(os, "memfd_create") and not _state["broken"]
+    """Whether a helper process can run here (Linux's memfd, a Python to start; not turned off after a failure)."""
+    return hasattr(os, "memfd_create") and bool(sys.executable) and not _state["broken"]
 
 
 def helper():
@@ -62,11 +62,13 @@ class KernelProcess:
         region_fd = os.memfd_create("minikeras-rnn")
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
-                   PYTHONPATH=os.pathsep.join([_package_root()] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        # the helper imports this same copy of minikeras, wherever the caller found it
+        start = (f"import sys; sys.path.insert(0, {_package_root()!r}); "
+                 "from minikeras.layers.rnn.kernel_worker import main; main(sys.argv[1:])")
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "minikeras.layers.rnn.kernel_worker",
+                [sys.executable, "-c", start,
                  str(to_worker_r), str(from_worker_w), str(region_fd), str(int(backend.allocator_tuning()))],
                 pass_fds=(to_worker_r, from_worker_w, region_fd), env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -78,7 +80,7 @@ class KernelProcess:
         os.close(from_worker_w)
         self.to_worker, self.from_worker = to_worker_w, from_worker_r
         self.region = wire.Region(region_fd)
-        self.waiting, self._ready, self._passes = False, False, 0
+        self.waiting, self._ready, self._passes, self._claim = False, False, 0, threading.Lock()
         atexit.register(self.close)
 
     def ready(self):
@@ -105,10 +107,12 @@ class KernelProcess:
         return self._start(("vjp", number, tuple(argnums)) + tuple(g))
 
     def _start(self, message):
-        if self.waiting:       # the shared region holds one message: the answer must be read before the next
-            raise RuntimeError("minikeras: the helper process takes one request at a time; this is a minikeras "
-                               "bug, please report it.")
-        self.waiting = True
+        # the shared region holds one message, so one request at a time: another (a second thread training at
+        # the same moment) is answered FAILED and computed by its caller
+        with self._claim:
+            if self.waiting:
+                return lambda: FAILED
+            self.waiting = True
         try:
             wire.send(self.to_worker, message, self.region)
         except OSError as error:

@@ -1,6 +1,6 @@
 """A helper process that runs one fused recurrent kernel (forward and BPTT) while the caller runs another.
 
-Run as `python -m minikeras.layers.rnn.kernel_worker IN_FD OUT_FD REGION_FD` by kernel_process.py, never by hand.
+Started by kernel_process.py as `main([IN_FD, OUT_FD, REGION_FD, TUNE_ALLOCATOR])` in a fresh Python, never by hand.
 Messages go through two pipes; the arrays they carry go through a shared memory region (a memfd both processes
 map), so a message costs a memcpy of its arrays and a small pickle, not a pipe's worth of copies.
 
@@ -15,7 +15,6 @@ import os
 import pickle
 import signal
 import struct
-import sys
 from collections import OrderedDict
 
 import numpy as np
@@ -163,7 +162,3 @@ def main(argv):
         from ... import backend
         backend.tune_allocator_once()      # as the caller's fit does: the kernels' arrays are reused, not faulted in
     serve(fd_in, fd_out, Region(region_fd))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
