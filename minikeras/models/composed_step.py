@@ -82,11 +82,12 @@ def composed_layers(model):
     return [step.layer for step, _ in plan] if expected_input == model.outputs[0].id else None
 
 
-def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None, updates=None):
+def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None, updates=None, rng=None):
     """(loss, flat gradients in the order of flatten_params(trainable), outputs, output masks), or None when the
     model needs the traced step. `trainable` and `frozen` are the model's params split as the optimizer sees them;
     the only frozen weights allowed are those a layer never trains (BatchNormalization's moving statistics). Their
-    new values go into `updates` ({layer name: {weight name: value}}) when it is given."""
+    new values go into `updates` ({layer name: {weight name: value}}) when it is given. Random layers (Dropout)
+    draw from `rng` in graph order, as the traced step's layers do."""
     plan = composed_plan(model)
     if plan is None or frozen and not _frozen_by_nature([step.layer for step, _ in plan], trainable, frozen):
         return None
@@ -97,7 +98,7 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None
     model_inputs = set(values)
     for step, how in plan:
         backwards.append(_forward(step, how, _layer_params(step.layer, trainable, frozen), values, masks, updates,
-                                  model_inputs))
+                                  model_inputs, rng))
 
     output_id = model.outputs[0].id
     value, mask = values[output_id], masks[output_id]
@@ -137,7 +138,7 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None
     return loss_value, flat, [value], [mask]
 
 
-def _forward(step, how, params, values, masks, updates, model_inputs):
+def _forward(step, how, params, values, masks, updates, model_inputs, rng=None):
     """Runs one node forward, storing its outputs and their masks by tensor id; (step, how, its backward). The
     model's inputs (`model_inputs`, tensor ids) need no gradient."""
     layer = step.layer
@@ -164,7 +165,7 @@ def _forward(step, how, params, values, masks, updates, model_inputs):
                                                    for a in _arrays_in(given[k]))}
         other_kwargs = {k: v for k, v in given.items() if k not in tensor_kwargs}
         out, out_mask, backward = traced_forward_with_backward(layer, params, inputs, tensor_kwargs, other_kwargs,
-                                                                mask, [i in model_inputs for i in step.input_ids])
+                                                                mask, [i in model_inputs for i in step.input_ids], rng)
         outputs = list(out) if len(step.output_ids) > 1 else [out]
         output_masks = out_mask if isinstance(out_mask, list) else [out_mask] + [None] * (len(outputs) - 1)
     for tensor_id, output, output_mask in zip(step.output_ids, outputs, output_masks):

@@ -211,7 +211,7 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
             return loss
 
         # a chain of built-in layers composes its step from the layers' own backward passes (no tracing)
-        composed = composed_loss_and_grads(self, trainable, x, ys, sample_weights, frozen, updates)
+        composed = composed_loss_and_grads(self, trainable, x, ys, sample_weights, frozen, updates, rng)
         if composed is not None:
             loss_value, grads, outputs, masks = composed
             captured.update(outputs=outputs, masks=masks, state={})
