@@ -93,6 +93,16 @@ class ModelFace:
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
+    def output_names(self):
+        """The names of the layers making the outputs, in the order of `model.outputs` (Keras 2's and 3's)."""
+        return self._output_layer_names()
+
+    @property
+    def input_names(self):
+        """The names of the model's inputs, in the order of `model.inputs` (Keras 2's)."""
+        return [t.name for t in self.inputs]
+
+    @property
     def input(self):
         """The model's symbolic input tensor (a list if several)."""
         return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)

@@ -121,3 +121,17 @@ def test_get_layer_errors():
         model.get_layer("nope")
     with pytest.raises(ValueError, match="Model 'two_heads' has 6 layers; index 9 is out of range"):
         model.get_layer(index=9)
+
+
+def test_output_names_and_input_names_name_the_layers_in_order():
+    # Keras 3.15.1 gives these output_names for the first three models (asked on 2026-11-30); input_names is
+    # Keras 2's (Keras 3 has none)
+    feats, extra = minikeras.Input((3,), name="feats"), minikeras.Input((2,), name="extra")
+    b = layers.Dense(2, name="b_out")(feats)
+    a = layers.Dense(3, name="a_out")(feats)
+    joined = layers.Concatenate(name="concatenate")([a, extra])
+    assert minikeras.Model([feats, extra], [b, a]).output_names == ["b_out", "a_out"]
+    assert minikeras.Model([feats, extra], b).output_names == ["b_out"]
+    assert minikeras.Model([feats, extra], [joined, b]).output_names == ["concatenate", "b_out"]
+    assert minikeras.Model([feats, extra], [joined, b]).input_names == ["feats", "extra"]
+    assert two_heads().output_names == ["score", "label"]
