@@ -1,5 +1,5 @@
 """Composed forms (forward on plain arrays + own backward) of the feed-forward layers of small convolutional and
-batch-normalized models: BatchNormalization, Conv1D/Conv2D, GlobalAveragePooling1D, ReLU, Activation, Identity.
+batch-normalized models: BatchNormalization, Conv1D/2D/3D, GlobalAveragePooling1D, ReLU, Activation, Identity.
 
 Each form is `form(layer, params, x, mask, need_dx, updates) -> (y, output mask, backward)` with
 `backward(dy) -> (gradients of the trained weights, dx or None)`; BatchNormalization writes its moving statistics
@@ -13,7 +13,7 @@ from autograd import make_vjp
 from .. import activations
 from .activation_layers import Identity, ReLU
 from .composed_activations import activation_forward, has_composed_form
-from .conv import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .conv import Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
 from .core import Activation
 from .feature_rows import FeatureRows, feature_sums
 from .fused_batch_norm import normalize_training, normalize_training_backward
@@ -70,7 +70,7 @@ def _traced(layer, params, x, mask, updates):
     return y, layer.compute_mask(x, mask), backward
 
 
-# ---- Conv1D / Conv2D: the windows times the kernel, as one matmul each way ---------------------------------
+# ---- Conv1D / Conv2D / Conv3D: the windows times the kernel, as one matmul each way ---------------------------------
 def _conv_ok(layer, training):
     return layer.data_format == "channels_last" and layer.groups == 1 and has_composed_form(layer.activation) and \
         layer.kernel_regularizer is None and layer.bias_regularizer is None
@@ -152,7 +152,7 @@ _IDENTITY = _elementwise(lambda layer: None)
 # layer class -> (whether this configuration has a composed form, the form)
 FEEDFORWARD_FORMS = {
     BatchNormalization: (_batch_norm_ok, _batch_norm),
-    **{conv: (_conv_ok, _conv) for conv in (Conv1D, Conv2D, Convolution1D, Convolution2D)},
+    **{conv: (_conv_ok, _conv) for conv in (Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D)},
     GlobalAveragePooling1D: (_global_average_ok, _global_average),
     ReLU: (_relu_ok, _RELU),
     Activation: (_activation_ok, _ACTIVATION),

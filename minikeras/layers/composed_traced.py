@@ -15,7 +15,7 @@ from autograd.builtins import tuple as autograd_tuple
 
 from .activation_layers import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention
-from .conv import Conv1D, Conv2D
+from .conv import Conv1D, Conv2D, Conv3D
 from .core import Activation, Dense, Dropout, Flatten, Permute, RepeatVector, Reshape
 from .masking import Masking
 from .merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
@@ -36,7 +36,8 @@ _PLAIN = (Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Gaussia
           Flatten, Reshape, Permute, RepeatVector, Masking, ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D,
           UpSampling1D, UpSampling2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
           GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-          LayerNormalization, Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax, Identity, Dense, Conv1D, Conv2D)
+          LayerNormalization, Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax, Identity, Dense, Conv1D, Conv2D,
+          Conv3D)
 
 
 def traceable(layer):

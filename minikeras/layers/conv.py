@@ -1,4 +1,5 @@
-"""Conv1D and Conv2D (and the Keras 1 names Convolution1D/2D): gather every window of the input, then one matmul.
+"""Conv1D, Conv2D and Conv3D (and the Keras 1/2 names Convolution1D/2D/3D): gather every window of the input, then
+one matmul.
 
 The windows come from windows.py (`window_geometry`, `extract_windows`), shared with pooling.py: a pooling layer
 reduces the same windows with max or mean instead of multiplying them by a kernel.
@@ -277,6 +278,18 @@ class Conv2D(_Conv):
     """
 
     rank, spatial_names, keras_class_name = 2, ("rows", "cols"), "Conv2D"
+
+
+class Conv3D(_Conv):
+    """3-D convolution over (batch, depth, rows, cols, channels), e.g. a video's (frames, rows, cols, channels):
+    kernel (kd, kh, kw, channels, filters), bias (filters,). Keras's next-frame example ends its ConvLSTM2D stack
+    with one."""
+
+    rank, spatial_names, keras_class_name = 3, ("depth", "rows", "cols"), "Conv3D"
+
+
+class Convolution3D(Conv3D):
+    """Keras 2's name for Conv3D (Keras 3's order of arguments): same weights, same config, saved as 'Conv3D'."""
 
 
 _KERAS1_CONV1D_POSITIONALS = ("init", "activation", "weights", "border_mode", "subsample_length")

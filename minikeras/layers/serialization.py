@@ -18,7 +18,7 @@ _IGNORABLE = {"quantization_config": None, "lora_rank": None, "lora_alpha": None
 LAYERS_WITHOUT_BUILD_CONFIG = frozenset({
     "Activation", "AveragePooling1D", "AveragePooling2D", "Dropout", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
     "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Masking", "MaxPooling1D", "MaxPooling2D", "Reshape"})
-_KERAS1_ALIASES = ("Convolution1D", "Convolution2D")
+_KERAS1_ALIASES = ("Convolution1D", "Convolution2D", "Convolution3D")
 _MODEL_ENTRIES = {"Model": ("keras.src.models.functional", "Functional", "Functional"),
                   "Sequential": ("keras", "Sequential", None)}
 

@@ -58,6 +58,8 @@ CASES = {
                                    (2, 8, 2)),
     "conv1d_no_bias": (lambda: L.Conv1D(2, 3, use_bias=False, activation="sigmoid"), (3, 6, 2)),
     "conv2d_same": (lambda: L.Conv2D(3, (2, 3), padding="same", activation="relu"), (2, 5, 4, 2)),
+    "conv3d_same_sigmoid": (lambda: L.Conv3D(2, (2, 3, 2), padding="same", activation="sigmoid"), (2, 3, 5, 4, 2)),
+    "conv3d_valid_strided": (lambda: L.Conv3D(3, 2, strides=(1, 2, 2)), (2, 4, 5, 5, 2)),
     "global_average_1d": (lambda: L.GlobalAveragePooling1D(), (3, 5, 4)),
     "global_average_1d_keepdims": (lambda: L.GlobalAveragePooling1D(keepdims=True), (3, 5, 4)),
     "relu": (lambda: L.ReLU(), (4, 3, 5)),

@@ -1,4 +1,5 @@
-"""Conv1D / Conv2D: Keras 3's numbers, gradients and configs (fixtures/conv), Keras 1 spellings, shapes, errors."""
+"""Conv1D / Conv2D / Conv3D: Keras 3's numbers, gradients and configs (fixtures/conv), Keras 1 spellings, shapes,
+errors."""
 import glob
 import json
 import os
@@ -12,8 +13,8 @@ from autograd.test_util import check_grads
 
 import minikeras
 from minikeras import legacy
-from minikeras.layers import (Conv1D, Conv2D, Convolution1D, Convolution2D, Dense, Flatten, Input, MaxPooling2D,
-                              TimeDistributed)
+from minikeras.layers import (Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Dense, Flatten, Input,
+                              MaxPooling2D, TimeDistributed)
 from minikeras.layers.conv import Geometry, extract_windows, fold_windows
 from minikeras.models import Sequential
 
@@ -91,6 +92,7 @@ GRAD_CASES = [
     (Conv1D, dict(filters=3, kernel_size=2, strides=2, padding="same", data_format="channels_first"), (2, 2, 5)),
     (Conv2D, dict(filters=2, kernel_size=(3, 2), strides=(2, 1), padding="same"), (2, 5, 4, 2)),
     (Conv2D, dict(filters=4, kernel_size=2, groups=2, dilation_rate=2, data_format="channels_first"), (1, 4, 5, 5)),
+    (Conv3D, dict(filters=2, kernel_size=(2, 3, 2), strides=(1, 2, 1), padding="same"), (2, 3, 5, 4, 2)),
 ]
 
 
