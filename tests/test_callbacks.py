@@ -132,9 +132,11 @@ def test_reduce_lr_on_plateau_in_fit():
               callbacks=[C.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_lr=0.0)])
     assert model.optimizer.learning_rate == 0.0
     model = dense_model(learning_rate=0.001)
-    model.fit(X, Y, epochs=3, batch_size=8, verbose=0,
-              callbacks=[C.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_delta=10.0)])
+    history = model.fit(X, Y, epochs=3, batch_size=8, verbose=0,
+                        callbacks=[C.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_delta=10.0)])
     assert model.optimizer.learning_rate == pytest.approx(0.001 * 0.5 ** 2)
+    # as Keras 3 logs it: the rate each epoch trained with, before that epoch's reduction
+    assert history.history["learning_rate"] == pytest.approx([0.001, 0.001, 0.0005])
 
 
 def test_csv_logger_writes_one_row_an_epoch(tmp_path):

@@ -128,6 +128,8 @@ class ReduceLROnPlateau(_Monitoring):
         self.wait, self.cooldown_counter = 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:            # Keras 3 logs the rate this epoch trained with, before any reduction
+            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
         value = self._current(logs)
         if value is None:
             return
