@@ -138,18 +138,21 @@ class SimpleRNNCell(RNNCellBase):
         h = self.activation(z)
         return h, [h]
 
-    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
         the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
         if self.activation is not activations.get("tanh"):
+            return None
+        if recurrent_mask is not None:
             return None
         bias = params["bias"] if self.use_bias else np.zeros(self.units, dtype=params["kernel"].dtype)
         return simple_rnn_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
                                       go_backwards, zero_output_for_mask) + (_finish_one_state,)
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
+                                         recurrent_mask))
 
 
 class LSTMCell(RNNCellBase):
@@ -191,18 +194,20 @@ class LSTMCell(RNNCellBase):
         h = o * self.activation(c)
         return h, [h, c]
 
-    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
-        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states).
+        `recurrent_mask` is recurrent dropout's mask on h, as `step` takes it."""
         if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
             return None
         bias = params["bias"] if self.use_bias else np.zeros(4 * self.units, dtype=params["kernel"].dtype)
         return lstm_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], states[1],
-                                mask, go_backwards, zero_output_for_mask) + (_finish_two_states,)
+                                mask, go_backwards, zero_output_for_mask, recurrent_mask) + (_finish_two_states,)
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
+                                         recurrent_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
@@ -249,10 +254,12 @@ class GRUCell(RNNCellBase):
         h = z * h_prev + (1.0 - z) * candidate
         return h, [h]
 
-    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
         the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
         if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
+            return None
+        if recurrent_mask is not None:
             return None
         dtype, units = params["kernel"].dtype, self.units
         bias = params["bias"] if self.use_bias else np.zeros((2, 3 * units) if self.reset_after else 3 * units, dtype)
@@ -261,9 +268,10 @@ class GRUCell(RNNCellBase):
                                states[0], mask, go_backwards, zero_output_for_mask, self.reset_after) + \
             (_finish_one_state,)
 
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask):
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask))
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
+                                         recurrent_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),

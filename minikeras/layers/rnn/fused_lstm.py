@@ -25,21 +25,25 @@ from ._fused_cache import remember, recall
 __all__ = ["lstm_sequence", "lstm_kernel_call", "padding_blocks", "in_step_order", "inverse_order"]
 
 
-def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask):
-    """Run an LSTM over x (batch, time, features).
+def lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask,
+                  recurrent_mask=None):
+    """Run an LSTM over x (batch, time, features); `recurrent_mask` (batch, units), when given, multiplies h before
+    every step's recurrent matmul (recurrent dropout, one mask for all steps as in Keras).
 
     Returns (outputs (batch, time, units) in the order the steps ran, final h, final c).
     """
     kernel_primitive, arguments = lstm_kernel_call(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
-                                                   zero_output_for_mask)
+                                                   zero_output_for_mask, recurrent_mask)
     return kernel_primitive(*arguments)
 
 
-def lstm_kernel_call(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask):
+def lstm_kernel_call(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask,
+                     recurrent_mask=None):
     """(the kernel primitive, its arguments): what lstm_sequence runs, for a caller that runs two kernels as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0, c0))
     # a tuple-valued primitive: autograd hands its vjp one gradient per output, no slicing of a packed array
-    return _lstm_sequence, (x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep)
+    return _lstm_sequence, (x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask,
+                            recurrent_mask, keep)
 
 
 def _gate_order(units):
@@ -48,7 +52,8 @@ def _gate_order(units):
 
 
 @primitive
-def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, keep):
+def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, recurrent_mask,
+                   keep):
     batch, timesteps, _ = x.shape
     units = recurrent_kernel.shape[0]
     dtype = np.result_type(x.dtype, kernel.dtype)
@@ -63,8 +68,9 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
                         step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
     loop = _forward_by_blocks if blocks is not None else _forward_every_row
+    h_mask = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype)[rows]
     saved = loop(projected, recurrent_kernel[:, columns] * scale, np.asarray(h0)[rows], np.asarray(c0)[rows],
-                 blocks[1] if blocks is not None else masked_out)
+                 blocks[1] if blocks is not None else masked_out, h_mask)
     gates, h_all, c_all, tanh_c = saved
     restore = inverse_order(rows)
     outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
@@ -73,7 +79,7 @@ def _lstm_sequence(x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards
         outputs = outputs * kept if isinstance(restore, slice) else np.multiply(outputs, kept, out=outputs)
     result = (outputs.transpose(1, 0, 2), h_all[-1, restore], c_all[-1, restore])
     if keep:
-        remember(result, (saved, blocks, masked_out, x_steps))
+        remember(result, (saved, blocks, masked_out, x_steps, h_mask))
     return result
 
 
@@ -83,9 +89,9 @@ def _sigmoid_then_tanh_constants(units, dtype):
     return np.where(sigmoid_columns, 0.5, 1.0).astype(dtype), np.where(sigmoid_columns, 0.5, 0.0).astype(dtype)
 
 
-def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
+def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running, h_mask=None):
     """The loop when step s updates only its first running[s] rows; the rest carry h and c unchanged."""
-    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0)
+    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0, h_mask)
     batch = projected.shape[1]
     for s, n in enumerate(running):
         if n < batch:
@@ -96,9 +102,9 @@ def _forward_by_blocks(projected, recurrent_scaled, h0, c0, running):
     return gates, h_all, c_all, tanh_c
 
 
-def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out):
+def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out, h_mask=None):
     """The loop for any mask: every row computes, then masked rows get their previous h and c back."""
-    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0)
+    step, (gates, h_all, c_all, tanh_c) = _forward_buffers(projected, recurrent_scaled, h0, c0, h_mask)
     for s in range(projected.shape[0]):
         step(s, slice(None))
         np.copyto(h_all[s + 1], h_all[s], where=masked_out[s])
@@ -106,8 +112,9 @@ def _forward_every_row(projected, recurrent_scaled, h0, c0, masked_out):
     return gates, h_all, c_all, tanh_c
 
 
-def _forward_buffers(projected, recurrent_scaled, h0, c0):
-    """The arrays a forward pass fills, and `step(s, rows)`: one LSTM step for those rows, in place."""
+def _forward_buffers(projected, recurrent_scaled, h0, c0, h_mask=None):
+    """The arrays a forward pass fills, and `step(s, rows)`: one LSTM step for those rows, in place. With
+    `h_mask` (recurrent dropout) the recurrent matmul sees h * h_mask."""
     timesteps, batch, gated = projected.shape
     units = gated // 4
     slope, offset = _sigmoid_then_tanh_constants(units, projected.dtype)
@@ -116,10 +123,15 @@ def _forward_buffers(projected, recurrent_scaled, h0, c0):
     h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
     c_all = np.empty_like(h_all)
     h_all[0], c_all[0] = h0, c0
+    h_in = None if h_mask is None else np.empty((batch, units), dtype=projected.dtype)
 
     def step(s, rows):
         z, c_prev, c_new, tanh_new = gates[s, rows], c_all[s, rows], c_all[s + 1, rows], tanh_c[s, rows]
-        np.dot(h_all[s, rows], recurrent_scaled, out=z)
+        if h_mask is None:
+            np.dot(h_all[s, rows], recurrent_scaled, out=z)
+        else:
+            np.multiply(h_all[s, rows], h_mask[rows], out=h_in[rows])
+            np.dot(h_in[rows], recurrent_scaled, out=z)
         z += projected[s, rows]
         np.tanh(z, out=z)
         z *= slope
@@ -133,7 +145,7 @@ def _forward_buffers(projected, recurrent_scaled, h0, c0):
 
 
 def _lstm_vjp_maker(argnums, result, args, kwargs):
-    x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, _ = args
+    x, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, zero_output_for_mask, _, _ = args
     saved = recall(result)
 
     def vjp(g):
@@ -143,7 +155,7 @@ def _lstm_vjp_maker(argnums, result, args, kwargs):
 
 
 def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
-    (gates, h_all, c_all, tanh_c), blocks, masked_out, x_steps = saved
+    (gates, h_all, c_all, tanh_c), blocks, masked_out, x_steps, h_mask = saved
     units = recurrent_kernel.shape[0]
     columns = _gate_order(units)
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
@@ -156,11 +168,12 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
     slopes = _slopes(gates, c_all, tanh_c, groups)
     recurrent_t = recurrent_kernel[:, columns].T
     if blocks is not None:
-        dz = _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, blocks[1])
+        dz = _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, blocks[1], h_mask)
     else:
-        dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out)
+        dz, dh, dc = _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out, h_mask)
     restore = inverse_order(rows)
-    return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_all, go_backwards, columns, restore,
+    h_in_all = h_all[:-1] if h_mask is None else h_all[:-1] * h_mask      # what each step's matmul saw
+    return _weight_gradients(dz, dh[restore], dc[restore], x_steps, kernel, h_in_all, go_backwards, columns, restore,
                              groups)
 
 
@@ -194,7 +207,7 @@ def _slopes_into(gates, c_prev, tanh_c, dh_to_dc, dh_to_do, dc_to_ifc):
     g_slope *= i
 
 
-def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
+def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running, h_mask=None):
     """BPTT over the leading blocks of running rows; rows a step skipped pass dh and dc straight through.
     dh and dc are updated in place and end as the gradients of h0 and c0."""
     dh_to_dc, dh_to_do, dc_to_ifc = slopes
@@ -216,11 +229,13 @@ def _backward_by_blocks(d_out, dh, dc, slopes, gates, recurrent_t, running):
         np.multiply(dh_run, dh_to_do[s, :n], out=dz_blocks[s, :n, 0])
         np.multiply(dc_run[:, None, :], dc_to_ifc[s, :n], out=dz_blocks[s, :n, 1:])
         np.dot(dz[s, :n], recurrent_t, out=dh_run)
+        if h_mask is not None:
+            dh_run *= h_mask[:n]
         dc_run *= gates[s, :n, 2 * units:3 * units]
     return dz
 
 
-def _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out):
+def _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out, h_mask=None):
     """BPTT for any mask: a masked step passed h and c through, so its rows pass dh and dc through."""
     dh_to_dc, dh_to_do, dc_to_ifc = slopes
     timesteps, batch, gated = gates.shape
@@ -234,18 +249,19 @@ def _backward_every_row(d_out, dh, dc, slopes, gates, recurrent_t, masked_out):
         dc_new += dh_new * dh_to_dc[s]
         np.multiply(dh_new, dh_to_do[s], out=dz_blocks[s, :, 0])
         np.multiply(dc_new[:, None, :], dc_to_ifc[s], out=dz_blocks[s, :, 1:])
-        dh = np.dot(dz[s], recurrent_t) + (dh_total - dh_new)
+        dh_in = np.dot(dz[s], recurrent_t)
+        dh = (dh_in if h_mask is None else dh_in * h_mask) + (dh_total - dh_new)
         dc = dc_new * gates[s, :, 2 * units:3 * units] + (dc - dc * k)
     return dz, dh, dc
 
 
-def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_all, go_backwards, columns, restore, groups):
+def _weight_gradients(dz, dh0, dc0, x_steps, kernel, h_in_all, go_backwards, columns, restore, groups):
     """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
-    d_x goes back to input order."""
+    d_x goes back to input order. `h_in_all` is the h each step's recurrent matmul saw."""
     timesteps, batch, gated = dz.shape
     gate_restore = np.argsort(columns)
     d_kernel = summed_outer(x_steps, dz, groups)[:, gate_restore]
-    d_recurrent = summed_outer(h_all[:-1], dz, groups)[:, gate_restore]
+    d_recurrent = summed_outer(h_in_all, dz, groups)[:, gate_restore]
     d_bias = dz.reshape(timesteps * batch, gated).sum(axis=0)[gate_restore]
     d_x_steps = back_project(dz, kernel[:, columns].T, groups)[:, restore]
     d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)

@@ -123,8 +123,9 @@ class RNN(Layer):
     def _run(self, params, sequence, states, mask, recurrent_mask):
         """The fused kernel when the cell has one for this configuration; otherwise the readable step + scan."""
         fused = getattr(self.cell, "fused_sequence", None)
-        if fused is not None and self.implementation != 1 and recurrent_mask is None:
-            result = fused(params, sequence, states, mask, self.go_backwards, self.zero_output_for_mask)
+        if fused is not None and self.implementation != 1:
+            result = fused(params, sequence, states, mask, self.go_backwards, self.zero_output_for_mask,
+                           recurrent_mask=recurrent_mask)
             if result is not None:
                 return result
 
