@@ -37,12 +37,15 @@ def supports(layer, training):
     return check is not None and layer.activity_regularizer is None and check(layer, training)
 
 
-def forward_with_backward(layer, params, x, mask, need_dx, updates=None):
+def forward_with_backward(layer, params, x, mask, need_dx, updates=None, rng=None):
     """(y, output mask, backward) for a layer `supports` accepted; backward(dy) -> (params' gradients, dx or None).
-    New values of non-trainable weights (moving statistics) go into `updates` as {layer name: {weight: value}}."""
+    New values of non-trainable weights (moving statistics) go into `updates` as {layer name: {weight: value}};
+    a recurrent layer's dropout masks are drawn from `rng`, as its call draws them."""
     form = _FORWARD.get(type(layer))
     if form is None:
         return FEEDFORWARD_FORMS[type(layer)][1](layer, params, x, mask, need_dx, {} if updates is None else updates)
+    if form in (_rnn, _bidirectional):
+        return form(layer, params, x, mask, need_dx, rng)
     return form(layer, params, x, mask, need_dx)
 
 
@@ -128,7 +131,8 @@ def recurrent_ok(layer, training=True):
     # the fused kernels exist for the default activations only (cells.fused_plan gives None otherwise)
     if cell.activation is not _TANH or getattr(cell, "recurrent_activation", _SIGMOID) is not _SIGMOID:
         return False
-    if training and (cell.dropout > 0.0 or cell.recurrent_dropout > 0.0):
+    # input dropout is a mask on x before the kernel; recurrent dropout needs the kernel's own support
+    if training and cell.recurrent_dropout > 0.0 and type(cell) not in _RECURRENT_DROPOUT_KERNELS:
         return False
     return all(getattr(cell, name) is None for name in ("kernel_regularizer", "recurrent_regularizer",
                                                         "bias_regularizer"))
@@ -138,11 +142,15 @@ class _KernelRun:
     """One recurrent layer's fused kernel: its forward result, its output, and its backward pass; run in the
     helper process `elsewhere` (rnn/kernel_process.py) when one is given, else here."""
 
-    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None):
+    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None, rng=None):
         cell = layer.cell
         states = layer._starting_states(initial_states, x.shape[0])
         mask = None if mask is None else np.asarray(mask, dtype=bool)
-        plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask)
+        # a training step's dropout masks, drawn as the layer's call draws them
+        self.input_keep, recurrent_mask = layer.dropout_masks(x.shape[0], x.shape[-1], True, rng)
+        if self.input_keep is not None:
+            x = x * self.input_keep.astype(x.dtype)
+        plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask, recurrent_mask)
         self.kernel, arguments, _ = plan
         # the last argument asks the kernel to keep its intermediates for the backward pass
         self.arguments = tuple(arguments[:-1]) + (True,)
@@ -200,7 +208,10 @@ class _KernelRun:
             grads = dict(zip(argnums, values))
             by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
                        for name, n in numbers.items() if name in self.params}
-            return by_name, grads.get(0), [grads[n] for n in initial] if need_d_initial else None
+            dx = grads.get(0)
+            if dx is not None and self.input_keep is not None:
+                dx = dx * self.input_keep.astype(dx.dtype)
+            return by_name, dx, [grads[n] for n in initial] if need_d_initial else None
         return finish
 
     def _vjp_here(self, argnums, g):
@@ -236,20 +247,22 @@ def _gru_weights(cell):
 _CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias, GRUCell: _gru_weights}
 _STATE_ARGUMENTS = {LSTMCell: (4, 5), SimpleRNNCell: (4,), GRUCell: (5,)}
 _TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
+# cells whose fused kernel takes a recurrent dropout mask
+_RECURRENT_DROPOUT_KERNELS = (LSTMCell,)
 
 
-def _rnn(layer, params, x, mask, need_dx):
-    run = _KernelRun(layer, params, x, mask)
+def _rnn(layer, params, x, mask, need_dx, rng=None):
+    run = _KernelRun(layer, params, x, mask, rng=rng)
     run.forward()
     return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)[:2]
 
 
-def recurrent_forward(layer, params, x, mask, initial_states, need_dx):
+def recurrent_forward(layer, params, x, mask, initial_states, need_dx, rng=None):
     """A recurrent layer (recurrent_ok) with its states given (`initial_states`, or None for zeros) and, with
     return_state, returned: ([output, *final states], their masks, backward), where backward(d_outputs) ->
     (weights' gradients, dx or None, gradients of the initial states or None); d_outputs has None for an output
     nothing used."""
-    run = _KernelRun(layer, params, x, mask, initial_states)
+    run = _KernelRun(layer, params, x, mask, initial_states, rng=rng)
     run.forward()
     outputs = [run.output()] + (list(run.result[1:]) if layer.return_state else [])
     masks = layer.compute_mask(x, mask)
@@ -264,12 +277,12 @@ def _bidirectional_ok(layer, training):
         all(type(d) in _RNN_TYPES and _rnn_ok(d, training) for d in layer.children())
 
 
-def _bidirectional(layer, params, x, mask, need_dx):
+def _bidirectional(layer, params, x, mask, need_dx, rng=None):
     forward_layer, backward_layer = layer.children()
     mode = direction_concurrency(x.shape[0], forward_layer.cell.units)
     elsewhere = kernel_process.helper() if mode == "process" else None
-    forward = _KernelRun(forward_layer, params[forward_layer.name], x, mask)
-    backward_run = _KernelRun(backward_layer, params[backward_layer.name], x, mask, elsewhere=elsewhere)
+    forward = _KernelRun(forward_layer, params[forward_layer.name], x, mask, rng=rng)
+    backward_run = _KernelRun(backward_layer, params[backward_layer.name], x, mask, elsewhere=elsewhere, rng=rng)
     _side_by_side(forward.forward, backward_run.start_forward, mode == "threads")
     y_f, y_b = forward.output(), backward_run.output()
     if layer.return_sequences:

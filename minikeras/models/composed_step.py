@@ -147,12 +147,13 @@ def _forward(step, how, params, values, masks, updates, model_inputs, rng=None):
     mask = (ms if any(m is not None for m in ms) else None) if step.input_is_list else ms[0]
     if how == "own":
         y, out_mask, backward = forward_with_backward(layer, params, xs[0], ms[0],
-                                                      need_dx=step.input_ids[0] not in model_inputs, updates=updates)
+                                                      need_dx=step.input_ids[0] not in model_inputs, updates=updates,
+                                                      rng=rng)
         outputs, output_masks = [y], [out_mask]
     elif how == "recurrent":
         initial = resolve(step.kwargs["initial_state"], values) if step.kwargs else None
         outputs, output_masks, backward = recurrent_forward(layer, params, xs[0], ms[0], initial,
-                                                            need_dx=step.input_ids[0] not in model_inputs)
+                                                            need_dx=step.input_ids[0] not in model_inputs, rng=rng)
     elif how == "list":
         y, out_mask, backward = list_input_form(layer)(layer, params, xs, mask,
                                                        [i not in model_inputs for i in step.input_ids])

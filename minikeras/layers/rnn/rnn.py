@@ -151,17 +151,22 @@ class RNN(Layer):
         return states
 
     def _apply_dropout(self, x, batch, training, rng):
+        input_keep, recurrent_mask = self.dropout_masks(batch, x.shape[-1], training, rng)
+        return (x if input_keep is None else x * input_keep.astype(x.dtype)), recurrent_mask
+
+    def dropout_masks(self, batch, features, training, rng):
+        """(input mask (batch, 1, features), recurrent mask (batch, units)), each None when that dropout is off:
+        one mask for every step, as Keras draws them, already divided by the keep rate."""
         if not training or (self.cell.dropout == 0.0 and self.cell.recurrent_dropout == 0.0):
-            return x, None
+            return None, None
         rng = rng if rng is not None else backend.new_rng()
+        input_keep = recurrent_mask = None
         if self.cell.dropout > 0.0:
-            keep = (rng.random((batch, 1, x.shape[-1])) >= self.cell.dropout) / (1.0 - self.cell.dropout)
-            x = x * keep.astype(x.dtype)
-        recurrent_mask = None
+            input_keep = (rng.random((batch, 1, features)) >= self.cell.dropout) / (1.0 - self.cell.dropout)
         if self.cell.recurrent_dropout > 0.0:
             keep = rng.random((batch, self.cell.units)) >= self.cell.recurrent_dropout
             recurrent_mask = (keep / (1.0 - self.cell.recurrent_dropout)).astype(backend.floatx())
-        return x, recurrent_mask
+        return input_keep, recurrent_mask
 
     # ---- state: the stateful Keras face -------------------------------------------------------------
     def _check_stateful_batch(self, batch):
