@@ -248,7 +248,7 @@ _CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias
 _STATE_ARGUMENTS = {LSTMCell: (4, 5), SimpleRNNCell: (4,), GRUCell: (5,)}
 _TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
 # cells whose fused kernel takes a recurrent dropout mask
-_RECURRENT_DROPOUT_KERNELS = (LSTMCell,)
+_RECURRENT_DROPOUT_KERNELS = (LSTMCell, GRUCell, SimpleRNNCell)
 
 
 def _rnn(layer, params, x, mask, need_dx, rng=None):

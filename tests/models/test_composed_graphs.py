@@ -169,7 +169,7 @@ def test_graphs_it_cannot_compose_take_the_traced_step():
     two_outputs = K.Model(inputs, [L.Dense(1)(inputs), L.Dense(2)(inputs)])
     ids = K.Input((6,), dtype="int32")
     x = L.Embedding(11, 4)(ids)
-    recurrent_dropout = K.Model(ids, L.Dense(1)(L.GRU(2, recurrent_dropout=0.2)(x)))     # no GRU kernel for it
+    recurrent_dropout = K.Model(ids, L.Dense(1)(L.LSTM(2, activation="relu", recurrent_dropout=0.2)(x)))
     penalized = K.Model(ids, L.Dense(1)(L.LSTM(2, kernel_regularizer="l2")(x)))
     stateful = K.Sequential([K.Input((4, 2), batch_size=2), L.LSTM(2, stateful=True), L.Dense(1)])
     for model in (two_outputs, recurrent_dropout, penalized, stateful):

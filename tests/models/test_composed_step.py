@@ -159,7 +159,7 @@ def test_models_it_cannot_compose_take_the_traced_step():
     inputs = K.Input((TIME, 3))
     branch = L.Dense(2)(inputs)
     cases = [
-        K.Sequential([K.Input((TIME, 3)), L.SimpleRNN(2, recurrent_dropout=0.3), L.Dense(1)]),   # no kernel for it
+        K.Sequential([K.Input((TIME, 3)), L.SimpleRNN(2, activation="relu", dropout=0.3), L.Dense(1)]),
         K.Sequential([K.Input((TIME, 3)), L.LSTM(2, implementation=1), L.Dense(1)]),
         K.Sequential([K.Input((TIME, 3)), L.LSTM(2), L.Dense(1, kernel_regularizer="l2")]),
         K.Sequential([K.Input((TIME, 3)), L.LSTM(2), L.Dropout(0.5), L.Dense(1)]),

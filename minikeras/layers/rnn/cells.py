@@ -140,14 +140,13 @@ class SimpleRNNCell(RNNCellBase):
 
     def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
-        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states).
+        `recurrent_mask` is recurrent dropout's mask on h, as `step` takes it."""
         if self.activation is not activations.get("tanh"):
-            return None
-        if recurrent_mask is not None:
             return None
         bias = params["bias"] if self.use_bias else np.zeros(self.units, dtype=params["kernel"].dtype)
         return simple_rnn_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
-                                      go_backwards, zero_output_for_mask) + (_finish_one_state,)
+                                      go_backwards, zero_output_for_mask, recurrent_mask) + (_finish_one_state,)
 
     def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
@@ -256,17 +255,16 @@ class GRUCell(RNNCellBase):
 
     def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """(kernel primitive, its arguments, finish) for the fused path, or None when this configuration needs
-        the reference; `finish` turns the kernel's result into (outputs, last output, final states)."""
+        the reference; `finish` turns the kernel's result into (outputs, last output, final states).
+        `recurrent_mask` is recurrent dropout's mask on h, as `step` takes it."""
         if self.activation is not activations.get("tanh") or self.recurrent_activation is not activations.get("sigmoid"):
-            return None
-        if recurrent_mask is not None:
             return None
         dtype, units = params["kernel"].dtype, self.units
         bias = params["bias"] if self.use_bias else np.zeros((2, 3 * units) if self.reset_after else 3 * units, dtype)
         input_bias, recurrent_bias = (bias[0], bias[1]) if self.reset_after else (bias, np.zeros(3 * units, dtype))
         return gru_kernel_call(x, params["kernel"], params["recurrent_kernel"], input_bias, recurrent_bias,
-                               states[0], mask, go_backwards, zero_output_for_mask, self.reset_after) + \
-            (_finish_one_state,)
+                               states[0], mask, go_backwards, zero_output_for_mask, self.reset_after,
+                               recurrent_mask) + (_finish_one_state,)
 
     def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
         """The whole sequence through the fused kernel, or None when this configuration needs the reference."""

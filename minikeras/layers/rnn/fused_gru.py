@@ -22,24 +22,26 @@ from ._fused_blocks import (back_project, in_step_order, inverse_order, padding_
 
 
 def gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
-                 zero_output_for_mask, reset_after):
-    """Run a GRU over x (batch, time, features). Returns (outputs in step order, final h)."""
+                 zero_output_for_mask, reset_after, recurrent_mask=None):
+    """Run a GRU over x (batch, time, features). Returns (outputs in step order, final h). `recurrent_mask`
+    (batch, units), when given, multiplies h where the recurrent kernel reads it (recurrent dropout, as GRUCell.step);
+    the update h = z h + (1 - z) candidate keeps the unmasked h."""
     kernel_primitive, arguments = gru_kernel_call(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask,
-                                                  go_backwards, zero_output_for_mask, reset_after)
+                                                  go_backwards, zero_output_for_mask, reset_after, recurrent_mask)
     return kernel_primitive(*arguments)
 
 
 def gru_kernel_call(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
-                    zero_output_for_mask, reset_after):
+                    zero_output_for_mask, reset_after, recurrent_mask=None):
     """(the kernel primitive, its arguments): what gru_sequence runs, for a caller that runs two kernels as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0))
     return _gru_sequence, (x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
-                           zero_output_for_mask, reset_after, keep)
+                           zero_output_for_mask, reset_after, recurrent_mask, keep)
 
 
 @primitive
 def _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, mask, go_backwards,
-                  zero_output_for_mask, reset_after, keep):
+                  zero_output_for_mask, reset_after, recurrent_mask, keep):
     batch, timesteps, _ = x.shape
     dtype = np.result_type(x.dtype, kernel.dtype)
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
@@ -47,9 +49,10 @@ def _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, m
     x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
     projected = project(x_steps, kernel, input_bias, step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
+    h_mask = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype)[rows]
     saved = _forward(projected.astype(dtype, copy=False), recurrent_kernel.astype(dtype, copy=False),
                      np.asarray(recurrent_bias, dtype=dtype), np.asarray(h0, dtype=dtype)[rows], reset_after,
-                     blocks[1] if blocks is not None else None, masked_out)
+                     blocks[1] if blocks is not None else None, masked_out, h_mask)
     h_all = saved[0]
     restore = inverse_order(rows)
     outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
@@ -57,13 +60,14 @@ def _gru_sequence(x, kernel, recurrent_kernel, input_bias, recurrent_bias, h0, m
         outputs = np.where(masked_out, 0.0, outputs).astype(dtype, copy=False)
     result = (outputs.transpose(1, 0, 2), h_all[-1, restore])   # tuple-valued: one gradient per output in the vjp
     if keep:
-        remember(result, (saved, blocks, masked_out, x_steps))
+        remember(result, (saved, blocks, masked_out, x_steps, h_mask))
     return result
 
 
-def _forward(projected, recurrent_kernel, recurrent_bias, h0, reset_after, running, masked_out):
+def _forward(projected, recurrent_kernel, recurrent_bias, h0, reset_after, running, masked_out, h_mask=None):
     """The recurrence. With `running` (padding sorted away), step s computes only its first running[s] rows and
-    the others carry h through; otherwise every row computes and masked rows get their previous h back."""
+    the others carry h through; otherwise every row computes and masked rows get their previous h back. With
+    `h_mask` the recurrent kernel reads h * h_mask."""
     timesteps, batch, gated = projected.shape
     units = gated // 3
     dtype = projected.dtype
@@ -76,6 +80,7 @@ def _forward(projected, recurrent_kernel, recurrent_bias, h0, reset_after, runni
     gate_kernel = recurrent_kernel if reset_after else np.ascontiguousarray(recurrent_kernel[:, :2 * units])
     candidate_kernel = None if reset_after else np.ascontiguousarray(recurrent_kernel[:, 2 * units:])
     reset_h = np.empty((batch, units), dtype=dtype)
+    h_in_buffer = None if h_mask is None else np.empty((batch, units), dtype=dtype)
     for s in range(timesteps):
         n = batch if running is None else running[s]
         if n < batch:
@@ -85,7 +90,8 @@ def _forward(projected, recurrent_kernel, recurrent_bias, h0, reset_after, runni
             continue
         h, p, g, cand, inn, hp = h_all[s, :n], projected[s, :n], gates[s, :n], candidates[s, :n], inner[s, :n], \
             h_proj[:n]
-        np.dot(h, gate_kernel, out=hp)
+        h_in = h if h_mask is None else np.multiply(h, h_mask[:n], out=h_in_buffer[:n])
+        np.dot(h_in, gate_kernel, out=hp)
         if reset_after:
             hp += recurrent_bias
         np.add(p[:, :2 * units], hp[:, :2 * units], out=g)
@@ -93,7 +99,7 @@ def _forward(projected, recurrent_kernel, recurrent_bias, h0, reset_after, runni
         if reset_after:
             inn[...] = hp[:, 2 * units:]
         else:
-            np.multiply(g[:, units:], h, out=reset_h[:n])
+            np.multiply(g[:, units:], h_in, out=reset_h[:n])
             np.dot(reset_h[:n], candidate_kernel, out=inn)
         if reset_after:
             np.multiply(g[:, units:], inn, out=cand)
@@ -119,7 +125,7 @@ def _sigmoid_in_place(v):
 
 
 def _gru_vjp_maker(argnums, result, args, kwargs):
-    x, kernel, recurrent_kernel, _, _, _, _, go_backwards, zero_output_for_mask, reset_after, _ = args
+    x, kernel, recurrent_kernel, _, _, _, _, go_backwards, zero_output_for_mask, reset_after, _, _ = args
     saved = recall(result)
 
     def vjp(g):
@@ -129,7 +135,7 @@ def _gru_vjp_maker(argnums, result, args, kwargs):
 
 
 def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask, reset_after):
-    (h_all, gates, candidates, inner), blocks, masked_out, x_steps = saved
+    (h_all, gates, candidates, inner), blocks, masked_out, x_steps, h_mask = saved
     timesteps, batch, units = candidates.shape
     dtype = gates.dtype
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
@@ -148,6 +154,7 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
     dh_to_dcand = 1.0 - candidates * candidates
     dh_to_dcand *= 1.0 - z
     r_slope = r * (1.0 - r)
+    h_in_all = h_all[:-1] if h_mask is None else h_all[:-1] * h_mask       # what the recurrent kernel read
     recurrent_t = np.ascontiguousarray(recurrent_kernel.T.astype(dtype, copy=False))
     d_x_proj = np.empty((timesteps, batch, 3 * units), dtype=dtype)
     d_h_proj = np.empty((timesteps, batch, 3 * units), dtype=dtype)  # gradients of h's projections
@@ -173,35 +180,38 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
             dh_prev = np.dot(dhp, recurrent_t)
         else:
             d_reset_h = np.dot(d_cand_pre, recurrent_t[2 * units:])
-            np.multiply(d_reset_h, h_all[s, :n], out=d_r)
+            np.multiply(d_reset_h, h_in_all[s, :n], out=d_r)
             d_r *= r_slope[s, :n]
             dhp[:, units:2 * units] = d_r
             dhp[:, 2 * units:] = d_cand_pre
             dh_prev = np.dot(dhp[:, :2 * units], recurrent_t[:2 * units])
             dh_prev += d_reset_h * r[s, :n]
+        if h_mask is not None:
+            dh_prev *= h_mask[:n]                             # so far the gradient of what the kernel read
         dh_prev += dh_new * z[s, :n]
         if keep_step is not None:
             dh_prev += dh_total - dh_new                      # a masked step passed h through
         dh[:n] = dh_prev
     restore = inverse_order(rows)
     groups = step_groups(blocks, batch, timesteps)
-    return _weight_gradients(d_x_proj, d_h_proj, dh[restore], x_steps, kernel, h_all, r, go_backwards, restore,
+    return _weight_gradients(d_x_proj, d_h_proj, dh[restore], x_steps, kernel, h_in_all, r, go_backwards, restore,
                              reset_after, groups)
 
 
-def _weight_gradients(d_x_proj, d_h_proj, dh0, x_steps, kernel, h_all, r, go_backwards, restore, reset_after, groups):
+def _weight_gradients(d_x_proj, d_h_proj, dh0, x_steps, kernel, h_in_all, r, go_backwards, restore, reset_after,
+                      groups):
     """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
-    d_x goes back to input order."""
+    d_x goes back to input order. `h_in_all` is the h the recurrent kernel read at each step."""
     timesteps, batch, gated = d_x_proj.shape
     units = gated // 3
     d_kernel = summed_outer(x_steps, d_x_proj, groups)
     d_x_steps = back_project(d_x_proj, kernel.T, groups)[:, restore]
     d_x = (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2)
     if reset_after:
-        d_recurrent = summed_outer(h_all[:-1], d_h_proj, groups)
+        d_recurrent = summed_outer(h_in_all, d_h_proj, groups)
     else:
-        d_recurrent = np.concatenate([summed_outer(h_all[:-1], d_h_proj[..., :2 * units], groups),
-                                      summed_outer(r * h_all[:-1], d_h_proj[..., 2 * units:], groups)], axis=1)
+        d_recurrent = np.concatenate([summed_outer(h_in_all, d_h_proj[..., :2 * units], groups),
+                                      summed_outer(r * h_in_all, d_h_proj[..., 2 * units:], groups)], axis=1)
     return {0: d_x, 1: d_kernel, 2: d_recurrent, 3: d_x_proj.reshape(-1, gated).sum(axis=0),
             4: d_h_proj.reshape(-1, gated).sum(axis=0), 5: dh0}
 

@@ -13,21 +13,26 @@ from ._fused_blocks import (back_project, in_step_order, inverse_order, padding_
                              summed_outer)
 
 
-def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
-    """Returns (outputs (batch, time, units) in step order, final h)."""
+def simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask,
+                        recurrent_mask=None):
+    """Returns (outputs (batch, time, units) in step order, final h). `recurrent_mask` (batch, units), when given,
+    multiplies h before each step's recurrent matmul (recurrent dropout)."""
     kernel_primitive, arguments = simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards,
-                                                         zero_output_for_mask)
+                                                         zero_output_for_mask, recurrent_mask)
     return kernel_primitive(*arguments)
 
 
-def simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask):
+def simple_rnn_kernel_call(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask,
+                           recurrent_mask=None):
     """(the kernel primitive, its arguments): what simple_rnn_sequence runs, for a caller that runs two as one."""
     keep = any(isbox(a) for a in (x, kernel, recurrent_kernel, bias, h0))
-    return _simple_rnn_sequence, (x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep)
+    return _simple_rnn_sequence, (x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask,
+                                  recurrent_mask, keep)
 
 
 @primitive
-def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask, keep):
+def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwards, zero_output_for_mask,
+                         recurrent_mask, keep):
     batch, timesteps, _ = x.shape
     dtype = np.result_type(x.dtype, kernel.dtype)
     blocks = padding_blocks(mask, go_backwards, batch, timesteps)
@@ -35,21 +40,24 @@ def _simple_rnn_sequence(x, kernel, recurrent_kernel, bias, h0, mask, go_backwar
     x_steps = np.ascontiguousarray(in_step_order(x, go_backwards)[:, rows])
     projected = project(x_steps, kernel, bias, step_groups(blocks, batch, timesteps))
     masked_out = None if mask is None else ~in_step_order(np.asarray(mask, dtype=bool), go_backwards)[..., None]
+    h_mask = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype)[rows]
     h_all, fresh = _forward(projected.astype(dtype, copy=False), recurrent_kernel.astype(dtype, copy=False),
-                            np.asarray(h0, dtype=dtype)[rows], blocks[1] if blocks is not None else None, masked_out)
+                            np.asarray(h0, dtype=dtype)[rows], blocks[1] if blocks is not None else None, masked_out,
+                            h_mask)
     restore = inverse_order(rows)
     outputs = h_all[1:, restore]       # a copy when rows were sorted; a view otherwise
     if zero_output_for_mask and masked_out is not None:
         outputs = np.where(masked_out, 0.0, outputs).astype(dtype, copy=False)
     result = (outputs.transpose(1, 0, 2), h_all[-1, restore])   # tuple-valued: one gradient per output in the vjp
     if keep:
-        remember(result, (h_all, fresh, blocks, masked_out, x_steps))
+        remember(result, (h_all, fresh, blocks, masked_out, x_steps, h_mask))
     return result
 
 
-def _forward(projected, recurrent_kernel, h0, running, masked_out):
+def _forward(projected, recurrent_kernel, h0, running, masked_out, h_mask=None):
     """The recurrence. With `running` (padding sorted away), step s computes only its first running[s] rows and
-    the others carry h through; otherwise every row computes and masked rows get their previous h back."""
+    the others carry h through; otherwise every row computes and masked rows get their previous h back. With
+    `h_mask` the recurrent matmul reads h * h_mask."""
     timesteps, batch, units = projected.shape
     h_all = np.empty((timesteps + 1, batch, units), dtype=projected.dtype)
     fresh = np.empty((timesteps, batch, units), dtype=projected.dtype)       # tanh output before masking
@@ -62,7 +70,8 @@ def _forward(projected, recurrent_kernel, h0, running, masked_out):
         if n == 0:
             continue
         step = fresh[s, :n]
-        np.dot(h_all[s, :n], recurrent_kernel, out=step)
+        h_in = h_all[s, :n] if h_mask is None else h_all[s, :n] * h_mask[:n]
+        np.dot(h_in, recurrent_kernel, out=step)
         step += projected[s, :n]
         np.tanh(step, out=step)
         h_all[s + 1, :n] = step
@@ -72,7 +81,7 @@ def _forward(projected, recurrent_kernel, h0, running, masked_out):
 
 
 def _vjp_maker(argnums, result, args, kwargs):
-    x, kernel, recurrent_kernel, _, _, _, go_backwards, zero_output_for_mask, _ = args
+    x, kernel, recurrent_kernel, _, _, _, go_backwards, zero_output_for_mask, _, _ = args
     saved = recall(result)
 
     def vjp(g):
@@ -82,7 +91,7 @@ def _vjp_maker(argnums, result, args, kwargs):
 
 
 def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_mask):
-    h_all, fresh, blocks, masked_out, x_steps = saved
+    h_all, fresh, blocks, masked_out, x_steps, h_mask = saved
     timesteps, batch, units = fresh.shape
     dtype = fresh.dtype
     rows = slice(None) if blocks is None or blocks[0] is None else blocks[0]
@@ -107,20 +116,23 @@ def _backward(g, saved, kernel, recurrent_kernel, go_backwards, zero_output_for_
         dh_new = dh_total if keep_step is None else dh_total * keep_step[s]
         np.multiply(dh_new, tanh_slope[s, :n], out=dz[s, :n])
         dh_prev = np.dot(dz[s, :n], recurrent_t)
+        if h_mask is not None:
+            dh_prev *= h_mask[:n]
         if keep_step is not None:
             dh_prev += dh_total - dh_new                      # a masked step passed h through
         dh[:n] = dh_prev
     restore = inverse_order(rows)
-    return _weight_gradients(dz, dh[restore], x_steps, kernel, h_all, go_backwards, restore,
+    h_in_all = h_all[:-1] if h_mask is None else h_all[:-1] * h_mask       # what each step's matmul read
+    return _weight_gradients(dz, dh[restore], x_steps, kernel, h_in_all, go_backwards, restore,
                              step_groups(blocks, batch, timesteps))
 
 
-def _weight_gradients(dz, dh0, x_steps, kernel, h_all, go_backwards, restore, groups):
+def _weight_gradients(dz, dh0, x_steps, kernel, h_in_all, go_backwards, restore, groups):
     """Sums over all steps as a few matmuls over the rows that ran (row order does not matter to them);
     d_x goes back to input order."""
     d_x_steps = back_project(dz, kernel.T, groups)[:, restore]
     return {0: (d_x_steps[::-1] if go_backwards else d_x_steps).transpose(1, 0, 2),
-            1: summed_outer(x_steps, dz, groups), 2: summed_outer(h_all[:-1], dz, groups),
+            1: summed_outer(x_steps, dz, groups), 2: summed_outer(h_in_all, dz, groups),
             3: dz.reshape(-1, dz.shape[2]).sum(axis=0), 4: dh0}
 
 

@@ -35,7 +35,10 @@ def layer_pair(kind, **options):
 
 
 CASES = [("LSTM", {}), ("LSTM", {"go_backwards": True, "return_sequences": True}),
-         ("LSTM", {"return_sequences": True, "zero_output_for_mask": True})]
+         ("LSTM", {"return_sequences": True, "zero_output_for_mask": True}),
+         ("GRU", {}), ("GRU", {"reset_after": False, "return_sequences": True}),
+         ("GRU", {"go_backwards": True, "return_sequences": True, "zero_output_for_mask": True}),
+         ("SimpleRNN", {"return_sequences": True}), ("SimpleRNN", {"go_backwards": True})]
 
 
 @pytest.mark.parametrize("kind,options", CASES)
@@ -76,8 +79,9 @@ def test_the_masked_lstm_kernel_against_finite_differences():
     check_grads(total, modes=["rev"], order=1)(x, *weights)
 
 
-def test_recurrent_dropout_takes_the_fused_kernel(monkeypatch):
-    from minikeras.layers.rnn import scan as scan_module
-    fused, _, params = layer_pair("LSTM", dropout=0.2, recurrent_dropout=0.2)
-    monkeypatch.setattr(scan_module, "scan", lambda *a, **k: pytest.fail("the readable scan ran"))
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "SimpleRNN"])
+def test_recurrent_dropout_takes_the_fused_kernel(kind, monkeypatch):
+    from minikeras.layers.rnn import rnn
+    fused, _, params = layer_pair(kind, dropout=0.2, recurrent_dropout=0.2)
+    monkeypatch.setattr(rnn, "scan", lambda *a, **k: pytest.fail("the readable scan ran"))
     fused.call(params, np.ones((BATCH, TIME, FEATURES)), training=True, rng=np.random.default_rng(0))
