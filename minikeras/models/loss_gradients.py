@@ -1,7 +1,7 @@
 """The loss and its gradient with respect to the model's output, written out for the most common losses.
 
 A composed training step (composed_step.py) traces only the loss with autograd; for a small model even that
-trace costs more than the rest of the step. Plain 'mse', 'categorical_crossentropy' and
+trace costs more than the rest of the step. Plain 'mse', 'binary_crossentropy', 'categorical_crossentropy' and
 'sparse_categorical_crossentropy' (Keras's default reduction, loss weight 1, any mask and sample weight) are
 therefore computed here by hand, weighted and reduced by the losses' own helpers, so the numbers are the traced
 ones. tests/models/test_composed_step.py and tests/models/test_composed_batch_norm_models.py compare them with
@@ -22,6 +22,8 @@ def written_out_loss_and_gradient(model, y, output, mask, sample_weight):
     per_sample = _WRITTEN_OUT.get(getattr(loss, "fn", None))
     if per_sample is not None and loss.fn is loss_functions.sparse_categorical_crossentropy:
         y = _one_hot(y, output)
+    elif y is not None and np.ndim(y) == 1 and output.ndim == 2 and output.shape[-1] == 1:
+        y = np.reshape(y, (-1, 1))       # (batch,) labels against (batch, 1) outputs, as the losses pair them
     if per_sample is None or y is None or not isinstance(loss, LossFunctionWrapper) or type(loss).call is not \
             LossFunctionWrapper.call or loss.fn_kwargs not in _DEFAULT_ARGUMENTS[loss.fn] or \
             loss.reduction != "sum_over_batch_size" or model._loss_weights[0] != 1.0 or output.dtype != dtype or \
@@ -74,11 +76,27 @@ def _categorical_crossentropy(y, output):
     return values, gradient_of
 
 
+def _binary_crossentropy(y, output):
+    """-(y log p + (1 - y) log(1 - p)) averaged over the last axis, p the output clipped to [eps, 1 - eps]."""
+    eps = backend.epsilon()
+    p = np.clip(output, eps, 1.0 - eps)
+    values = -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p), axis=-1)
+
+    def gradient_of(d_values):
+        # where the clip held the value fixed, no gradient passes (as autograd's clip)
+        d_p = (d_values[..., None] / output.shape[-1]) * ((1.0 - y) / (1.0 - p) - y / p)
+        return np.where((p != eps) & (p != 1.0 - eps), d_p, 0.0)
+    return values, gradient_of
+
+
 _WRITTEN_OUT = {loss_functions.mean_squared_error: _mean_squared_error,
+                loss_functions.binary_crossentropy: _binary_crossentropy,
                 loss_functions.categorical_crossentropy: _categorical_crossentropy,
                 # against the labels' one-hot rows (_one_hot)
                 loss_functions.sparse_categorical_crossentropy: _categorical_crossentropy}
 _DEFAULT_ARGUMENTS = {loss_functions.mean_squared_error: [{}],
+                      loss_functions.binary_crossentropy: [{}, {"from_logits": False, "label_smoothing": 0.0,
+                                                                "axis": -1}],
                       loss_functions.categorical_crossentropy: [{}, {"from_logits": False, "label_smoothing": 0.0,
                                                                      "axis": -1}],
                       loss_functions.sparse_categorical_crossentropy: [{}, {"from_logits": False, "ignore_class": None,

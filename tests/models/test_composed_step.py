@@ -184,9 +184,19 @@ def test_frozen_layers_and_the_switch_take_the_traced_step(monkeypatch):
         composed_step.set_composed_steps("no")
 
 
+def binary_labels_model():
+    """Binary crossentropy against (batch,) labels for a (batch, 1) sigmoid output, some outputs clipped."""
+    model = K.Sequential([K.Input((3,)), L.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    model.set_weights([np.array([[40.0], [0.5], [-0.3]]), np.array([0.1])])      # row 0 saturates to 1.0
+    x = np.array([[1.0, 0.2, 0.3], [-0.1, 0.4, 0.2], [0.0, -1.0, 0.5], [0.3, 0.3, 0.3]])
+    return model, x, np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 2.0, 0.5, 1.0])
+
+
 @pytest.mark.parametrize("make,written_out", [(seed_model, True), (masked_mse_model, True), (simple_rnn_model, True),
-                                              (mae_model, False), (tagger_model, True), (gru_sum_model, False)])
-def test_mse_and_categorical_crossentropy_are_written_out_and_other_losses_are_traced(make, written_out):
+                                              (mae_model, False), (tagger_model, True), (gru_sum_model, True),
+                                              (binary_labels_model, True)])
+def test_the_common_losses_are_written_out_and_other_losses_are_traced(make, written_out):
     model, x, y, weights = make()
     prepared = model._prepare(x, y, weights, None, "fit")
     (output,), (mask,), _ = model.forward(model.params, prepared["x"])
@@ -197,4 +207,4 @@ def test_mse_and_categorical_crossentropy_are_written_out_and_other_losses_are_t
         want_loss, want_d = value_and_grad(lambda o: model._loss_terms(prepared["y"], [o], [mask], [sw])[0])(output)
         np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
         np.testing.assert_allclose(d_output, want_d, rtol=1e-10, atol=1e-14)
-        assert mask is not None or make in (seed_model, simple_rnn_model)
+        assert mask is not None or make in (seed_model, simple_rnn_model, gru_sum_model, binary_labels_model)
