@@ -21,7 +21,8 @@ traced step's.
 from autograd import value_and_grad
 import numpy as np
 
-from ..layers.composed import forward_with_backward, makes_updates_itself, recurrent_forward, recurrent_ok, supports
+from ..layers.composed import forward_with_backward, makes_updates_itself, supports
+from ..layers.composed_recurrent import recurrent_forward, recurrent_ok
 from ..layers.composed_attention import list_input_form
 from ..layers.composed_traced import traceable, traced_forward_with_backward
 from ..params import flatten_params, map_params

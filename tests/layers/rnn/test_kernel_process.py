@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from minikeras import layers as L
-from minikeras.layers import composed
+from minikeras.layers import composed_recurrent
 from minikeras.layers.rnn import fused_pair, kernel_process
 from minikeras.layers.rnn import kernel_worker as wire
 
@@ -42,7 +42,7 @@ def output_gradients(result, seed=1):
 
 def here(kernel, arguments, argnums, g):
     result = kernel.fun(*arguments)
-    return result, composed.primitive_vjps[kernel](argnums, result, arguments, {})(g)
+    return result, composed_recurrent.primitive_vjps[kernel](argnums, result, arguments, {})(g)
 
 
 KERNELS = [("LSTM", {}), ("GRU", {}), ("GRU", {"reset_after": False}), ("SimpleRNN", {})]
@@ -132,11 +132,11 @@ def test_when_the_helper_fails_the_caller_computes_the_direction_itself(fail_fro
     layer.ensure_built((None, TIME, FEATURES))
     x = np.random.default_rng(0).normal(size=(BATCH, TIME, FEATURES))
     dy = np.random.default_rng(1).normal(size=(BATCH, TIME, UNITS))
-    alone = composed._KernelRun(layer, layer.params, x, None)
+    alone = composed_recurrent._KernelRun(layer, layer.params, x, None)
     alone.forward()
     want = alone.backward(dy, True)
     elsewhere = _Failing() if fail_from == "forward" else helper
-    run = composed._KernelRun(layer, layer.params, x, None, elsewhere=elsewhere)
+    run = composed_recurrent._KernelRun(layer, layer.params, x, None, elsewhere=elsewhere)
     run.start_forward()()
     if fail_from == "backward":
         run.elsewhere = _Failing()

@@ -1,0 +1,221 @@
+"""The recurrent layers' composed forms: their fused kernels' own forward and backward passes (composed.py's
+`forward_with_backward` hands recurrent layers and Bidirectional here).
+
+`_KernelRun` is one layer's fused kernel on a batch: here, or in the helper process (rnn/kernel_process.py).
+Bidirectional runs its backward direction's kernel in the helper beside the forward one; a single recurrent layer
+splits its batch's rows between this process and the helper (`_RowSplitRun`): rows are independent, so each half
+is the same kernel on fewer rows, and the weights' gradients are the two halves' sums.
+tests/models/test_composed_step.py and tests/layers/rnn/test_kernel_process.py prove both equal the traced step.
+"""
+import numpy as np
+from autograd.core import primitive_vjps
+
+from .. import activations
+from .rnn import kernel_process
+from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
+from .rnn.fused_pair import both, direction_concurrency
+from .rnn.layers import GRU, LSTM, SimpleRNN
+from .rnn.rnn import RNN
+from .wrappers import reverse_time
+
+RNN_TYPES = (RNN, SimpleRNN, GRU, LSTM)
+
+
+def rnn_ok(layer, training):
+    return not layer.return_state and recurrent_ok(layer, training)
+
+
+def recurrent_ok(layer, training=True):
+    """Whether a recurrent layer runs its fused kernel here, return_state or not (`recurrent_forward`)."""
+    if type(layer) not in RNN_TYPES:
+        return False
+    cell = layer.cell
+    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful \
+            or layer.activity_regularizer is not None:
+        return False
+    # the fused kernels exist for the default activations only (cells.fused_plan gives None otherwise)
+    if cell.activation is not _TANH or getattr(cell, "recurrent_activation", _SIGMOID) is not _SIGMOID:
+        return False
+    # input dropout is a mask on x before the kernel; recurrent dropout needs the kernel's own support
+    if training and cell.recurrent_dropout > 0.0 and type(cell) not in _RECURRENT_DROPOUT_KERNELS:
+        return False
+    return all(getattr(cell, name) is None for name in ("kernel_regularizer", "recurrent_regularizer",
+                                                        "bias_regularizer"))
+
+
+class _KernelRun:
+    """One recurrent layer's fused kernel: its forward result, its output, and its backward pass; run in the
+    helper process `elsewhere` (rnn/kernel_process.py) when one is given, else here."""
+
+    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None, rng=None):
+        cell = layer.cell
+        states = layer._starting_states(initial_states, x.shape[0])
+        mask = None if mask is None else np.asarray(mask, dtype=bool)
+        # a training step's dropout masks, drawn as the layer's call draws them
+        self.input_keep, recurrent_mask = layer.dropout_masks(x.shape[0], x.shape[-1], True, rng)
+        if self.input_keep is not None:
+            x = x * self.input_keep.astype(x.dtype)
+        plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask, recurrent_mask)
+        self.kernel, arguments, _ = plan
+        # the last argument asks the kernel to keep its intermediates for the backward pass
+        self.arguments = tuple(arguments[:-1]) + (True,)
+        self.layer, self.params, self.result, self.elsewhere = layer, params, None, elsewhere
+
+    def forward(self):
+        return self.start_forward()()
+
+    def start_forward(self):
+        """Begin the forward pass; returns finish() -> the kernel's result."""
+        if self.elsewhere is None:
+            return self._forward_here
+        self.number, wait = self.elsewhere.forward(self.kernel, self.arguments)
+
+        def finish():
+            result = wait()
+            if result is kernel_process.FAILED:
+                self.elsewhere = None
+                return self._forward_here()
+            self.result = result
+            return result
+        return finish
+
+    def _forward_here(self):
+        self.result = self.kernel.fun(*self.arguments)
+        return self.result
+
+    def output(self):
+        outputs = self.result[0]
+        return outputs if self.layer.return_sequences else outputs[:, -1]
+
+    def backward(self, dy, need_dx, d_states=(), need_d_initial=False):
+        return self.start_backward(dy, need_dx, d_states, need_d_initial)()
+
+    def start_backward(self, dy, need_dx, d_states=(), need_d_initial=False):
+        """Begin the backward pass; returns finish() -> (weights' gradients, dx or None, [gradients of the initial
+        states] or None). `d_states` are the gradients of the final states (None for one nothing used)."""
+        cell = self.layer.cell
+        numbers = _CELL_GRADIENTS[type(cell)](cell)
+        initial = _STATE_ARGUMENTS[type(cell)] if need_d_initial else ()
+        argnums = ((0,) if need_dx else ()) + tuple(n for name_numbers in numbers.values() for n in name_numbers) \
+            + initial
+        g = self._output_gradients(dy, d_states)
+        if self.elsewhere is None:
+            def wait():
+                return self._vjp_here(argnums, g)
+        else:
+            wait = self.elsewhere.vjp(self.number, argnums, g)
+
+        def finish():
+            values = wait()
+            if values is kernel_process.FAILED:        # the helper lost its forward pass: both again, here
+                self._forward_here()
+                values = self._vjp_here(argnums, g)
+            grads = dict(zip(argnums, values))
+            by_name = {name: grads[n[0]] if len(n) == 1 else np.stack([grads[k] for k in n])
+                       for name, n in numbers.items() if name in self.params}
+            dx = grads.get(0)
+            if dx is not None and self.input_keep is not None:
+                dx = dx * self.input_keep.astype(dx.dtype)
+            return by_name, dx, [grads[n] for n in initial] if need_d_initial else None
+        return finish
+
+    def _vjp_here(self, argnums, g):
+        return primitive_vjps[self.kernel](argnums, self.result, self.arguments, {})(g)
+
+    def _output_gradients(self, dy, d_states):
+        """The kernel's output gradient tuple (outputs, final states) for the layer's output gradient `dy`."""
+        outputs = self.result[0]
+        if dy is None:
+            d_outputs = np.zeros_like(outputs)
+        elif self.layer.return_sequences:
+            d_outputs = dy
+        else:
+            d_outputs = np.zeros_like(outputs)
+            d_outputs[:, -1] = dy
+        d_states = list(d_states) + [None] * (len(self.result) - 1 - len(d_states))
+        return (d_outputs,) + tuple(np.zeros_like(state) if d is None else d
+                                    for state, d in zip(self.result[1:], d_states))
+
+
+def _weights_and_bias(cell):
+    return {"kernel": (1,), "recurrent_kernel": (2,), **({"bias": (3,)} if cell.use_bias else {})}
+
+
+def _gru_weights(cell):
+    numbers = _weights_and_bias(cell)
+    if cell.use_bias and cell.reset_after:
+        numbers["bias"] = (3, 4)       # the kernel takes the (2, 3u) bias as its input and recurrent rows
+    return numbers
+
+
+# the fused kernel's argument numbers of each weight's gradient, and of the initial states
+_CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias, GRUCell: _gru_weights}
+_STATE_ARGUMENTS = {LSTMCell: (4, 5), SimpleRNNCell: (4,), GRUCell: (5,)}
+_TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
+# cells whose fused kernel takes a recurrent dropout mask
+_RECURRENT_DROPOUT_KERNELS = (LSTMCell, GRUCell, SimpleRNNCell)
+
+
+def rnn_forward(layer, params, x, mask, need_dx, rng=None):
+    run = _KernelRun(layer, params, x, mask, rng=rng)
+    run.forward()
+    return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)[:2]
+
+
+def recurrent_forward(layer, params, x, mask, initial_states, need_dx, rng=None):
+    """A recurrent layer (recurrent_ok) with its states given (`initial_states`, or None for zeros) and, with
+    return_state, returned: ([output, *final states], their masks, backward), where backward(d_outputs) ->
+    (weights' gradients, dx or None, gradients of the initial states or None); d_outputs has None for an output
+    nothing used."""
+    run = _KernelRun(layer, params, x, mask, initial_states, rng=rng)
+    run.forward()
+    outputs = [run.output()] + (list(run.result[1:]) if layer.return_state else [])
+    masks = layer.compute_mask(x, mask)
+
+    def backward(d_outputs):
+        return run.backward(d_outputs[0], need_dx, d_outputs[1:], initial_states is not None)
+    return outputs, masks if isinstance(masks, list) else [masks], backward
+
+
+def bidirectional_ok(layer, training):
+    return layer.merge_mode in ("concat", "sum") and not layer.return_state and \
+        all(type(d) in RNN_TYPES and rnn_ok(d, training) for d in layer.children())
+
+
+def bidirectional_forward(layer, params, x, mask, need_dx, rng=None):
+    forward_layer, backward_layer = layer.children()
+    mode = direction_concurrency(x.shape[0], forward_layer.cell.units)
+    elsewhere = kernel_process.helper() if mode == "process" else None
+    forward = _KernelRun(forward_layer, params[forward_layer.name], x, mask, rng=rng)
+    backward_run = _KernelRun(backward_layer, params[backward_layer.name], x, mask, elsewhere=elsewhere, rng=rng)
+    _side_by_side(forward.forward, backward_run.start_forward, mode == "threads")
+    y_f, y_b = forward.output(), backward_run.output()
+    if layer.return_sequences:
+        y_b = reverse_time(y_b)
+    units = y_f.shape[-1]
+    y = np.concatenate([y_f, y_b], axis=-1) if layer.merge_mode == "concat" else y_f + y_b
+
+    def backward(dy):
+        dy_f, dy_b = (dy[..., :units], dy[..., units:]) if layer.merge_mode == "concat" else (dy, dy)
+        if layer.return_sequences:
+            dy_b = dy_b[:, ::-1]
+        (grads_f, dx_f, _), (grads_b, dx_b, _) = _side_by_side(lambda: forward.backward(dy_f, need_dx),
+                                                               lambda: backward_run.start_backward(dy_b, need_dx),
+                                                               mode == "threads")
+        grads = {forward.layer.name: grads_f, backward_run.layer.name: grads_b}
+        return grads, dx_f + dx_b if need_dx else None
+    return y, layer.compute_mask(x, mask), backward
+
+
+def _side_by_side(run_here, start_other, threads):
+    """(run_here(), what start_other()'s finish() gives): the other started first, so that work done in a helper
+    process overlaps this one's; on two threads when `threads`. The other is always collected, even when this
+    one fails, so a helper process is never left with an answer no one reads."""
+    if threads:
+        return both(run_here, lambda: start_other()())
+    finish_other = start_other()
+    try:
+        here = run_here()
+    finally:
+        other = finish_other()
+    return here, other
