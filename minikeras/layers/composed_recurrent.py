@@ -47,12 +47,12 @@ class _KernelRun:
     """One recurrent layer's fused kernel: its forward result, its output, and its backward pass; run in the
     helper process `elsewhere` (rnn/kernel_process.py) when one is given, else here."""
 
-    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None, rng=None):
+    def __init__(self, layer, params, x, mask, initial_states=None, elsewhere=None, rng=None, dropout=None):
         cell = layer.cell
         states = layer._starting_states(initial_states, x.shape[0])
         mask = None if mask is None else np.asarray(mask, dtype=bool)
-        # a training step's dropout masks, drawn as the layer's call draws them
-        self.input_keep, recurrent_mask = layer.dropout_masks(x.shape[0], x.shape[-1], True, rng)
+        # a training step's dropout masks, drawn as the layer's call draws them (or given: a part of a batch's)
+        self.input_keep, recurrent_mask = dropout or layer.dropout_masks(x.shape[0], x.shape[-1], True, rng)
         if self.input_keep is not None:
             x = x * self.input_keep.astype(x.dtype)
         plan = cell.fused_plan(params, x, states, mask, layer.go_backwards, layer.zero_output_for_mask, recurrent_mask)
@@ -84,8 +84,7 @@ class _KernelRun:
         return self.result
 
     def output(self):
-        outputs = self.result[0]
-        return outputs if self.layer.return_sequences else outputs[:, -1]
+        return _output(self.layer, self.result)
 
     def backward(self, dy, need_dx, d_states=(), need_d_initial=False):
         return self.start_backward(dy, need_dx, d_states, need_d_initial)()
@@ -156,8 +155,66 @@ _TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
 _RECURRENT_DROPOUT_KERNELS = (LSTMCell, GRUCell, SimpleRNNCell)
 
 
+# each part of a split batch has at least this many rows: below, the halves' saving did not pay for the messages
+MIN_SPLIT_ROWS = 8
+
+
+def _kernel_run(layer, params, x, mask, initial_states=None, rng=None):
+    """A single recurrent layer's kernel run: its batch's rows split with the helper process where that runs."""
+    batch = x.shape[0]
+    dropout = layer.dropout_masks(batch, x.shape[-1], True, rng)
+    if batch >= 2 * MIN_SPLIT_ROWS and direction_concurrency(batch, layer.cell.units) == "process":
+        helper = kernel_process.helper()
+        if helper is not None:
+            return _RowSplitRun(layer, params, x, mask, initial_states, dropout, helper)
+    return _KernelRun(layer, params, x, mask, initial_states, dropout=dropout)
+
+
+class _RowSplitRun:
+    """One recurrent layer's kernel with its batch split: the first half of the rows here, the rest in the helper
+    process at the same time. Rows never meet in a recurrent layer, so outputs, states and dx are the halves'
+    joined, and the weights' gradients their sums."""
+
+    def __init__(self, layer, params, x, mask, initial_states, dropout, helper):
+        half = x.shape[0] // 2
+        self.parts = (slice(0, half), slice(half, None))
+        self.here, self.there = (
+            _KernelRun(layer, params, x[part], _rows(mask, part), _rows(initial_states, part), elsewhere=elsewhere,
+                       dropout=_rows(dropout, part))
+            for part, elsewhere in zip(self.parts, (None, helper)))
+        self.layer, self.result = layer, None
+
+    def forward(self):
+        here, there = _side_by_side(self.here.forward, self.there.start_forward, False)
+        self.result = tuple(np.concatenate(pair) for pair in zip(here, there))
+        return self.result
+
+    def output(self):
+        return _output(self.layer, self.result)
+
+    def backward(self, dy, need_dx, d_states=(), need_d_initial=False):
+        dy_here, dy_there = (_rows(dy, part) for part in self.parts)
+        d_states_here, d_states_there = (_rows(list(d_states), part) for part in self.parts)
+        (grads, dx, d_initial), (grads_there, dx_there, d_initial_there) = _side_by_side(
+            lambda: self.here.backward(dy_here, need_dx, d_states_here, need_d_initial),
+            lambda: self.there.start_backward(dy_there, need_dx, d_states_there, need_d_initial), False)
+        grads = {name: grads[name] + grads_there[name] for name in grads}
+        dx = np.concatenate([dx, dx_there]) if need_dx else None
+        d_initial = [np.concatenate(pair) for pair in zip(d_initial, d_initial_there)] if need_d_initial else None
+        return grads, dx, d_initial
+
+
+def _rows(value, part):
+    """`part` of the batch axis of an array, of each array in a list or tuple (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return type(value)(_rows(v, part) for v in value)
+    return value[part]
+
+
 def rnn_forward(layer, params, x, mask, need_dx, rng=None):
-    run = _KernelRun(layer, params, x, mask, rng=rng)
+    run = _kernel_run(layer, params, x, mask, rng=rng)
     run.forward()
     return run.output(), layer.compute_mask(x, mask), lambda dy: run.backward(dy, need_dx)[:2]
 
@@ -167,7 +224,7 @@ def recurrent_forward(layer, params, x, mask, initial_states, need_dx, rng=None)
     return_state, returned: ([output, *final states], their masks, backward), where backward(d_outputs) ->
     (weights' gradients, dx or None, gradients of the initial states or None); d_outputs has None for an output
     nothing used."""
-    run = _KernelRun(layer, params, x, mask, initial_states, rng=rng)
+    run = _kernel_run(layer, params, x, mask, initial_states, rng=rng)
     run.forward()
     outputs = [run.output()] + (list(run.result[1:]) if layer.return_state else [])
     masks = layer.compute_mask(x, mask)
@@ -219,3 +276,8 @@ def _side_by_side(run_here, start_other, threads):
     finally:
         other = finish_other()
     return here, other
+
+
+def _output(layer, result):
+    """The layer's output from its kernel's result (outputs at every step, final states)."""
+    return result[0] if layer.return_sequences else result[0][:, -1]
