@@ -3,13 +3,11 @@ attention) take the composed training step: loss and gradients equal the traced 
 the same weights, and graphs it cannot compose take the traced step."""
 import numpy as np
 import pytest
-from autograd import value_and_grad
 
 import minikeras as K
 from minikeras import layers as L
 from minikeras.models import composed_step
-from composed_training import prepared_batch, trained_both_ways
-from minikeras.params import flatten_params, unflatten_like
+from composed_training import assert_composed_equals_traced, assert_trained_alike_both_ways, prepared_batch
 
 
 pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
@@ -127,28 +125,13 @@ def test_each_node_runs_the_way_expected():
         ("GlobalAveragePooling1D", "own"), ("Dense", "own")])
 
 
-def traced(model, xs, ys, sws):
-    trainable = model.params
-    leaves = flatten_params(trainable)
-
-    def objective(*values):
-        return model._total_loss(unflatten_like(trainable, values), xs, ys, sws, True, None, None, {})[0]
-    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
-
-
 @pytest.mark.parametrize("make", MODELS)
 def test_composed_loss_and_gradients_of_a_graph_equal_the_traced_step(make):
     model, x, y = make()
     xs, ys, sws = prepared_batch(model, x, y)
     assert composed_step.composed_plan(model) is not None
     assert composed_step.composed_layers(model) is None       # not a chain
-    loss, grads, outputs, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws)
-    want_loss, want_grads = traced(model, xs, ys, sws)
-    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
-    assert len(grads) == len(want_grads)
-    for got, want in zip(grads, want_grads):
-        assert got.shape == want.shape
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    _, grads, outputs, _ = assert_composed_equals_traced(model, xs, ys, sws)
     assert any(np.any(g != 0) for g in grads)
     np.testing.assert_allclose(outputs[0], model.apply(model.params, xs), rtol=1e-12)
 
@@ -158,10 +141,7 @@ def test_training_a_graph_with_composed_steps_gives_the_traced_weights(make):
     def build_and_fit():
         model, x, y = make()
         return model, model.fit(x, y, epochs=2, batch_size=2, shuffle=False, verbose=0)
-    (weights_on, loss_on), (weights_off, loss_off) = trained_both_ways(build_and_fit)
-    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
-    for a, b in zip(weights_on, weights_off):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_trained_alike_both_ways(build_and_fit)
 
 
 def test_graphs_it_cannot_compose_take_the_traced_step():

@@ -3,13 +3,11 @@ the order the layers' own calls draw them (input mask, then recurrent mask; a Bi
 so loss, gradients and trained weights equal the traced step's."""
 import numpy as np
 import pytest
-from autograd import value_and_grad
 
 import minikeras as K
 from minikeras import layers as L
 from minikeras.models import composed_step
-from composed_training import prepared_batch, trained_both_ways
-from minikeras.params import flatten_params, unflatten_like
+from composed_training import assert_composed_equals_traced, assert_trained_alike_both_ways, prepared_batch
 
 pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
@@ -55,27 +53,13 @@ def stacked_states():
 MODELS = [lstm_classifier, bidirectional_tagger, stacked_states]
 
 
-def traced(model, xs, ys, sws, rng):
-    trainable = model.params
-    leaves = flatten_params(trainable)
-
-    def objective(*values):
-        return model._total_loss(unflatten_like(trainable, values), xs, ys, sws, True, rng, None, {})[0]
-    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
-
-
 @pytest.mark.parametrize("make", MODELS)
 def test_composed_step_with_recurrent_dropout_equals_the_traced_step(make):
     model, x, y = make()
     xs, ys, sws = prepared_batch(model, x, y)
     plan = composed_step.composed_plan(model)
     assert plan is not None and all(how != "traced" for _, how in plan)
-    loss, grads, _, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws,
-                                                              rng=np.random.default_rng(3))
-    want_loss, want_grads = traced(model, xs, ys, sws, np.random.default_rng(3))
-    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
-    for got, want in zip(grads, want_grads):
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    loss = assert_composed_equals_traced(model, xs, ys, sws, seed=3)[0]
     other = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws, rng=np.random.default_rng(4))
     assert other[0] != loss                 # the masks are really drawn
 
@@ -85,10 +69,7 @@ def test_training_with_recurrent_dropout_in_composed_steps_gives_the_traced_weig
     def build_and_fit():
         model, x, y = make()
         return model, model.fit(x, y, epochs=3, batch_size=2, shuffle=False, verbose=0)
-    (weights_on, loss_on), (weights_off, loss_off) = trained_both_ways(build_and_fit)
-    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
-    for a, b in zip(weights_on, weights_off):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_trained_alike_both_ways(build_and_fit)
 
 
 def test_a_cell_without_a_fused_kernel_and_dropout_keeps_the_traced_step():

@@ -3,15 +3,13 @@ the rest there, layers/composed_recurrent.py): loss, gradients and trained weigh
 masks, dropout, initial and returned states; and a helper that fails leaves the numbers as they are."""
 import numpy as np
 import pytest
-from autograd import value_and_grad
 
 import minikeras as K
 from minikeras import layers as L
 from minikeras.layers import composed_recurrent
 from minikeras.layers.rnn import fused_pair, kernel_process
 from minikeras.models import composed_step
-from composed_training import prepared_batch, trained_both_ways
-from minikeras.params import flatten_params, unflatten_like
+from composed_training import assert_composed_equals_traced, assert_trained_alike_both_ways, prepared_batch
 
 pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 ROWS = 2 * composed_recurrent.MIN_SPLIT_ROWS + 3      # an odd batch: the halves differ by a row
@@ -53,38 +51,20 @@ def encoder_decoder():
     return model, [x, np.roll(x, 1, axis=1)], x
 
 
-def traced(model, xs, ys, sws, rng):
-    trainable = model.params
-    leaves = flatten_params(trainable)
-
-    def objective(*values):
-        return model._total_loss(unflatten_like(trainable, values), xs, ys, sws, True, rng, None, {})[0]
-    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
-
-
 @pytest.mark.parametrize("make", [classifier, encoder_decoder])
 def test_a_split_batch_gives_the_traced_loss_and_gradients(make, helper):
     model, x, y = make()
     xs, ys, sws = prepared_batch(model, x, y)
-    loss, grads, _, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws,
-                                                              rng=np.random.default_rng(3))
+    assert_composed_equals_traced(model, xs, ys, sws, seed=3)
     assert helper, "the helper process computed no rows"
-    want_loss, want_grads = traced(model, xs, ys, sws, np.random.default_rng(3))
-    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
-    for got, want in zip(grads, want_grads):
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
-
 
 @pytest.mark.parametrize("make", [classifier, encoder_decoder])
 def test_training_with_split_batches_gives_the_traced_weights(make, helper):
     def build_and_fit():
         model, x, y = make()
         return model, model.fit(x, y, epochs=2, batch_size=ROWS, shuffle=False, verbose=0)
-    (weights_on, loss_on), (weights_off, loss_off) = trained_both_ways(build_and_fit)
+    assert_trained_alike_both_ways(build_and_fit)
     assert helper
-    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
-    for a, b in zip(weights_on, weights_off):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
 def test_small_batches_are_not_split(helper):

@@ -4,13 +4,11 @@ the composed training step: loss and gradients equal the traced step's given the
 gives the same weights, and a layer that adds a penalty keeps the model on the traced step."""
 import numpy as np
 import pytest
-from autograd import value_and_grad
 
 import minikeras as K
 from minikeras import layers as L
 from minikeras.models import composed_step
-from composed_training import prepared_batch, trained_both_ways
-from minikeras.params import flatten_params, unflatten_like
+from composed_training import assert_composed_equals_traced, assert_trained_alike_both_ways, prepared_batch
 
 pytestmark = pytest.mark.usefixtures("float64")    # tests/conftest.py
 
@@ -96,29 +94,13 @@ def attention_with_dropout():
 MODELS = [dropout_tagger, conv_text, reshaping_chain, image_chain, masked_sequence, attention_with_dropout]
 
 
-def traced(model, xs, ys, sws, rng):
-    trainable = model.params
-    leaves = flatten_params(trainable)
-
-    def objective(*values):
-        return model._total_loss(unflatten_like(trainable, values), xs, ys, sws, True, rng, None, {})[0]
-    return value_and_grad(objective, tuple(range(len(leaves))))(*leaves)
-
-
 @pytest.mark.parametrize("make", MODELS)
 def test_composed_step_with_layers_traced_alone_equals_the_traced_step(make):
     model, x, y = make()
     xs, ys, sws = prepared_batch(model, x, y)
     plan = composed_step.composed_plan(model)
     assert plan is not None and any(how == "traced" for _, how in plan)
-    loss, grads, outputs, _ = composed_step.composed_loss_and_grads(model, model.params, xs, ys, sws,
-                                                                    rng=np.random.default_rng(7))
-    want_loss, want_grads = traced(model, xs, ys, sws, np.random.default_rng(7))
-    np.testing.assert_allclose(loss, want_loss, rtol=1e-12)
-    assert len(grads) == len(want_grads)
-    for got, want in zip(grads, want_grads):
-        assert got.shape == want.shape
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    _, grads, _, _ = assert_composed_equals_traced(model, xs, ys, sws, seed=7)
     assert all(np.any(g != 0) for g in grads)
 
 
@@ -136,10 +118,7 @@ def test_training_with_dropout_in_composed_steps_gives_the_traced_weights(make):
     def build_and_fit():
         model, x, y = make()
         return model, model.fit(x, y, epochs=3, batch_size=2, shuffle=False, verbose=0)
-    (weights_on, loss_on), (weights_off, loss_off) = trained_both_ways(build_and_fit)
-    np.testing.assert_allclose(loss_on, loss_off, rtol=1e-10)
-    for a, b in zip(weights_on, weights_off):
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert_trained_alike_both_ways(build_and_fit)
 
 
 def test_layers_that_add_a_penalty_keep_the_traced_step():
