@@ -5,7 +5,8 @@
 Bidirectional runs its backward direction's kernel in the helper beside the forward one; a single recurrent layer
 splits its batch's rows between this process and the helper (`_RowSplitRun`): rows are independent, so each half
 is the same kernel on fewer rows, and the weights' gradients are the two halves' sums.
-tests/models/test_composed_step.py and tests/layers/rnn/test_kernel_process.py prove both equal the traced step.
+tests/models/test_composed_step.py, test_composed_row_split.py and test_composed_recurrent_dropout.py prove them
+equal to the traced step; tests/layers/rnn/test_kernel_process.py covers the helper's failures.
 """
 import numpy as np
 from autograd.core import primitive_vjps

@@ -1,15 +1,16 @@
-"""Bidirectional's second direction run by a helper process, in the training steps of layers/composed.py.
+"""A helper process running fused recurrent kernels beside the caller, in composed training steps
+(layers/composed_recurrent.py): a Bidirectional layer's backward direction, or half of a recurrent layer's rows.
 
 A small layer's step is about ten numpy calls of a microsecond or two each; two threads spend that time handing
 the GIL back and forth (and even for large layers they lost to this, docs/performance.md). A second process has
-its own interpreter: the caller sends it the backward direction's
-kernel arguments (through shared memory, kernel_worker.py), runs the forward direction itself, then collects the
-other's result; the same for BPTT. A round trip costs tens of microseconds against milliseconds of kernel.
+its own interpreter: the caller sends it one kernel's arguments (through shared memory, kernel_worker.py), runs
+its own kernel, then collects the other's result; the same for BPTT. A round trip costs tens of microseconds
+against milliseconds of kernel.
 
 The helper starts on first use (a fresh `python` running kernel_worker.main, no fork of the caller, so a
 notebook's threads and a script's top-level code are safe), is shared by every layer of the process, and ends with
-it. Whatever goes wrong in it (a kernel error, the process gone), the caller computes that direction itself, so
-the results and errors are the ones of the one-process path; tests/layers/rnn/test_kernel_process.py holds both.
+it. Whatever goes wrong in it (a kernel error, the process gone), the caller computes that kernel itself, so the
+results and errors are the ones of the one-process path; tests/layers/rnn/test_kernel_process.py holds both.
 """
 import atexit
 import os
@@ -51,8 +52,8 @@ def helper():
 
 def _give_up(reason):
     _state["broken"] = True
-    warnings.warn(f"minikeras: Bidirectional's helper process is off for this session: {reason}. Both "
-                  "directions now run in this process, with the same results.", RuntimeWarning, stacklevel=3)
+    warnings.warn(f"minikeras: the recurrent layers' helper process is off for this session: {reason}. Their "
+                  "kernels now run in this process only, with the same results.", RuntimeWarning, stacklevel=3)
 
 
 class KernelProcess:
