@@ -32,8 +32,9 @@ _pool_lock = threading.Lock()
 
 def set_concurrent_directions(enabled):
     """Run Bidirectional's two directions on two threads (True), the second in a helper process ("process",
-    training only: kernel_process.py), one after the other (False), or decide from the number of cores this
-    process may use and the layer's size (None, the default)."""
+    training only: kernel_process.py, which then also takes half of a single recurrent layer's rows), one after the
+    other and every layer in this process alone (False), or decide from the number of cores this process may use
+    and the layer's size (None, the default)."""
     if enabled not in (True, False, None, "process"):
         raise TypeError(f"set_concurrent_directions: expected True, False, 'process' or None, got {enabled!r}.")
     _settings["concurrent"] = enabled
