@@ -111,6 +111,15 @@ class RNNCellBase(WeightOptions, Layer):
     def build_bias(self, rng):
         return self.bias_initializer((self.gates * self.units,), rng=rng)
 
+    def fused_plan(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
+        """(kernel primitive, its arguments, finish) of the cell's fused kernel; None: no fused kernel here."""
+        return None
+
+    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
+        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
+        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
+                                         recurrent_mask))
+
     def get_config(self):
         ser = {"activation": activations.serialize(self.activation)}
         for kind, module in (("initializer", initializers), ("regularizer", regularizers),
@@ -147,11 +156,6 @@ class SimpleRNNCell(RNNCellBase):
         bias = params["bias"] if self.use_bias else np.zeros(self.units, dtype=params["kernel"].dtype)
         return simple_rnn_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], mask,
                                       go_backwards, zero_output_for_mask, recurrent_mask) + (_finish_one_state,)
-
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
-                                         recurrent_mask))
 
 
 class LSTMCell(RNNCellBase):
@@ -202,11 +206,6 @@ class LSTMCell(RNNCellBase):
         bias = params["bias"] if self.use_bias else np.zeros(4 * self.units, dtype=params["kernel"].dtype)
         return lstm_kernel_call(x, params["kernel"], params["recurrent_kernel"], bias, states[0], states[1],
                                 mask, go_backwards, zero_output_for_mask, recurrent_mask) + (_finish_two_states,)
-
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
-                                         recurrent_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
@@ -265,11 +264,6 @@ class GRUCell(RNNCellBase):
         return gru_kernel_call(x, params["kernel"], params["recurrent_kernel"], input_bias, recurrent_bias,
                                states[0], mask, go_backwards, zero_output_for_mask, self.reset_after,
                                recurrent_mask) + (_finish_one_state,)
-
-    def fused_sequence(self, params, x, states, mask, go_backwards, zero_output_for_mask, recurrent_mask=None):
-        """The whole sequence through the fused kernel, or None when this configuration needs the reference."""
-        return _run_plan(self.fused_plan(params, x, states, mask, go_backwards, zero_output_for_mask,
-                                         recurrent_mask))
 
     def get_config(self):
         return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
