@@ -12,6 +12,7 @@ import numpy as np
 from autograd.core import primitive_vjps
 
 from .. import activations
+from .composed_traced import penalized
 from .rnn import kernel_process
 from .rnn.cells import GRUCell, LSTMCell, SimpleRNNCell
 from .rnn.fused_pair import both, direction_concurrency
@@ -31,17 +32,13 @@ def recurrent_ok(layer, training=True):
     if type(layer) not in RNN_TYPES:
         return False
     cell = layer.cell
-    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful \
-            or layer.activity_regularizer is not None:
+    if type(cell) not in _CELL_GRADIENTS or layer.implementation == 1 or layer.stateful:
         return False
-    # the fused kernels exist for the default activations only (cells.fused_plan gives None otherwise)
+    # the fused kernels exist for the default activations only (cells.fused_plan gives None otherwise); dropout
+    # of either kind they take (a mask on x before the kernel, a mask on h inside it)
     if cell.activation is not _TANH or getattr(cell, "recurrent_activation", _SIGMOID) is not _SIGMOID:
         return False
-    # input dropout is a mask on x before the kernel; recurrent dropout needs the kernel's own support
-    if training and cell.recurrent_dropout > 0.0 and type(cell) not in _RECURRENT_DROPOUT_KERNELS:
-        return False
-    return all(getattr(cell, name) is None for name in ("kernel_regularizer", "recurrent_regularizer",
-                                                        "bias_regularizer"))
+    return not penalized(layer) and not penalized(cell)
 
 
 class _KernelRun:
@@ -152,8 +149,6 @@ def _gru_weights(cell):
 _CELL_GRADIENTS = {LSTMCell: _weights_and_bias, SimpleRNNCell: _weights_and_bias, GRUCell: _gru_weights}
 _STATE_ARGUMENTS = {LSTMCell: (4, 5), SimpleRNNCell: (4,), GRUCell: (5,)}
 _TANH, _SIGMOID = activations.get("tanh"), activations.get("sigmoid")
-# cells whose fused kernel takes a recurrent dropout mask
-_RECURRENT_DROPOUT_KERNELS = (LSTMCell, GRUCell, SimpleRNNCell)
 
 
 # each part of a split batch has at least this many rows: below, the halves' saving did not pay for the messages

@@ -42,20 +42,20 @@ _PLAIN = (Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Gaussia
 
 def traceable(layer):
     """Whether `layer` may run traced alone in a composed training step: a listed built-in class, trained as a
-    whole, with no weight penalty or state carried between batches (and, for a recurrent layer, no dropout: its
-    masks are drawn once per call by the RNN, not by the cell the fused kernels replace)."""
+    whole, with no weight penalty or state carried between batches (and, for a recurrent layer, which lands here
+    only when its fused kernel is not used, no dropout: that case has no test proving its draws equal the traced step's)."""
     if type(layer) in _MERGES:
         return True
     if type(layer) in _PLAIN + (Attention, AdditiveAttention, MultiHeadAttention):
-        return not _penalized(layer)
+        return not penalized(layer)
     if type(layer) in _RECURRENT:
         cell = layer.cell
         return type(cell) in (GRUCell, LSTMCell, SimpleRNNCell) and not layer.stateful and cell.dropout == 0.0 \
-            and cell.recurrent_dropout == 0.0 and not _penalized(layer) and not _penalized(cell)
+            and cell.recurrent_dropout == 0.0 and not penalized(layer) and not penalized(cell)
     return False
 
 
-def _penalized(layer):
+def penalized(layer):
     """Whether the layer adds a penalty to the loss (a weight or activity regularizer): the traced step does."""
     return any(name.endswith("_regularizer") and value is not None for name, value in vars(layer).items())
 
