@@ -42,8 +42,9 @@ class Region:
 
     def ensure(self, size):
         """Room for `size` bytes: grow the file (both sides see the new size) and map it again."""
-        if size > os.fstat(self.fd).st_size:
-            os.ftruncate(self.fd, max(size, 2 * os.fstat(self.fd).st_size))
+        file_size = os.fstat(self.fd).st_size
+        if size > file_size:
+            os.ftruncate(self.fd, max(size, 2 * file_size))
         if size > self.size():
             self._map()             # the old map stays valid while arrays still look into it
 
@@ -80,9 +81,10 @@ def _is_array(item):
 
 
 def _window(region, dtype, shape, offset):
-    if math.prod(shape) == 0:
+    count = math.prod(shape)
+    if count == 0:
         return np.empty(shape, dtype=dtype)
-    return np.frombuffer(region.view, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
+    return np.frombuffer(region.view, dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
 def send(fd, message, region):
