@@ -139,6 +139,18 @@ def test_reduce_lr_on_plateau_in_fit():
     assert history.history["learning_rate"] == pytest.approx([0.001, 0.001, 0.0005])
 
 
+def test_reduce_lr_on_plateau_logs_the_rate_each_epoch_trained_with_as_keras():
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "keras_face.json")) as f:
+        keras_rates = json.load(f)["reduce_lr_history"]      # tests/fixtures/make_keras_face_fixtures.py
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(32, 3)), rng.normal(size=(32, 1))
+    model = K.Sequential([K.Input((3,)), K.layers.Dense(1)])
+    model.compile(optimizer=K.optimizers.SGD(0.5), loss="mse")
+    callback = C.ReduceLROnPlateau(monitor="loss", patience=0, factor=0.5, min_delta=10.0)
+    history = model.fit(x, y, epochs=5, batch_size=32, verbose=0, callbacks=[callback])
+    assert history.history["learning_rate"] == pytest.approx(keras_rates)
+
+
 def test_csv_logger_writes_one_row_an_epoch(tmp_path):
     path = tmp_path / "log.csv"
     history = dense_model().fit(X, Y, epochs=3, batch_size=4, verbose=0, callbacks=[C.CSVLogger(path)])
