@@ -74,6 +74,22 @@ def test_small_batches_are_not_split(helper):
     assert not helper
 
 
+def test_by_default_only_a_layer_with_enough_work_is_split(helper, monkeypatch):
+    fused_pair.set_concurrent_directions(None)
+    monkeypatch.setattr(fused_pair, "_usable_cores", lambda: 2)
+    model, x, y = classifier()            # LSTM(3) over 7 steps: far below MIN_SPLIT_WORK
+    composed_step.composed_loss_and_grads(model, model.params, *prepared_batch(model, x, y))
+    assert not helper
+    rows, steps, features = 32, 20, 16     # each half: 16 x 20 x 256 x 80 = 6.5 million multiply-adds
+    model = K.Sequential([K.Input((steps, features)), L.LSTM(64), L.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    assert composed_recurrent._half_work(model.layers[0], model.params[model.layers[0].name],
+                                         np.zeros((rows, steps, features))) >= composed_recurrent.MIN_SPLIT_WORK
+    x = np.random.default_rng(0).normal(size=(rows, steps, features))
+    composed_step.composed_loss_and_grads(model, model.params, *prepared_batch(model, x, np.zeros((rows, 1))))
+    assert helper
+
+
 def test_a_failing_helper_leaves_the_numbers_as_they_are(helper, monkeypatch):
     model, x, y = classifier()
     xs, ys, sws = prepared_batch(model, x, y)

@@ -61,6 +61,11 @@ def direction_concurrency(batch=None, units=None):
     return "threads" if concurrent_directions(batch, units) else None
 
 
+def process_forced():
+    """Whether set_concurrent_directions("process") asked for the helper process wherever it can take work."""
+    return _settings["concurrent"] == "process"
+
+
 def _usable_cores():
     try:
         return len(os.sched_getaffinity(0))
