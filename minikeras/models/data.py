@@ -123,6 +123,12 @@ def check_input_shapes(arrays, tensors, model_name, chain=None):
                              f"got an array of shape {array.shape}.{hint}")
 
 
+def row_count(groups):
+    """The number of samples in prepared arrays ({"x": [...], "y": [...], ...}), from the first one given: an optional
+    input fed None has none."""
+    return next((len(array) for arrays in groups.values() for array in arrays or [] if array is not None), 0)
+
+
 def check_same_length(groups, model_name):
     """All arrays in all groups (x, y, sample weights) must have the same number of samples."""
     counts = {len(array) for arrays in groups.values() for array in arrays or [] if array is not None}

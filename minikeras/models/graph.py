@@ -40,6 +40,41 @@ def topological_nodes(inputs, outputs):
     return order
 
 
+def keras_layer_order(inputs, outputs):
+    """The graph's layers in Keras's order (model.layers, and so get_weights): the most layers between them and an
+    output first; at one depth, in the order a depth-first walk back from the outputs first meets them. An input
+    that no output needs comes last."""
+    input_ids = {t.id for t in inputs}
+    first_met, walked, done = {}, [], set()
+
+    def walk(tensor):
+        node = tensor.node
+        if node is None or id(node) in done or (tensor.id in input_ids and not isinstance(node.layer, InputLayer)):
+            return
+        first_met.setdefault(id(node.layer), (len(first_met), node.layer))
+        if not isinstance(node.layer, InputLayer):
+            for parent in node.parent_tensors():
+                walk(parent)
+        done.add(id(node))
+        walked.append(node)           # after every node it needs
+
+    for t in outputs:
+        walk(t)
+    node_depth, layer_depth = {}, {}
+    for node in reversed(walked):
+        # a shared layer takes the depth of its deepest call, and passes it on to what that call needs
+        depth = node_depth[id(node)] = layer_depth[id(node.layer)] = max(node_depth.get(id(node), 0),
+                                                                         layer_depth.get(id(node.layer), 0))
+        for parent in node.parent_tensors():
+            if parent.node is not None and id(parent.node) in done:
+                node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
+    for t in inputs:
+        if id(t.node.layer) not in first_met and isinstance(t.node.layer, InputLayer):
+            first_met[id(t.node.layer)], layer_depth[id(t.node.layer)] = (-1, t.node.layer), 0
+    ordered = sorted(first_met.items(), key=lambda item: (-layer_depth[item[0]], item[1][0]))
+    return [layer for _, (_, layer) in ordered]
+
+
 class Step:
     """One node of the graph, prepared once so `apply` only looks up values by integer ids."""
 

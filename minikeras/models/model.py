@@ -11,8 +11,9 @@ from ..params import flatten_params, merge_like
 from .subclassed import SubclassedModel
 from .model_face import ModelFace
 from .model_states import LayerStates
-from .structure import flatten, inputs_in_order, is_nested, outputs_in_structure, pack_like, warn_if_structure_differs
-from .graph import InputLayer, KerasTensor, Step, resolve, topological_nodes
+from .structure import (flatten, inputs_in_order, is_nested, keys_sorted, outputs_in_structure, pack_like,
+                        warn_if_structure_differs)
+from .graph import InputLayer, KerasTensor, Step, keras_layer_order, resolve, topological_nodes
 from ..layers.node import flat_call_outputs
 from ..layers.input_layer import check_fed
 from .slicing import from_input_layers
@@ -42,17 +43,14 @@ class Model(SubclassedModel, ModelFace, Trainer, LayerStates, Layer):
 
     # ---- the graph -------------------------------------------------------------------------
     def _set_graph(self, inputs, outputs):
-        inputs, outputs = from_input_layers(inputs, outputs)
+        inputs, outputs = from_input_layers(keys_sorted(inputs), keys_sorted(outputs))
         self._input_structure = inputs
         self._output_structure = outputs
         self.inputs = _flat_tensors(inputs, "inputs", self.name)
         self.outputs = _flat_tensors(outputs, "outputs", self.name)
         nodes = topological_nodes(self.inputs, self.outputs)
         self._steps = [Step(node) for node in nodes]
-        self._layers = [t.node.layer for t in self.inputs]
-        for node in nodes:
-            if node.layer not in self._layers:
-                self._layers.append(node.layer)
+        self._layers = keras_layer_order(self.inputs, self.outputs)
         _refuse_duplicate_names(self._layers, self.name)
         self.built = True
         self._build_input_shape = self._shape_of(self.inputs)

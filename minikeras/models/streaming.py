@@ -53,7 +53,7 @@ class ArrayBatches:
 
     def __init__(self, arrays, batch_size, shuffle=False):
         self.arrays, self.batch_size, self.shuffle = arrays, batch_size, shuffle
-        self.steps = -(-len(arrays["x"][0]) // batch_size)
+        self.steps = -(-D.row_count(arrays) // batch_size)
 
     def begin(self):
         pass
@@ -61,7 +61,7 @@ class ArrayBatches:
     def epoch(self):
         arrays = self.arrays
         rng = backend.global_rng() if self.shuffle else None
-        for index in D.batch_slices(len(arrays["x"][0]), self.batch_size, self.shuffle, rng):
+        for index in D.batch_slices(D.row_count(arrays), self.batch_size, self.shuffle, rng):
             yield D.take(arrays["x"], index), D.take(arrays["y"], index), take_weights(arrays, index)
 
 

@@ -11,6 +11,21 @@ def flatten(structure):
     return [structure]
 
 
+def keys_sorted(structure):
+    """The structure with every dict's keys in sorted order: the order in which Keras 3 flattens a model's dict of
+    inputs or outputs (model.inputs, model.outputs, and so list-form targets, losses and metrics)."""
+    if isinstance(structure, dict):
+        try:
+            keys = sorted(structure)
+        except TypeError:            # keys of mixed types: left in their own order
+            keys = list(structure)
+        return {key: keys_sorted(structure[key]) for key in keys}
+    if isinstance(structure, (list, tuple)):
+        values = [keys_sorted(value) for value in structure]
+        return type(structure)(*values) if hasattr(structure, "_fields") else type(structure)(values)
+    return structure
+
+
 def pack_like(structure, leaves):
     """`leaves` (a flat list) arranged like `structure` (tuples stay tuples, dicts keep their keys)."""
     iterator = iter(leaves)

@@ -109,8 +109,8 @@ class TrainingLoops:
         else:
             arrays = self._prepare(x, y, sample_weight, class_weight, "fit")
             if validation_data is None and validation_split:
-                arrays, valid_arrays = D.split_validation(arrays, validation_split, len(arrays["x"][0]))
-            batch_size = self._batch_size_for(batch_size, len(arrays["x"][0]), "fit")
+                arrays, valid_arrays = D.split_validation(arrays, validation_split, D.row_count(arrays))
+            batch_size = self._batch_size_for(batch_size, D.row_count(arrays), "fit")
             train = S.ArrayBatches(arrays, batch_size, shuffle)
         if validation_data is not None and S.is_stream(validation_data):
             return train, self._stream_source(validation_data, validation_steps, "fit")
@@ -119,7 +119,7 @@ class TrainingLoops:
         if valid_arrays is None:
             return train, None
         # checked now: found after the first epoch, that epoch's updates would stand
-        valid_batch_size = self._batch_size_for(validation_batch_size or batch_size, len(valid_arrays["x"][0]), "fit")
+        valid_batch_size = self._batch_size_for(validation_batch_size or batch_size, D.row_count(valid_arrays), "fit")
         return train, S.ArrayBatches(valid_arrays, valid_batch_size)
 
     def _stream_source(self, data, steps, what, shuffle=False, class_weight=None, with_targets=True):
@@ -180,7 +180,7 @@ class TrainingLoops:
             batches = self._stream_source(x, steps, "evaluate")
         else:
             arrays = self._prepare(x, y, sample_weight, None, "evaluate")
-            batches = S.ArrayBatches(arrays, self._batch_size_for(batch_size, len(arrays["x"][0]), "evaluate"))
+            batches = S.ArrayBatches(arrays, self._batch_size_for(batch_size, D.row_count(arrays), "evaluate"))
         logs = self._run_evaluation(batches, _checked_callbacks(callbacks, self), verbose)
         if batches.ran_out and logs is not None:
             S.warn_ran_out()
@@ -229,9 +229,10 @@ class TrainingLoops:
             batch_inputs, steps = stream.epoch(), stream.steps
         else:
             xs = self._prepare_inputs(x, "predict")
-            batch_size = self._batch_size_for(batch_size, len(xs[0]), "predict")
-            batch_inputs = (D.take(xs, index) for index in D.batch_slices(len(xs[0]), batch_size, False, None))
-            steps = -(-len(xs[0]) // batch_size)
+            rows = D.row_count({"x": xs})
+            batch_size = self._batch_size_for(batch_size, rows, "predict")
+            batch_inputs = (D.take(xs, index) for index in D.batch_slices(rows, batch_size, False, None))
+            steps = -(-rows // batch_size)
         callbacks = _checked_callbacks(callbacks, self)
         _call_hooks(callbacks, "on_predict_begin", None)
         progbar = _progress(verbose, steps)
@@ -270,7 +271,7 @@ class TrainingLoops:
         """
         self._require_compiled("train")
         arrays = self._prepare(x, y, sample_weight, class_weight, "train_on_batch")
-        self._batch_size_for(None, len(arrays["x"][0]), "train_on_batch")
+        self._batch_size_for(None, D.row_count(arrays), "train_on_batch")
         sws = S.take_weights(arrays, slice(None))
         loss_value, outputs, masks, state = self._train_step(arrays["x"], arrays["y"], sws, self.get_states())
         if outputs is None:
@@ -283,7 +284,7 @@ class TrainingLoops:
         """The loss (and metrics) on x, y as one batch, without training; reset_metrics as in train_on_batch."""
         self._require_compiled("test")
         arrays = self._prepare(x, y, sample_weight, None, "test_on_batch")
-        self._batch_size_for(None, len(arrays["x"][0]), "test_on_batch")
+        self._batch_size_for(None, D.row_count(arrays), "test_on_batch")
         sws, params = S.take_weights(arrays, slice(None)), self.params
         loss, outputs, masks, state = self._total_loss(params, arrays["x"], arrays["y"], sws, False, None,
                                                        self.get_states())
