@@ -105,6 +105,23 @@ def test_lambda_callback_hooks_are_called_in_order():
                      "done"]
 
 
+def test_a_keras_2_callback_overriding_on_batch_begin_and_end_is_called_every_batch():
+    class LossHistory(C.Callback):           # the Keras 1/2 tutorials' pattern
+        def on_train_begin(self, logs=None):
+            self.seen = []
+
+        def on_batch_begin(self, batch, logs=None):
+            self.seen.append(("begin", batch))
+
+        def on_batch_end(self, batch, logs=None):
+            self.seen.append(("end", batch, round(float(logs["loss"]), 6)))
+
+    history = LossHistory()
+    dense_model().fit(X, Y, epochs=2, batch_size=4, verbose=0, callbacks=[history])
+    assert [entry[:2] for entry in history.seen] == [("begin", 0), ("end", 0), ("begin", 1), ("end", 1)] * 2
+    assert all(entry[2] > 0 for entry in history.seen if entry[0] == "end")
+
+
 def test_lambda_callback_keeps_other_keywords_as_attributes_as_keras_does():
     callback = C.LambdaCallback(on_epoch_ending=print, on_test_end=len)
     assert callback.on_epoch_ending is print and callback.on_test_end is len
@@ -232,9 +249,24 @@ def test_model_checkpoint_weights_only(tmp_path):
         np.testing.assert_array_equal(got, expected)
 
 
+@needs_saving
+def test_model_checkpoint_takes_keras_2_hdf5_paths_and_says_the_first_improvement_is_from_inf(tmp_path, capsys):
+    model = dense_model()
+    best, weights = str(tmp_path / "weights.best.hdf5"), str(tmp_path / "w.hdf5")
+    model.fit(X, Y, epochs=2, batch_size=4, verbose=0, validation_split=0.25,
+              callbacks=[C.ModelCheckpoint(best, monitor="val_loss", save_best_only=True, verbose=1),
+                         C.ModelCheckpoint(weights, save_weights_only=True)])
+    assert "Epoch 1: val_loss improved from inf to " in capsys.readouterr().out
+    fresh = dense_model()
+    fresh.load_weights(weights)
+    for got, expected in zip(fresh.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(got, expected)
+    assert K.models.load_model(best).count_params() == 3
+
+
 def test_model_checkpoint_checks_the_file_name():
     with pytest.raises(ValueError, match=r"\.weights\.h5"):
-        C.ModelCheckpoint("w.h5", save_weights_only=True)
+        C.ModelCheckpoint("w.txt", save_weights_only=True)
     with pytest.raises(ValueError, match=r"\.keras"):
         C.ModelCheckpoint("model.txt")
 

@@ -22,11 +22,13 @@ class ModelCheckpoint(_Monitoring):
             raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, "
                              f"got {save_freq!r}.")
         filepath = str(filepath)
-        if save_weights_only and not filepath.endswith(".weights.h5"):
+        # Keras 3 wants '.weights.h5' or '.keras'; Keras 2's '.h5' / '.hdf5' (its HDF5 formats) are kept for its code
+        if save_weights_only and not filepath.endswith((".weights.h5", ".h5", ".hdf5")):
             raise ValueError(f"ModelCheckpoint: with save_weights_only=True the filepath must end in '.weights.h5' "
-                             f"(as in Keras 3), got {filepath!r}.")
-        if not save_weights_only and not filepath.endswith((".keras", ".h5")):
-            raise ValueError(f"ModelCheckpoint: the filepath must end in '.keras', got {filepath!r}.")
+                             f"(as in Keras 3; Keras 2's '.h5' and '.hdf5' work too), got {filepath!r}.")
+        if not save_weights_only and not filepath.endswith((".keras", ".h5", ".hdf5")):
+            raise ValueError(f"ModelCheckpoint: the filepath must end in '.keras' (or Keras 2's '.h5' or '.hdf5'), "
+                             f"got {filepath!r}.")
         self.filepath, self.verbose, self.save_freq = filepath, verbose, save_freq
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self._batches_since_saving, self._last_batch, self._current_epoch = 0, None, 0
@@ -77,7 +79,9 @@ class ModelCheckpoint(_Monitoring):
         if not self._improved(value):
             return False
         if self.verbose:
-            print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {value:.5f}, "
+            # the first value improves on Keras's starting best, inf (or -inf where higher is better)
+            best = self.best if self.best is not None else float("inf") if self._direction() == "min" else -float("inf")
+            print(f"Epoch {epoch + 1}: {self.monitor} improved from {best:.5f} to {value:.5f}, "
                   f"saving model to {path}")
         self.best = value
         return True
