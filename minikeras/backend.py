@@ -51,6 +51,24 @@ def set_image_data_format(data_format):
     _image_data_format = str(data_format)
 
 
+def backend():
+    """The backend's name, as Keras's `backend()` gives it: 'numpy' (minikeras computes with numpy and autograd)."""
+    return "numpy"
+
+
+_unsafe_deserialization = {"enabled": False}
+
+
+def enable_unsafe_deserialization():
+    """Let every load rebuild Lambda functions stored as bytecode, as if given safe_mode=False (Keras 3's
+    keras.config.enable_unsafe_deserialization): only for files you trust."""
+    _unsafe_deserialization["enabled"] = True
+
+
+def unsafe_deserialization_enabled():
+    return _unsafe_deserialization["enabled"]
+
+
 def clear_session():
     """Start automatic layer names afresh ('dense', 'dense_1', ... begin again), as Keras's clear_session does."""
     from .layers import base  # imported here: backend sits below layers, and only this reset reaches up

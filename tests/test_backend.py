@@ -98,3 +98,31 @@ def test_clear_session_restarts_automatic_layer_names():
 def test_unknown_backend_names_are_attribute_errors():
     with pytest.raises(AttributeError, match="no attribute 'no_such_function'"):
         backend.no_such_function
+
+
+def test_layers_take_the_global_image_data_format_as_keras_does():
+    from minikeras import layers
+    from minikeras.keras2_backend import settings
+    try:
+        settings.set_image_dim_ordering("th")          # Keras 1's MNIST CNN starts so
+        assert [layer.data_format for layer in (layers.Conv2D(3, 3), layers.MaxPooling2D(), layers.Flatten(),
+                                                layers.Conv1D(2, 2), layers.GlobalAveragePooling1D())] == \
+            ["channels_first"] * 5
+        model = minikeras.Sequential([minikeras.Input((1, 28, 28)), layers.Conv2D(4, 5), layers.MaxPooling2D(),
+                                      layers.Flatten()])
+        assert model.output_shape == (None, 4 * 12 * 12)
+        assert layers.Conv2D(3, 3, data_format="channels_last").data_format == "channels_last"
+    finally:
+        backend.set_image_data_format("channels_last")
+    assert layers.Conv2D(3, 3).data_format == "channels_last"
+
+
+def test_keras_config_holds_the_global_settings():
+    assert minikeras.config.backend() == backend.backend() == "numpy"
+    assert minikeras.config.floatx() == backend.floatx()
+    assert minikeras.version() == minikeras.__version__
+    try:
+        minikeras.config.set_image_data_format("channels_first")
+        assert backend.image_data_format() == "channels_first" == layers.MaxPooling1D().data_format
+    finally:
+        minikeras.config.set_image_data_format("channels_last")

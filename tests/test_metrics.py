@@ -143,3 +143,29 @@ def test_f_score_and_r2_leave_masked_samples_out(make):
     masked.update_state(y_true, y_pred, sample_weight=weights, mask=mask)
     kept.update_state(y_true[mask], y_pred[mask], sample_weight=weights[mask])
     np.testing.assert_allclose(masked.result(), kept.result(), rtol=1e-6)
+
+
+def test_a_metric_written_as_the_keras_guide_writes_one_works_in_fit_and_on_a_masked_model():
+    # update_state(y_true, y_pred, sample_weight=None), no mask argument: Keras never hands it the mask
+    class Total(metrics.Metric):
+        def __init__(self, name="total", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.total = self.add_variable(shape=(), name="total", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.total.assign_add(K.ops.sum(y_pred))
+
+        def result(self):
+            return self.total
+
+    model = K.Sequential([K.Input((2,)), K.layers.Dense(1)])
+    model.set_weights([np.array([[0.5], [-1.0]], dtype="float32"), np.array([0.25], dtype="float32")])
+    model.compile(optimizer="sgd", loss="mse", metrics=[Total()])
+    x = np.arange(8, dtype="float32").reshape(4, 2)
+    before = float(model.predict(x, verbose=0).sum())           # the one batch's outputs, before its update
+    history = model.fit(x, np.ones((4, 1)), batch_size=4, verbose=0)
+    np.testing.assert_allclose(history.history["total"], [before], rtol=1e-6)
+    masked = K.Sequential([K.Input((3,), dtype="int32"), K.layers.Embedding(5, 2, mask_zero=True),
+                           K.layers.Dense(1)])
+    masked.compile(optimizer="sgd", loss="mse", metrics=[Total()])
+    assert "total" in masked.evaluate(np.array([[1, 2, 0]]), np.ones((1, 3, 1)), verbose=0, return_dict=True)

@@ -10,7 +10,7 @@ import re
 import autograd.numpy as anp
 import numpy as np
 
-from .. import activations, initializers, regularizers, constraints, legacy
+from .. import activations, backend, initializers, regularizers, constraints, legacy
 from .base import Layer, unique_name
 from .core import set_kernel_and_bias_options
 # the window helpers are also imported from here (pooling.py, rnn/conv_lstm.py)
@@ -49,10 +49,12 @@ def as_padding(owner, padding, allowed):
 
 
 def as_data_format(owner, data_format):
-    value = "channels_last" if data_format is None else str(data_format).lower()
+    """The layer's data format: None is the global one (backend.set_image_data_format, Keras 1's
+    K.set_image_dim_ordering), 'channels_last' unless set, as in Keras."""
+    value = backend.image_data_format() if data_format is None else str(data_format).lower()
     if value not in DATA_FORMATS:
-        raise ValueError(f"{owner}: data_format must be one of {list(DATA_FORMATS)} (or None for 'channels_last'), "
-                         f"got {data_format!r}.")
+        raise ValueError(f"{owner}: data_format must be one of {list(DATA_FORMATS)} (or None for the global "
+                         f"image_data_format(), 'channels_last' unless set), got {data_format!r}.")
     return value
 
 

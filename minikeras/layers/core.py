@@ -153,7 +153,7 @@ class Flatten(Layer):
         if data_format not in (None, "channels_last", "channels_first"):
             raise ValueError(f"Flatten: data_format must be 'channels_last' or 'channels_first' (or None), "
                              f"got {data_format!r}.")
-        self.data_format = data_format or "channels_last"
+        self.data_format = data_format or backend.image_data_format()
 
     def call(self, params, x, mask=None, training=False, rng=None):
         if self.data_format == "channels_first" and x.ndim > 2:

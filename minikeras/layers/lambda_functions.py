@@ -10,6 +10,8 @@ import types
 
 import numpy as np
 
+from .. import backend
+
 
 class UnsafeLoadError(ValueError):
     """Loading would run Python code stored in the file."""
@@ -45,10 +47,11 @@ def function_from_config(layer_name, stored, custom_objects=None, safe_mode=True
         raise ValueError(f"Layer '{layer_name}' (Lambda) uses the function '{fn_name}', which is not in the file; "
                          f"pass custom_objects={{'{fn_name}': {fn_name}}}.")
     if isinstance(stored, dict) and stored.get("class_name") == "__lambda__":
-        if safe_mode:
+        if safe_mode and not backend.unsafe_deserialization_enabled():
             raise UnsafeLoadError(
                 f"Layer '{layer_name}' (Lambda) holds a Python lambda stored as bytecode; loading it would run code "
-                f"from the file, which safe mode forbids. If you trust the file, pass safe_mode=False.")
+                f"from the file, which safe mode forbids. If you trust the file, pass safe_mode=False (or call "
+                f"keras.config.enable_unsafe_deserialization() once).")
         return _function_from_bytecode(layer_name, stored.get("config") or {})
     raise ValueError(f"Layer '{layer_name}' (Lambda): cannot read its function from {stored!r:.120}.")
 

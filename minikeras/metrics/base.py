@@ -1,5 +1,6 @@
 """The Metric base class, Sum, Mean and MeanMetricWrapper: running (weighted) means accumulated as Keras 3 does."""
 import numpy as np
+from autograd.tracer import getval
 
 from .. import backend, losses
 from .._naming import snake_case
@@ -88,9 +89,10 @@ def per_sample_values(values, sample_weight=None, values_mask=None, reduce=np.me
     """Keras's reduction of metric values to one (weighted) value per sample, and the per-sample weights:
     values beyond the weights' axes are reduced first (so a (batch,) weight weighs a sample's mean), and
     weights beyond the batch axis are averaged."""
-    values = np.asarray(values, dtype=np.float64)
+    # getval: a metric updated inside a traced loss (an overridden compute_loss) gets the traced values
+    values = np.asarray(getval(values), dtype=np.float64)
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        sample_weight = np.asarray(getval(sample_weight), dtype=np.float64)
         sample_weight = losses.mask_to_weights(sample_weight, values_mask, np.float64, "sum", "Metric")
         values, sample_weight = _squeeze_or_expand(values, sample_weight)
         values = _reduce_trailing(values, sample_weight.ndim, reduce)

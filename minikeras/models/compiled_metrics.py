@@ -1,5 +1,7 @@
 """The running metrics of one fit/evaluate/*_on_batch run: the compiled metrics of each output and, when a model has
 several losses, the mean of each; logged under Keras 3's names and in its order."""
+import inspect
+
 import numpy as np
 from autograd.tracer import getval
 
@@ -8,22 +10,37 @@ class CompiledMetric:
     """A metric as compile() set it up: whether it takes the sample weights, its name as given (`raw_name`) and
     the name it logs under (`name`, with the output's prefix and any `weighted_` or `_1`)."""
 
-    __slots__ = ("metric", "weighted", "raw_name", "prefix", "name")
+    __slots__ = ("metric", "weighted", "raw_name", "prefix", "name", "takes_mask")
 
     def __init__(self, metric, spec, weighted, prefix):
         self.metric, self.weighted, self.prefix = metric, weighted, prefix
         self.raw_name = spec if isinstance(spec, str) else metric.name
         self.name = self.raw_name
+        # a Metric of the user's, written as Keras's guide writes one (update_state(y_true, y_pred,
+        # sample_weight=None)), is not given the mask: Keras's own metrics read it, custom ones never see it
+        self.takes_mask = _accepts_mask(metric.update_state)
 
     def update_state(self, y, out, sample_weight=None, mask=None):
         # Keras 3: sample weights reach only weighted_metrics; the mask reaches both kinds
-        self.metric.update_state(y, out, sample_weight=sample_weight if self.weighted else None, mask=mask)
+        sample_weight = sample_weight if self.weighted else None
+        if self.takes_mask:
+            self.metric.update_state(y, out, sample_weight=sample_weight, mask=mask)
+        else:
+            self.metric.update_state(y, out, sample_weight=sample_weight)
 
     def result(self):
         return self.metric.result()
 
     def reset_state(self):
         self.metric.reset_state()
+
+
+def _accepts_mask(method):
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "mask" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 class LossMean:
@@ -47,8 +64,9 @@ class LossMean:
 class CompiledMetrics:
     """Per output, its metrics (a list of CompiledMetric); and a LossMean per loss when there is more than one."""
 
-    def __init__(self, groups, loss_means):
+    def __init__(self, groups, loss_means, trackers=(), only_trackers=False):
         self.groups, self.loss_means = groups, loss_means
+        self.trackers, self.only_trackers = list(trackers), only_trackers
         _name_as_keras(groups)
 
     def update_state(self, ys, outputs, masks, sample_weights):
@@ -62,6 +80,8 @@ class CompiledMetrics:
     def logs(self, loss):
         """{"loss": loss, name: value, ...} in Keras 3's order (the order of evaluate()'s list): the loss, the
         metrics logged under their own names, the per-loss means, then the rest by name."""
+        if self.only_trackers:       # the model's own `metrics` list: Keras logs those, not even the loss
+            return {m.name: _logged(m.result()) for m in self.trackers}
         values = {m.name: _logged(m.result()) for group in self.groups for m in group}
         values.update({mean.name: float(mean.result()) for mean in self.loss_means})
         first = [m.raw_name for weighted in (False, True) for group in self.groups for m in group
@@ -72,6 +92,8 @@ class CompiledMetrics:
                 ordered[name] = values[name]
         for name in sorted(values):
             ordered.setdefault(name, values[name])
+        for tracker in self.trackers:
+            ordered.setdefault(tracker.name, _logged(tracker.result()))
         return ordered
 
 

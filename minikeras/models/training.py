@@ -57,7 +57,7 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
             # as in Keras: a Sequential without an input shape, or a subclassed model, compiles now and finishes
             # compiling when the first fit (or call) builds it
             self.optimizer = optimizers.get(optimizer)
-            if loss is None:
+            if loss is None and not self._overrides_compute_loss:
                 raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
             self._pending_compile = dict(optimizer=self.optimizer, loss=loss, metrics=metrics,
                                          loss_weights=loss_weights, weighted_metrics=weighted_metrics)
@@ -66,13 +66,14 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         self._require_built("compile")
         # everything is resolved and checked before anything is assigned: a failed compile changes nothing
         new_optimizer = optimizers.get(optimizer)
-        if loss is None:
+        if loss is None and not self._overrides_compute_loss:    # an overridden compute_loss may need none
             raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
         if isinstance(loss_weights, (str, bytes)):
             raise TypeError(f"Model '{self.name}'.compile(): loss_weights must be a number, or a list or dict of "
                             f"numbers, got {loss_weights!r}.")
         names = self._output_layer_names()
-        compiled = CS.resolve_losses(loss, loss_weights, self._output_structure, names, self.name)
+        compiled = [] if loss is None else CS.resolve_losses(loss, loss_weights, self._output_structure, names,
+                                                             self.name)
         for entry in compiled:
             entry.loss = losses.get(entry.loss)
         metric_specs = CS.resolve_metrics(metrics, self._output_structure, names, "metrics", self.name)
@@ -144,8 +145,20 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
                 metric.reset_state()
             groups.append(group)
         loss_means = [LossMean(entry) for entry in self._compiled_losses] if len(self._compiled_losses) > 1 else []
-        self._last_metrics = CompiledMetrics(groups, loss_means)   # monitoring callbacks read their directions
+        trackers, only_trackers = self._tracked_metrics()
+        for tracker in trackers:
+            tracker.reset_state()
+        # monitoring callbacks read their directions
+        self._last_metrics = CompiledMetrics(groups, loss_means, trackers, only_trackers)
         return self._last_metrics
+
+    def _tracked_metrics(self):
+        """The Metric objects a model holds itself (a subclassed model's loss trackers, updated in its compute_loss),
+        and whether its class lists its own `metrics`: Keras then logs exactly those."""
+        from ..metrics.base import Metric
+        if getattr(type(self), "metrics", None) is not None:
+            return list(self.metrics), True
+        return [value for value in vars(self).values() if isinstance(value, Metric)], False
 
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):

@@ -38,3 +38,28 @@ def test_the_default_is_the_compiled_loss_plus_the_penalties():
     expected = np.mean((y_pred - y) ** 2) + 0.01 * np.sum(model.get_weights()[0] ** 2)
     assert float(model.compute_loss(x=x, y=y, y_pred=y_pred)) == pytest.approx(float(expected), rel=1e-5)
     assert model.evaluate(x, y, verbose=0) == pytest.approx(float(expected), rel=1e-5)
+
+
+@pytest.mark.parametrize("name", ["tracked_loss", "only_tracked"])
+def test_a_loss_tracker_updated_in_compute_loss_is_logged_as_keras_logs_it(name):
+    # compiled without a loss; a class listing its own `metrics` logs just those (not even 'loss'), as in Keras 3
+    x, y = custom_loss_models.data()
+    model = custom_loss_models.build(minikeras, custom_loss_models.tracker_models(minikeras)[name])
+    model.set_weights(custom_loss_models.weights(model))
+    model.compile(optimizer=minikeras.optimizers.SGD(0.05))
+    history = model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    expected = {key.split("/")[2]: EXPECTED[key] for key in EXPECTED.files if key.startswith(f"{name}/history/")}
+    assert sorted(history.history) == sorted(expected)
+    for key, values in expected.items():
+        np.testing.assert_allclose(history.history[key], values, rtol=1e-5)
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    expected = {key.split("/")[2]: EXPECTED[key] for key in EXPECTED.files if key.startswith(f"{name}/evaluate/")}
+    assert sorted(logs) == sorted(expected)
+    for key, value in expected.items():
+        np.testing.assert_allclose(logs[key], value, rtol=1e-5)
+
+
+def test_compile_without_a_loss_still_needs_one_where_compute_loss_is_keras_s():
+    model = custom_loss_models.build(minikeras, minikeras.Model)
+    with pytest.raises(ValueError, match="needs a loss"):
+        model.compile(optimizer="sgd")

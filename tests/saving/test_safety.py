@@ -74,6 +74,18 @@ def test_lambda_needs_safe_mode_off():
     np.testing.assert_allclose(model.predict(x, verbose=0), (2 * x) @ kernel + bias, rtol=1e-6)
 
 
+def test_enable_unsafe_deserialization_turns_safe_mode_off_for_every_load(monkeypatch):
+    if sys.version_info[:2] != (3, 11):
+        pytest.skip("the fixture's lambda is Python 3.11 bytecode")
+    from minikeras import backend
+    monkeypatch.setitem(backend._unsafe_deserialization, "enabled", False)     # put back after the test
+    mk.config.enable_unsafe_deserialization()
+    model = saving.load_model(fixture_path("lambda.keras"))
+    x = np.ones((2, 3), "float32")
+    kernel, bias = model.get_weights()
+    np.testing.assert_allclose(model.predict(x, verbose=0), (2 * x) @ kernel + bias, rtol=1e-6)
+
+
 def test_named_lambda_function_comes_from_custom_objects(tmp_file):
     def double(t):
         return t * 2.0
