@@ -282,10 +282,13 @@ class MultiHeadAttention(Layer):
             mask = mask[None]
         if mask.ndim > 3 and len(steps_shape) > 1:
             mask = mask.reshape(mask.shape[0], tq, tk)
-        if mask.ndim != 3 or mask.shape[0] not in (1, batch) or mask.shape[1:] != (tq, tk):
+        # as in Keras, a mask that broadcasts to (batch, T, S) will do: (batch, 1, S) masks keys for every query
+        if mask.ndim != 3 or mask.shape[0] not in (1, batch) or mask.shape[1] not in (1, tq) or \
+                mask.shape[2] not in (1, tk):
             raise ValueError(f"Layer '{self.name}' (MultiHeadAttention): attention_mask must have shape "
-                             f"(batch, T, S) = {(batch, tq, tk)}, got shape {np.shape(attention_mask)}.")
-        return mask.astype(bool)
+                             f"(batch, T, S) = {(batch, tq, tk)}, or one that broadcasts to it, got shape "
+                             f"{np.shape(attention_mask)}.")
+        return np.broadcast_to(mask, (mask.shape[0], tq, tk)).astype(bool)
 
     # ---- regularizers, constraints, config ------------------------------------------------------------
     def regularization_loss(self, params):

@@ -1,7 +1,7 @@
 """Adagrad and Adadelta: steps scaled by accumulated squared gradients (Adadelta: by running averages)."""
 import numpy as np
 
-from .base import Optimizer
+from .base import Optimizer, as_epsilon
 
 
 class Adagrad(Optimizer):
@@ -14,7 +14,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
+        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), as_epsilon(epsilon)
 
     def initial_slot(self, slot_name, variable):
         if slot_name != "accumulator":   # the EMA average and gradient accumulators start at zero
@@ -40,7 +40,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.rho, self.epsilon = float(rho), float(epsilon)
+        self.rho, self.epsilon = float(rho), as_epsilon(epsilon)
 
     def update_variable(self, variable, gradient, slots, lr, step, extra):
         rho, eps = self.rho, self.epsilon

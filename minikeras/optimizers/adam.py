@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 
-from .base import Optimizer
+from .. import legacy
+from .base import Optimizer, as_epsilon
 
 
 class Adam(Optimizer):
@@ -17,7 +18,7 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), bool(amsgrad)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), as_epsilon(epsilon), bool(amsgrad)
         if self.amsgrad:
             self.slot_names = ("momentum", "velocity", "velocity_hat")
 
@@ -55,7 +56,7 @@ class Adamax(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), as_epsilon(epsilon)
 
     def update_variable(self, variable, gradient, slots, lr, step, extra):
         m = slots["m"] + (gradient - slots["m"]) * (1 - self.beta_1)
@@ -72,8 +73,12 @@ class Nadam(Optimizer):
     slot_names = ("momentum", "velocity")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        if "schedule_decay" in kwargs:
+            kwargs.pop("schedule_decay")
+            legacy.warn_once("Nadam(schedule_decay=...)", "Nadam() (its momentum schedule, 0.96 ** step, has no "
+                                                          "argument; the value is not used)")
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), as_epsilon(epsilon)
 
     def _mu(self, step):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** step)

@@ -40,6 +40,12 @@ class LearningRate(float):
         return np.float32(self)
 
 
+def as_epsilon(value):
+    """An optimizer's epsilon: Keras 2.2's `epsilon=None` (copied from its docs) meant the backend's epsilon."""
+    from .. import backend
+    return backend.epsilon() if value is None else float(value)
+
+
 def _auto_name(class_name):
     """'adam', then 'adam_1', 'adam_2', ... as Keras 3 names optimizers nobody named: from the one registry of
     automatic names that layers use too (backend.clear_session() starts it afresh)."""

@@ -1,7 +1,7 @@
 """RMSprop: divide the step by a running root-mean-square of the gradient (epsilon inside the root, as Keras 3)."""
 import numpy as np
 
-from .base import Optimizer
+from .base import Optimizer, as_epsilon
 
 
 class RMSprop(Optimizer):
@@ -12,7 +12,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), bool(centered)
+        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), as_epsilon(epsilon), bool(centered)
         self.slot_names = ("velocity",) + (("momentum",) if self.momentum else ()) + (
             ("average_gradient",) if self.centered else ())
 

@@ -221,3 +221,13 @@ def test_keras2_causal_constructor_argument_warns_and_means_use_causal_mask():
     with pytest.warns(LegacyArgumentWarning, match=r"Attention\(causal=...\)"):
         layer = L.Attention(causal=True)
     np.testing.assert_allclose(layer([x, x]), L.Attention()([x, x], use_causal_mask=True), rtol=1e-6)
+
+
+def test_an_attention_mask_that_broadcasts_masks_as_its_full_form_does():
+    # keras.io's English-to-Spanish transformer passes a (batch, 1, S) padding mask
+    mha = L.MultiHeadAttention(2, 2, name="mha")
+    keys = np.ones((2, 1, 5), bool)
+    keys[0, 0, 3:] = False
+    np.testing.assert_array_equal(mha(Q, V, attention_mask=keys),
+                                  mha(Q, V, attention_mask=np.broadcast_to(keys, (2, 3, 5))))
+    np.testing.assert_array_equal(mha(Q, V, attention_mask=np.ones((1, 3, 1), bool)), mha(Q, V))

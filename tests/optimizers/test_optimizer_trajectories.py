@@ -168,3 +168,14 @@ def test_lr_alias_reads_and_sets_the_learning_rate():
     assert optimizer.learning_rate == pytest.approx(0.02)
     optimizer.lr = 0.5
     assert optimizer.learning_rate == 0.5
+
+
+def test_keras_2_2_signatures_with_epsilon_none_and_schedule_decay_run_as_the_keras_3_defaults():
+    # as copied from Keras 2.2's docs: epsilon=None meant K.epsilon() (1e-7); Nadam's schedule_decay is not Keras 3's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        adam = optimizers.Adam(lr=0.01, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0, amsgrad=False)
+        nadam = optimizers.Nadam(lr=0.01, epsilon=None, schedule_decay=0.004)
+    assert any("schedule_decay" in str(w.message) for w in caught)
+    assert_trajectory(run(adam, FACTS["steps"])[0], "adam")
+    assert_trajectory(run(nadam, FACTS["steps"])[0], "nadam")
