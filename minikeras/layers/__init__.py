@@ -8,6 +8,7 @@ from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum, Concaten
                     add, subtract, multiply, average, maximum, minimum, concatenate, dot)
 from .rnn import RNN, SimpleRNN, GRU, LSTM, SimpleRNNCell, GRUCell, LSTMCell, StackedRNNCells
 from .rnn.layers import CuDNNGRU, CuDNNLSTM
+from .keras1_layers import AtrousConvolution1D, AtrousConvolution2D, TimeDistributedDense
 from .wrappers import Wrapper, TimeDistributed, Bidirectional
 from .serialization import serialize, deserialize
 from .input_layer import Input, InputLayer

@@ -121,7 +121,8 @@ class Dropout(Layer):
 
     supports_masking = True
 
-    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+    def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
+        rate = legacy.rename(kwargs, {"p": "rate"}, "Dropout", {"rate": rate}).pop("rate", rate)   # Keras 1's p
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
             raise TypeError(f"Dropout: rate must be a number in [0, 1), got {rate!r}.")
@@ -301,7 +302,9 @@ class Lambda(Layer):
         if callable(self._output_shape):
             return tuple(self._output_shape(input_shape))
         if self._output_shape is not None:
-            return (input_shape[0],) + tuple(self._output_shape)
+            # the batch axis is the (first) input's: a Lambda over a list of tensors has a list of shapes
+            first = input_shape[0] if input_shape and isinstance(input_shape[0], (tuple, list)) else input_shape
+            return (first[0],) + tuple(self._output_shape)
         return _probe_output_shape(self, input_shape)
 
     def get_config(self):
@@ -356,3 +359,7 @@ def _int_tuple(layer_type, what, value):
             isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_)) for d in value):
         raise TypeError(f"{layer_type}: {what} must be a tuple of integers, got {value!r}.")
     return tuple(int(d) for d in value)
+
+
+# Keras 2's `keras.layers.core` also held Masking (`from keras.layers.core import Masking`)
+from .masking import Masking  # noqa: E402,F401  (at the end: masking.py needs nothing from here)

@@ -1,10 +1,13 @@
 """Merge layers: combine a list of tensors (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot)."""
 import functools
 import string
+import sys
+import types
 
 import autograd.numpy as anp
 import numpy as np
 
+from .. import legacy
 from .base import Layer
 
 
@@ -278,3 +281,35 @@ def _functional(layer_class):
 add, subtract, multiply = _functional(Add), _functional(Subtract), _functional(Multiply)
 average, maximum, minimum = _functional(Average), _functional(Maximum), _functional(Minimum)
 concatenate, dot = _functional(Concatenate), _functional(Dot)
+
+
+# ---- Keras 1's merge([a, b], mode=...) ------------------------------------------------------------------------------
+_KERAS1_MODES = {"sum": Add, "mul": Multiply, "ave": Average, "max": Maximum, "concat": Concatenate, "dot": Dot,
+                 "cos": Dot}
+
+
+def keras1_merge(inputs, mode="sum", concat_axis=-1, dot_axes=-1, output_shape=None, arguments=None, name=None,
+                 **ignored):
+    """Keras 1's functional `merge([a, b], mode='concat', concat_axis=-1)`: the Keras 2/3 merge layer of that mode
+    ('sum', 'mul', 'ave', 'max', 'concat', 'dot', 'cos': a normalized dot), or a Lambda for a function; warns once."""
+    legacy.warn_once("merge([...], mode=...)", "add, multiply, average, maximum, concatenate(axis=...) or "
+                                               "dot(axes=..., normalize=...)")
+    if callable(mode):
+        from .core import Lambda          # imported here: core's layers do not need this module
+        return Lambda(mode, output_shape=output_shape, arguments=arguments, name=name)(inputs)
+    if mode not in _KERAS1_MODES:
+        raise ValueError(f"merge: mode must be one of {list(_KERAS1_MODES)} or a function, got {mode!r}.")
+    options = {"axis": concat_axis} if mode == "concat" else \
+        {"axes": dot_axes, "normalize": mode == "cos"} if mode in ("dot", "cos") else {}
+    return _KERAS1_MODES[mode](name=name, **options)(inputs)
+
+
+class _MergeModule(types.ModuleType):
+    """This module, also callable as Keras 1's `merge` function: `from keras.layers import merge` then
+    `merge([a, b], mode='concat')`, while Keras 2's `from keras.layers.merge import concatenate` still works."""
+
+    def __call__(self, inputs, mode="sum", **kwargs):
+        return keras1_merge(inputs, mode, **kwargs)
+
+
+sys.modules[__name__].__class__ = _MergeModule

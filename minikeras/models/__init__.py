@@ -13,6 +13,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """`model.save(filepath)`: a `.keras` file (Keras 3's format), or `.h5` for Keras 2's."""
+    from ..saving import save_model as _save
+    return _save(model, filepath, overwrite=overwrite, **kwargs)
+
+
 def model_from_json(json_string, custom_objects=None):
     """A new model, with fresh weights, from the JSON that `model.to_json()` wrote."""
     from ..saving.serialization import model_from_json as _from_json

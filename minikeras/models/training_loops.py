@@ -61,6 +61,11 @@ class TrainingLoops:
             epochs = kwargs.pop("nb_epoch")
         if kwargs.pop("show_accuracy", None) is not None:
             legacy.warn_once("fit(show_accuracy=...)", "compile(metrics=['accuracy'])")
+        queue_options = [key for key in ("max_queue_size", "workers", "use_multiprocessing") if key in kwargs]
+        if queue_options:           # Keras 2's loading options; batches here are made in this thread
+            for key in queue_options:
+                kwargs.pop(key)
+            legacy.warn_once(f"fit({queue_options[0]}=...)", "PyDataset(workers=..., use_multiprocessing=...)")
         if kwargs:
             raise TypeError(f"Model '{self.name}'.fit() got unexpected argument(s) {sorted(kwargs)}.")
         D.check_fit_options(self.name, epochs, initial_epoch, validation_split, validation_freq, validation_batch_size,

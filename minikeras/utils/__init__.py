@@ -10,7 +10,21 @@ from .model_drawing import plot_model, model_to_dot
 from .timeseries import timeseries_dataset_from_array
 from .file_download import get_file
 from .text_dataset import text_dataset_from_directory
-from . import np_utils, vis_utils, data_utils  # Keras 2 module paths
+from ..custom_objects import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
+from .source_inputs import get_source_inputs
+from . import np_utils, vis_utils, data_utils, generic_utils  # Keras 2 module paths
+
+
+def serialize_keras_object(obj):
+    """The config dict Keras files hold for `obj` (a layer, loss, optimizer, registered object, ...)."""
+    from ..saving import serialize_keras_object as serialize     # saving needs h5py: loaded on first use
+    return serialize(obj)
+
+
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
+    """The object a config from serialize_keras_object describes."""
+    from ..saving import deserialize_keras_object as deserialize
+    return deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 def set_random_seed(seed):

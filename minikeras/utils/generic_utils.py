@@ -1,0 +1,24 @@
+"""Legacy import path `keras.utils.generic_utils` (Keras 2): the helpers scripts of that time imported from it."""
+from ..custom_objects import CustomObjectScope, custom_object_scope, get_custom_objects
+from .progbar import Progbar
+
+
+def to_list(x):
+    """x as a list: a list stays as it is, a tuple becomes a list, anything else a list of one."""
+    if isinstance(x, list):
+        return x
+    return list(x) if isinstance(x, tuple) else [x]
+
+
+def serialize_keras_object(obj):
+    from . import serialize_keras_object as serialize
+    return serialize(obj)
+
+
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
+    from . import deserialize_keras_object as deserialize
+    return deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+__all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
+           "serialize_keras_object", "to_list"]
