@@ -59,6 +59,8 @@ def _as_typed_array(value, tensor, what, model_name):
         from .graph import check_fed
         check_fed([tensor], [None], f"Model '{model_name}'")
         return None
+    if value is None and what == "targets":  # an output without a loss (training._target_per_output)
+        return None
     try:
         array = np.asarray(value)
     except Exception as error:  # ragged lists and other non-rectangular data
@@ -158,6 +160,8 @@ def _all_finite(array):
 
 def check_targets(y_arrays, outputs, losses, model_name):
     for array, tensor, loss in zip(y_arrays, outputs, losses):
+        if array is None:
+            continue
         out = tensor.shape
         if _target_fits(array.shape, out, loss):
             _check_class_labels(array, tensor, loss, model_name)

@@ -260,11 +260,20 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         D.check_same_length({"x": xs}, self.name)
         return xs
 
+    def _target_per_output(self, y):
+        """One array of targets for a model of several outputs only one of which has a loss (`loss=[fn, None]`,
+        keras.io's miniature GPT) is that output's; the others get None, as in Keras 3."""
+        with_loss = [i for i, loss in enumerate(getattr(self, "_losses", [])) if loss is not None]
+        if len(self.outputs) < 2 or len(with_loss) != 1 or isinstance(y, (list, tuple, dict)) or y is None:
+            return y
+        return [y if i == with_loss[0] else None for i in range(len(self.outputs))]
+
     def _prepare(self, x, y, sample_weight, class_weight, what, index_checks=None):
         xs = self._prepare_inputs(x, what)
         if y is None:
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
-        ys = D.to_array_list(_by_structure(y, self._output_structure), self.outputs, "targets", self.name)
+        ys = D.to_array_list(self._target_per_output(_by_structure(y, self._output_structure)), self.outputs,
+                             "targets", self.name)
         D.check_class_weight(class_weight, self.name)
         sample_weight = D.sample_weight_arrays(self._weights_by_output(sample_weight), len(self.outputs), self.name)
         sws = _sample_weights(sample_weight, class_weight, ys, self.name)
@@ -354,6 +363,9 @@ def _sample_weights(sample_weight, class_weight, ys, model_name):
         return None
     weights = []
     for i, y in enumerate(ys):
+        if y is None:               # an output without a loss, given no target
+            weights.append(None)
+            continue
         w = sample_weight[i] if isinstance(sample_weight, (list, tuple)) else sample_weight
         w = np.ones(len(y), dtype=backend.floatx()) if w is None else np.asarray(w, dtype=backend.floatx())
         if class_weight is not None:

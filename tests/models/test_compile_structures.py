@@ -241,3 +241,22 @@ def test_several_losses_on_a_composed_chain_train_as_the_traced_step(loss):
             set_composed_steps(True)
     for composed, traced in zip(*weights):
         np.testing.assert_allclose(composed, traced, rtol=1e-5, atol=1e-7)
+
+
+def test_one_target_array_goes_to_the_only_output_with_a_loss():
+    # keras.io's miniature GPT: outputs [logits, embeddings], loss=[crossentropy, None], fit(x, y) with one y
+    tokens = mk.Input((6,), dtype="int32")
+    embedded = mk.layers.Embedding(20, 8)(tokens)
+    model = mk.Model(tokens, [mk.layers.Dense(20)(embedded), embedded])
+    model.compile(optimizer="adam", loss=[mk.losses.SparseCategoricalCrossentropy(from_logits=True), None])
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(0, 20, (8, 6)), rng.integers(0, 20, (8, 6))
+    logits = model.predict(x, verbose=0)[0].astype("float64")
+    log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    expected = -np.take_along_axis(log_probs, y[..., None], -1).mean()
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), expected, rtol=1e-5)
+    history = model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    assert sorted(history.history) == ["loss"] and history.history["loss"][1] < history.history["loss"][0]
+    with pytest.raises(ValueError, match="2 targets"):
+        model.compile(optimizer="adam", loss=["mse", "mse"])
+        model.fit(x, y, verbose=0)
