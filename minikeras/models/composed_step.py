@@ -90,7 +90,8 @@ def composed_loss_and_grads(model, trainable, x, ys, sample_weights, frozen=None
     new values go into `updates` ({layer name: {weight name: value}}) when it is given. Random layers (Dropout)
     draw from `rng` in graph order, as the traced step's layers do."""
     plan = composed_plan(model)
-    if plan is None or frozen and not _frozen_by_nature([step.layer for step, _ in plan], trainable, frozen):
+    if plan is None or not model._compiled_losses or \
+            frozen and not _frozen_by_nature([step.layer for step, _ in plan], trainable, frozen):
         return None
     updates = {} if updates is None else updates
     values = {tensor.id: value for tensor, value in zip(model.inputs, x)}

@@ -57,7 +57,7 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
             # as in Keras: a Sequential without an input shape, or a subclassed model, compiles now and finishes
             # compiling when the first fit (or call) builds it
             self.optimizer = optimizers.get(optimizer)
-            if loss is None and not self._overrides_compute_loss:
+            if loss is None and not self._has_own_loss():
                 raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
             self._pending_compile = dict(optimizer=self.optimizer, loss=loss, metrics=metrics,
                                          loss_weights=loss_weights, weighted_metrics=weighted_metrics)
@@ -66,7 +66,7 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         self._require_built("compile")
         # everything is resolved and checked before anything is assigned: a failed compile changes nothing
         new_optimizer = optimizers.get(optimizer)
-        if loss is None and not self._overrides_compute_loss:    # an overridden compute_loss may need none
+        if loss is None and not self._has_own_loss():     # an overridden compute_loss or add_loss may need none
             raise ValueError(f"Model '{self.name}'.compile() needs a loss, e.g. loss='mse'.")
         if isinstance(loss_weights, (str, bytes)):
             raise TypeError(f"Model '{self.name}'.compile(): loss_weights must be a number, or a list or dict of "
@@ -186,6 +186,9 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         added = []
         outputs, masks, new_state = self.forward(params, x, training, rng, state, activity=activity, updates=updates,
                                                  losses=added)
+        if not (self._compiled_losses or added or activity or self._overrides_compute_loss):
+            raise ValueError(f"Model '{self.name}' has no loss to compute: no loss was given to compile(), and no "
+                             f"layer called self.add_loss(...) in this call. Compile with loss=... (e.g. 'mse').")
         penalties = list(activity or ()) + added + [self.regularization_loss(params)]
         if self._overrides_compute_loss:
             return self._loss_of_step(x, ys, outputs, masks, sample_weights, penalties, training), outputs, masks, \
@@ -260,6 +263,15 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         D.check_same_length({"x": xs}, self.name)
         return xs
 
+    def _has_own_loss(self):
+        """Whether the model may train without a compiled loss: it overrides compute_loss, or one of its layers'
+        call adds a loss of its own (Keras's guide's LogisticEndpoint calls self.add_loss)."""
+        if self._overrides_compute_loss:
+            return True
+        layers = self.operations if hasattr(self, "operations") else []
+        return any("add_loss" in getattr(getattr(type(layer), "call", None), "__code__", _NO_CODE).co_names
+                   or isinstance(layer, Trainer) and layer._has_own_loss() for layer in layers)
+
     def _target_per_output(self, y):
         """One array of targets for a model of several outputs only one of which has a loss (`loss=[fn, None]`,
         keras.io's miniature GPT) is that output's; the others get None, as in Keras 3."""
@@ -270,8 +282,10 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
 
     def _prepare(self, x, y, sample_weight, class_weight, what, index_checks=None):
         xs = self._prepare_inputs(x, what)
-        if y is None:
+        if y is None and self._compiled_losses:
             raise ValueError(f"Model '{self.name}'.{what}() needs targets y.")
+        if y is None:        # the loss is the model's own (add_loss): no output needs a target
+            y = [None] * len(self.outputs)
         ys = D.to_array_list(self._target_per_output(_by_structure(y, self._output_structure)), self.outputs,
                              "targets", self.name)
         D.check_class_weight(class_weight, self.name)
@@ -335,6 +349,9 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         if not self.stateful:
             return None
         return self.inputs[0].shape[0]
+
+
+_NO_CODE = (lambda: None).__code__
 
 
 def _by_structure(data, structure):

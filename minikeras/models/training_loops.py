@@ -146,7 +146,7 @@ class TrainingLoops:
                     self._stop_on_nonfinite(loss_value, epoch, step)
                     return None
                 self.set_states(state)
-                tracker.update(loss_value, len(ys[0]))
+                tracker.update(loss_value, D.row_count({"y": ys, "outputs": outputs}))
                 _update_metrics(metrics, ys, outputs, masks, sws)
                 logs = _logs(tracker, metrics, self.outputs)
                 callback_list.on_train_batch_end(step, logs)
@@ -205,7 +205,7 @@ class TrainingLoops:
             _call_hooks(callbacks, "on_test_batch_begin", step, None)
             params = self.params
             loss, outputs, masks, state = self._total_loss(params, x, ys, sws, False, None, state)
-            tracker.update(float(loss), len(ys[0]))
+            tracker.update(float(loss), D.row_count({"y": ys, "outputs": outputs}))
             _update_metrics(metrics, ys, outputs, masks, sws)
             logs = _logs(tracker, metrics, self.outputs)
             _call_hooks(callbacks, "on_test_batch_end", step, logs)
@@ -302,7 +302,7 @@ class TrainingLoops:
         if reset_metrics or totals is None or totals[0] is not self._losses:   # kept from before a new compile
             totals = (self._losses, _LossTracker(), self._make_metrics(ys))
         _, tracker, metrics = totals
-        tracker.update(loss_value, len(ys[0]))
+        tracker.update(loss_value, D.row_count({"y": ys, "outputs": outputs}))
         _update_metrics(metrics, ys, outputs, masks, sws)
         self._on_batch_totals = totals      # tf.keras resets before a batch, so a later False call adds to this one
         logs = _logs(tracker, metrics, self.outputs)
