@@ -6,7 +6,7 @@ below the models, so that a layer records its call without reaching up.
 """
 import itertools
 
-
+import numpy as np
 
 from .. import backend
 from .keras_build import call_argument_shapes, call_shapes_recorded
@@ -24,6 +24,7 @@ class KerasTensor:
         self.node = node
         self.index = index
         self.id = next(_tensor_ids)
+        self.mask_shape = None      # the shape of the mask this tensor carries in the graph (None: no mask)
 
     @property
     def ndim(self):
@@ -132,7 +133,8 @@ def record_node(layer, inputs, args, kwargs):
         [t.shape for t in input_tensors] if input_is_list else input_tensors[0].shape
     with call_shapes_recorded(layer, input_shape, call_args, kwargs):
         _build_with_shape_chain(layer, input_shape, input_tensors)
-    output_shape = _output_shape(layer, input_shape, call_args, kwargs, structure)
+    output_shape = _output_shape(layer, input_shape, call_args, kwargs, structure,
+                                 None if structure is not None else _stand_in_mask(input_tensors, input_is_list))
     if isinstance(output_shape, dict):      # a Keras-style call returning a dict: one tensor per leaf, handed back
         return _dict_outputs(layer, input_tensors, input_is_list, kwargs, output_shape, call_args, structure)
     output_shapes = _flat_shapes(output_shape) if isinstance(output_shape, list) else [output_shape]
@@ -140,7 +142,50 @@ def record_node(layer, inputs, args, kwargs):
     node = Node(layer, input_tensors, input_is_list, dict(kwargs), output_shapes, [dtype] * len(output_shapes),
                 call_args=call_args, input_structure=structure)
     outputs = node.output_tensors
+    if len(outputs) == 1 and structure is None:
+        _note_output_mask(layer, input_tensors, input_is_list, outputs[0])
     return outputs if isinstance(output_shape, list) else outputs[0]
+
+
+def _stand_in_mask(input_tensors, input_is_list):
+    """A symbolic stand-in for the mask the inputs carry (a bool KerasTensor, or a list of them and None), so that a
+    Keras-style layer probed on stand-in values gets a mask where Keras would hand it one; None without masks."""
+    masks = [None if t.mask_shape is None else KerasTensor(t.mask_shape, dtype="bool") for t in input_tensors]
+    if all(m is None for m in masks):
+        return None
+    return masks if input_is_list else masks[0]
+
+
+def _note_output_mask(layer, input_tensors, input_is_list, output):
+    """Record whether `output` carries a mask, and its shape: the layer's compute_mask on stand-in values (zeros,
+    masks of ones; each unknown axis 2 long), whose leading axes are the output's."""
+    stand_in = _stand_in_mask(input_tensors, input_is_list)
+    if stand_in is None and not getattr(layer, "_keras_style", False) and type(layer).compute_mask is \
+            _base_compute_mask():
+        return          # the common case, decided without running anything: no mask in, and none made
+    x = [np.zeros(tuple(2 if d is None else d for d in t.shape), dtype=_numeric(t.dtype)) for t in input_tensors]
+    mask = _ones_for(stand_in)
+    try:
+        out = layer.compute_mask(x if input_is_list else x[0], mask)
+    except Exception:       # a compute_mask that cannot run on stand-ins: the graph carries no mask hint from it
+        return
+    if out is not None and not isinstance(out, (list, tuple)) and np.ndim(out) <= len(output.shape):
+        output.mask_shape = tuple(output.shape[:np.ndim(out)])
+
+
+def _ones_for(stand_in):
+    if isinstance(stand_in, list):
+        return [_ones_for(m) for m in stand_in]
+    return None if stand_in is None else np.ones(tuple(2 if d is None else d for d in stand_in.shape), dtype=bool)
+
+
+def _numeric(dtype):
+    return "float32" if dtype == "string" else dtype
+
+
+def _base_compute_mask():
+    from .base import Layer
+    return Layer.compute_mask
 
 
 def _dict_outputs(layer, input_tensors, input_is_list, kwargs, output_shape, call_args, structure):
@@ -216,10 +261,13 @@ def _leaves(value):
         yield value
 
 
-def _output_shape(layer, input_shape, call_args, kwargs, structure=None):
+def _output_shape(layer, input_shape, call_args, kwargs, structure=None, mask=None):
     """The layer's compute_output_shape (given one shape per call argument when it asks for several by name); a
-    Keras-style layer without one is called on zeros, with the call's other arguments (`layer(x, o, flag=True)`)."""
+    Keras-style layer without one is called on zeros, with the call's other arguments (`layer(x, o, flag=True)`)
+    and a mask of ones where its input carries a mask (`mask`, a stand-in)."""
     options = {k: v for k, v in kwargs.items() if k not in ("training", "mask")}
+    if mask is not None and "mask" not in kwargs and getattr(layer, "_keras_style", False):
+        options["mask"] = mask
     own_shape_function = not type(layer).compute_output_shape.__module__.startswith("minikeras.")
     keras_style = getattr(layer, "_keras_style", False) and not hasattr(layer, "_build_subclassed")
     if keras_style and own_shape_function and (call_args or _has_tensors(options)):

@@ -24,6 +24,8 @@ def _probe(layer, input_shape, unknown_size, dtypes, options=None, call_args=(),
         if isinstance(value, dict):
             return {k: zeros_for_tensors(v) for k, v in value.items()}
         if type(value).__name__ == "KerasTensor":
+            if value.dtype == "bool":       # a mask (node.py's stand-in): every step kept
+                return np.ones(tuple(unknown_size if d is None else d for d in value.shape), dtype=bool)
             return zeros(value.shape, None if value.dtype == "string" else value.dtype)
         return value
 
