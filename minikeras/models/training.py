@@ -163,17 +163,22 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):
         """(the weights the optimizer updates, the others): per layer, and per weight where a layer has both."""
-        params = self.params
+        return self.split_trainable(self.params, self.trainable)
+
+    def split_trainable(self, params, trainable=True):
+        """(trainable, frozen) parts of `params`, each layer deciding for its own weights: so a model used as a layer
+        keeps its BatchNormalization's moving statistics out of training, as the model itself does."""
         if self._keras_style:
-            return self.split_trainable(params, self.trainable)
-        trainable, frozen = {}, {}
+            return super().split_trainable(params, trainable)
+        trainable_part, frozen = {}, {}
         for name, layer_params in params.items():
-            layer_trainable, layer_frozen = self._layer_by_name(name).split_trainable(layer_params, self.trainable)
+            layer_trainable, layer_frozen = self._layer_by_name(name).split_trainable(layer_params,
+                                                                                      trainable and self.trainable)
             if layer_trainable:
-                trainable[name] = layer_trainable
+                trainable_part[name] = layer_trainable
             if layer_frozen:
                 frozen[name] = layer_frozen
-        return trainable, frozen
+        return trainable_part, frozen
 
     def _layer_by_name(self, name):
         layers = getattr(self, "_layers_by_name", None)

@@ -89,3 +89,17 @@ def test_a_layer_range_that_matches_nothing_is_a_clear_error():
         model.summary(layer_range=("nope", "only"))
     with pytest.raises(ValueError, match=r"summary: layer_range must be two strings"):
         model.summary(layer_range=("only",))
+
+
+def test_a_nested_models_batch_normalization_keeps_its_moving_statistics_out_of_the_optimizer(capsys):
+    # Keras 3: 10 trainable weights (gamma, beta, kernel, bias), so Adam keeps 2 x 10 + iterations + learning rate
+    base = minikeras.Sequential([minikeras.Input((3,)), layers.BatchNormalization()])
+    model = minikeras.Sequential([minikeras.Input((3,)), base, layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+    trainable, frozen = model._split_params()
+    bn = base.layers[0].name
+    assert sorted(frozen[base.name][bn]) == ["moving_mean", "moving_variance"]
+    assert sorted(trainable[base.name][bn]) == ["beta", "gamma"]
+    model.summary()
+    assert "Optimizer params: 22 " in capsys.readouterr().out
