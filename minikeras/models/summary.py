@@ -142,10 +142,16 @@ def _node_depths(nodes, output_ids):
     return depths
 
 
+def _keras_class_name(layer):
+    """The class Keras names in the table: a graph Model is Keras 3's Functional."""
+    from .model import Model
+    return "Functional" if type(layer) is Model else type(layer).__name__
+
+
 def _layer_rows(layer, functional, show_trainable, expand_nested, masked, depth=0):
     """The table rows of `layer`, then (with expand_nested) of the layers inside it, indented."""
     prefix = "   " * depth + "└ " if depth else ""
-    kind = layer.class_name if getattr(layer, "is_op_layer", False) else type(layer).__name__
+    kind = layer.class_name if getattr(layer, "is_op_layer", False) else _keras_class_name(layer)
     title = f"{prefix}{layer.name} ({kind})" + (" *" if layer.name in masked else "")
     if isinstance(layer, InputLayer):
         params = "0"

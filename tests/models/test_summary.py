@@ -103,3 +103,11 @@ def test_a_nested_models_batch_normalization_keeps_its_moving_statistics_out_of_
     assert sorted(trainable[base.name][bn]) == ["beta", "gamma"]
     model.summary()
     assert "Optimizer params: 22 " in capsys.readouterr().out
+
+
+def test_a_nested_graph_model_is_listed_as_functional_as_in_keras_3(capsys):
+    inner_input = minikeras.Input((3,))
+    inner = minikeras.Model(inner_input, layers.Dense(2)(inner_input), name="inner")
+    outer_input = minikeras.Input((3,))
+    minikeras.Model(outer_input, layers.Dense(1)(inner(outer_input))).summary()
+    assert "inner (Functional)" in capsys.readouterr().out
