@@ -112,6 +112,11 @@ def test_layers_take_the_global_image_data_format_as_keras_does():
                                       layers.Flatten()])
         assert model.output_shape == (None, 4 * 12 * 12)
         assert layers.Conv2D(3, 3, data_format="channels_last").data_format == "channels_last"
+        # the layers Keras gives no data_format keep a sequence's channels last
+        assert [layer.data_format for layer in (layers.SpatialDropout1D(0.1), layers.Cropping1D(1),
+                                                layers.UpSampling1D(2))] == ["channels_last"] * 3
+        with pytest.raises(ValueError, match="ConvLSTM1D.*global image_data_format"):
+            layers.ConvLSTM1D(2, 2)
     finally:
         backend.set_image_data_format("channels_last")
     assert layers.Conv2D(3, 3).data_format == "channels_last"

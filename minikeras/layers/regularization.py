@@ -96,7 +96,8 @@ class SpatialDropout1D(_SpatialDropout):
     def __init__(self, rate=None, seed=None, name=None, dtype=None, noise_shape=None, **kwargs):
         if "data_format" in kwargs:  # as in Keras: the channels of a sequence are always last
             raise TypeError("SpatialDropout1D: unexpected keyword argument 'data_format' (channels are always last).")
-        super().__init__(rate, seed=seed, name=name, dtype=dtype, noise_shape=noise_shape, **kwargs)
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, noise_shape=noise_shape, **kwargs,
+                         data_format="channels_last")     # whatever the global image_data_format says
 
 
 class SpatialDropout2D(_SpatialDropout):

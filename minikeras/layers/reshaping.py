@@ -45,7 +45,9 @@ class _SpatialLayer(Layer):
         if not self.has_data_format and data_format is not None:
             raise TypeError(f"{owner}: unexpected keyword argument 'data_format' (its steps are always axis 1).")
         super().__init__(**given)
-        self.data_format = as_data_format(owner, data_format)
+        # a layer without the argument (Cropping1D, UpSampling1D) keeps a sequence's channels last whatever the
+        # global image_data_format says, as in Keras
+        self.data_format = as_data_format(owner, data_format if self.has_data_format else "channels_last")
 
     def _spatial_axes(self):
         first = 1 if self.data_format == "channels_last" else 2

@@ -45,8 +45,9 @@ class ConvLSTMCell(WeightOptions, Layer):
         self.padding = as_padding(owner, padding, ("valid", "same"))
         self.data_format = as_data_format(owner, data_format)
         if self.data_format != "channels_last":
-            raise ValueError(f"{owner}: only data_format='channels_last' is supported by minikeras, "
-                             f"got {data_format!r}.")
+            given = f"{data_format!r}" if data_format is not None else \
+                "None, which is the global image_data_format() 'channels_first'"
+            raise ValueError(f"{owner}: only data_format='channels_last' is supported by minikeras, got {given}.")
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias, self.unit_forget_bias = bool(use_bias), bool(unit_forget_bias)
