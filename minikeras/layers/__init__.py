@@ -15,6 +15,7 @@ from .input_layer import Input, InputLayer
 from . import recurrent, wrappers, core, embeddings, merge
 
 from .conv import Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
                       AvgPool1D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D)

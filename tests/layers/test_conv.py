@@ -12,7 +12,7 @@ from autograd import grad
 from autograd.test_util import check_grads
 
 import minikeras
-from minikeras import legacy
+from minikeras import layers, legacy
 from minikeras.layers import (Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Dense, Flatten, Input,
                               MaxPooling2D, TimeDistributed)
 from minikeras.layers.conv import Geometry, extract_windows, fold_windows
@@ -93,6 +93,9 @@ GRAD_CASES = [
     (Conv2D, dict(filters=2, kernel_size=(3, 2), strides=(2, 1), padding="same"), (2, 5, 4, 2)),
     (Conv2D, dict(filters=4, kernel_size=2, groups=2, dilation_rate=2, data_format="channels_first"), (1, 4, 5, 5)),
     (Conv3D, dict(filters=2, kernel_size=(2, 3, 2), strides=(1, 2, 1), padding="same"), (2, 3, 5, 4, 2)),
+    (layers.Conv1DTranspose, dict(filters=2, kernel_size=4, strides=2, padding="same"), (2, 5, 3)),
+    (layers.Conv2DTranspose, dict(filters=2, kernel_size=(2, 3), strides=(2, 1), data_format="channels_first"),
+     (1, 2, 3, 4)),
 ]
 
 
@@ -275,3 +278,28 @@ def test_config_round_trip():
     layer = Conv1D(3, 2, padding="causal", dilation_rate=2, activation="tanh", kernel_regularizer="l2")
     clone = Conv1D.from_config(layer.get_config())
     assert comparable_config(clone.get_config()) == comparable_config(layer.get_config())
+
+
+def test_keras_io_timeseries_autoencoder_rebuilds_its_input_shape_and_trains(tmp_path):
+    # keras.io "Timeseries anomaly detection using an Autoencoder": Conv1D down by 4, Conv1DTranspose back up
+    model = minikeras.Sequential([
+        minikeras.Input((16, 1)),
+        layers.Conv1D(8, 7, padding="same", strides=2, activation="relu"), layers.Dropout(0.2),
+        layers.Conv1D(4, 7, padding="same", strides=2, activation="relu"),
+        layers.Conv1DTranspose(4, 7, padding="same", strides=2, activation="relu"), layers.Dropout(0.2),
+        layers.Conv1DTranspose(8, 7, padding="same", strides=2, activation="relu"),
+        layers.Conv1DTranspose(1, 7, padding="same")])
+    assert model.output_shape == (None, 16, 1)
+    x = np.sin(np.linspace(0, 12, 16 * 32)).reshape(32, 16, 1).astype("float32")
+    model.compile(optimizer=minikeras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, x, epochs=5, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    path = str(tmp_path / "autoencoder.keras")
+    model.save(path)
+    np.testing.assert_allclose(minikeras.models.load_model(path).predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_output_padding_is_refused_clearly():
+    with pytest.raises(ValueError, match="Conv1DTranspose: output_padding is not supported"):
+        layers.Conv1DTranspose(2, 3, strides=2, output_padding=1)
