@@ -81,6 +81,7 @@ CASES = {
     "bias_add": (lambda: K.bias_add(X, np.array([1.0, 2.0, 3.0])), X + [1, 2, 3]),
     "arange": (lambda: K.arange(4), np.arange(4)),
     "int_shape": (lambda: K.int_shape(X), (2, 3)),
+    "is_keras_tensor": (lambda: (K.is_keras_tensor(minikeras.Input((3,))), K.is_keras_tensor(X)), (True, False)),
     "shape": (lambda: K.shape(X), np.array([2, 3])),
     "ndim": (lambda: K.ndim(X), 2),
     "dtype": (lambda: K.dtype(X), "float32"),

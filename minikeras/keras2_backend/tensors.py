@@ -155,6 +155,13 @@ def int_shape(x):
     return tuple(value.shape) if hasattr(value, "shape") else tuple(np.shape(value))
 
 
+@keras2("keras.utils.is_keras_tensor(x)")
+def is_keras_tensor(x):
+    """Whether x is a symbolic tensor (from Input(...) or a layer called on one)."""
+    from ..utils import is_keras_tensor as is_symbolic
+    return is_symbolic(x)
+
+
 @keras2("keras.ops.shape(x)")
 def shape(x):
     """The shape as an int32 array (a tensor in Keras 2); a tuple with None for symbolic inputs' unknown sizes."""

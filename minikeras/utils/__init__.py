@@ -12,6 +12,7 @@ from .file_download import get_file
 from .text_dataset import text_dataset_from_directory
 from ..custom_objects import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
 from .source_inputs import get_source_inputs
+from .data_tuples import is_keras_tensor, pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import np_utils, vis_utils, data_utils, generic_utils  # Keras 2 module paths
 
 

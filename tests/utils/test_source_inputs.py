@@ -22,3 +22,15 @@ def test_serialize_keras_object_round_trips_a_layer(tmp_path):
     path = str(tmp_path / "m.keras")
     minikeras.models.save_model(model, path)
     np.testing.assert_array_equal(minikeras.models.load_model(path).get_weights()[0], model.get_weights()[0])
+
+
+def test_data_tuples_pack_and_unpack_as_keras_does():
+    from minikeras.utils import is_keras_tensor, pack_x_y_sample_weight, unpack_x_y_sample_weight
+    x, y, w = np.ones(2), np.zeros(2), np.full(2, 0.5)
+    assert pack_x_y_sample_weight(x) is x
+    assert pack_x_y_sample_weight([x, x])[0] == [x, x] and len(pack_x_y_sample_weight([x, x])) == 1
+    assert len(pack_x_y_sample_weight(x, y)) == 2 and len(pack_x_y_sample_weight(x, y, w)) == 3
+    assert unpack_x_y_sample_weight((x,))[1:] == (None, None) and unpack_x_y_sample_weight(x)[0] is x
+    assert unpack_x_y_sample_weight([x, y])[1] is y and unpack_x_y_sample_weight((x, y, w))[2] is w
+    assert is_keras_tensor(minikeras.Input((2,))) and not is_keras_tensor(x)
+    assert minikeras.backend.is_keras_tensor(minikeras.Input((2,)))
