@@ -21,7 +21,7 @@ from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooli
                       AvgPool1D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D)
 from . import convolutional, pooling
 
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import BatchNormalization, LayerNormalization, RMSNormalization, UnitNormalization
 from .regularization import (SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout,
                              AlphaDropout, ActivityRegularization)
 from .activation_layers import ReLU, LeakyReLU, PReLU, ELU, Softmax, Identity, ThresholdedReLU

@@ -342,3 +342,72 @@ class LayerNormalization(_GammaBeta):
             axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
         return {**super().get_config(), "axis": axis, "epsilon": self.epsilon, **self._gamma_beta_config(),
                 "rms_scaling": self.rms_scaling, **self._gamma_beta_penalties_config()}
+
+
+def _axis_list(owner, axis):
+    if isinstance(axis, (list, tuple)) and axis and all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
+        return [int(a) for a in axis]
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        return int(axis)
+    raise TypeError(f"{owner}: axis must be an integer or a list of integers, got {axis!r}.")
+
+
+class RMSNormalization(Layer):
+    """Scales each sample by the root of its mean square over `axis` (default the last), then by a learned `scale`
+    of those axes' sizes: x / sqrt(mean(x ** 2) + epsilon) * scale, the RMSNorm of transformer models (Keras 3.9+)."""
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _axis_list("RMSNormalization", axis)
+        self.epsilon = _epsilon("RMSNormalization", epsilon)
+
+    def _axes(self, input_shape):
+        given = self.axis if isinstance(self.axis, list) else [self.axis]
+        return sorted(_axis_in_range(self, a, input_shape) for a in given)
+
+    def build(self, input_shape, rng):
+        shape = tuple(input_shape[a] for a in self._axes(input_shape))
+        if None in shape:
+            raise ValueError(f"Layer '{self.name}' (RMSNormalization) needs the sizes of axis {self.axis} known, got "
+                             f"input shape {input_shape}.")
+        return {"scale": np.ones(shape, dtype=backend.floatx())}
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        from ..ops.nn.functions import rms_normalization       # ops builds on the layers: imported when used
+        # the scale multiplies as it is (broadcast from the last axes), as Keras's does
+        return rms_normalization(x, scale=params["scale"], axis=self._axes(np.shape(x)), epsilon=self.epsilon)
+
+    def compute_output_shape(self, input_shape):
+        self._axes(input_shape)
+        return input_shape
+
+    def get_config(self):
+        # Keras keeps the axis as a list once built, and writes it so
+        axis = self.axis
+        if self.built and not isinstance(axis, list):
+            axis = [axis]
+        return {**super().get_config(), "axis": axis, "epsilon": self.epsilon}
+
+
+class UnitNormalization(Layer):
+    """Divides each sample by its L2 norm over `axis` (default the last): every sample gets length 1."""
+
+    supports_masking = True
+    keras_built_at_init = True
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _axis_list("UnitNormalization", axis)
+
+    def call(self, params, x, mask=None, training=False, rng=None):
+        from ..ops.nn.functions import normalize
+        return normalize(x, axis=self.axis, order=2, epsilon=1e-12)
+
+    def compute_output_shape(self, input_shape):
+        for a in self.axis if isinstance(self.axis, list) else [self.axis]:
+            _axis_in_range(self, a, input_shape)
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}

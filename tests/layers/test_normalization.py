@@ -163,3 +163,25 @@ def test_layer_normalization_takes_another_rank_when_the_normalized_axes_keep_th
     assert norm(np.ones((4, 5, 2, 3), "float32")).shape == (4, 5, 2, 3)
     with pytest.raises(ValueError, match=r"'ln' \(LayerNormalization\) was built for axis -1 of sizes \(3,\)"):
         norm(np.ones((4, 2, 4), "float32"))
+
+
+@pytest.mark.parametrize("make", [lambda: L.RMSNormalization(axis=[-2, -1], epsilon=0.1),
+                                  lambda: L.UnitNormalization(axis=[1, 2])])
+def test_rms_and_unit_normalization_gradients_equal_finite_differences(make):
+    from autograd.test_util import check_grads
+    layer = make()
+    rng = np.random.default_rng(0)
+    params = layer.build((None, 3, 4), rng)
+    params = {name: rng.normal(size=value.shape) for name, value in params.items()}
+    x = rng.normal(size=(2, 3, 4))
+    check_grads(lambda x, params: layer.call(params, x), modes=["rev"], order=2)(x, params)
+
+
+def test_rms_and_unit_normalization_round_trip_through_a_keras_file(tmp_path):
+    model = minikeras.Sequential([minikeras.Input((5, 4)), L.RMSNormalization(), L.UnitNormalization()])
+    model.set_weights([np.linspace(0.5, 2.0, 4).astype("float32")])
+    path = str(tmp_path / "norms.keras")
+    model.save(path)
+    x = np.random.default_rng(0).normal(size=(2, 5, 4)).astype("float32")
+    np.testing.assert_array_equal(minikeras.models.load_model(path).predict(x, verbose=0), model.predict(x, verbose=0))
+    np.testing.assert_allclose(np.linalg.norm(model.predict(x, verbose=0), axis=-1), 1.0, rtol=1e-5)
