@@ -273,9 +273,8 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         call adds a loss of its own (Keras's guide's LogisticEndpoint calls self.add_loss)."""
         if self._overrides_compute_loss:
             return True
-        layers = self.operations if hasattr(self, "operations") else []
-        return any("add_loss" in getattr(getattr(type(layer), "call", None), "__code__", _NO_CODE).co_names
-                   or isinstance(layer, Trainer) and layer._has_own_loss() for layer in layers)
+        return any(_calls_add_loss(layer) or isinstance(layer, Trainer) and layer._has_own_loss()
+                   for layer in self.operations)
 
     def _target_per_output(self, y):
         """One array of targets for a model of several outputs only one of which has a loss (`loss=[fn, None]`,
@@ -356,7 +355,10 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
         return self.inputs[0].shape[0]
 
 
-_NO_CODE = (lambda: None).__code__
+def _calls_add_loss(layer):
+    """Whether the layer's class's call names add_loss (read from its code, without running it)."""
+    code = getattr(getattr(type(layer), "call", None), "__code__", None)
+    return code is not None and "add_loss" in code.co_names
 
 
 def _by_structure(data, structure):
