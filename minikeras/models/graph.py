@@ -43,7 +43,7 @@ def topological_nodes(inputs, outputs):
 def keras_layer_order(inputs, outputs):
     """The graph's layers in Keras's order (model.layers, and so get_weights): the most layers between them and an
     output first; at one depth, in the order a depth-first walk back from the outputs first meets them. An input
-    that no output needs comes last."""
+    that no output needs counts as depth 0, ahead of the other layers there (Keras's order too)."""
     input_ids = {t.id for t in inputs}
     first_met, walked, done = {}, [], set()
 
