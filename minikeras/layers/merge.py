@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import legacy
 from .base import Layer
+from .core import Lambda
 
 
 class _Merge(Layer):
@@ -288,14 +289,14 @@ _KERAS1_MODES = {"sum": Add, "mul": Multiply, "ave": Average, "max": Maximum, "c
                  "cos": Dot}
 
 
-def keras1_merge(inputs, mode="sum", concat_axis=-1, dot_axes=-1, output_shape=None, arguments=None, name=None,
-                 **ignored):
+def keras1_merge(inputs, mode="sum", concat_axis=-1, dot_axes=-1, output_shape=None, output_mask=None,
+                 arguments=None, node_indices=None, tensor_indices=None, name=None):
     """Keras 1's functional `merge([a, b], mode='concat', concat_axis=-1)`: the Keras 2/3 merge layer of that mode
-    ('sum', 'mul', 'ave', 'max', 'concat', 'dot', 'cos': a normalized dot), or a Lambda for a function; warns once."""
+    ('sum', 'mul', 'ave', 'max', 'concat', 'dot', 'cos': a normalized dot), or a Lambda for a function; warns once.
+    Keras 1's output_mask, node_indices and tensor_indices are accepted and not used (masks follow the layers here)."""
     legacy.warn_once("merge([...], mode=...)", "add, multiply, average, maximum, concatenate(axis=...) or "
                                                "dot(axes=..., normalize=...)")
     if callable(mode):
-        from .core import Lambda          # imported here: core's layers do not need this module
         return Lambda(mode, output_shape=output_shape, arguments=arguments, name=name)(inputs)
     if mode not in _KERAS1_MODES:
         raise ValueError(f"merge: mode must be one of {list(_KERAS1_MODES)} or a function, got {mode!r}.")
