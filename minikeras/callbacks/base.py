@@ -41,13 +41,15 @@ class CallbackList:
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
                 raise TypeError(f"fit(callbacks=...) takes Callback objects, got {callback!r}.")
-        if add_progbar:
-            self.callbacks.insert(0, ProgbarLogger())
+        # as in Keras, History and then the progress bar come after the user's callbacks: their messages print
+        # before the epoch's line, and what they add to the logs (ReduceLROnPlateau's learning_rate) shows in it
         if add_history:
             history = History()
             self.callbacks.append(history)
             if model is not None:
                 model.history = history
+        if add_progbar:
+            self.callbacks.append(ProgbarLogger())
         self.model = model
         for callback in self.callbacks:
             callback.set_model(model)

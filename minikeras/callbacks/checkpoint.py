@@ -61,7 +61,7 @@ class ModelCheckpoint(_Monitoring):
         if self.save_best_only and not self._improved_now(epoch, logs, path):
             return
         if not self.save_best_only and self.verbose:
-            print(f"Epoch {epoch + 1}: saving model to {path}")
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")       # Keras's blank line before each message
         directory = os.path.dirname(path)
         if directory:   # Keras makes the checkpoint's directory when it is missing
             os.makedirs(directory, exist_ok=True)
@@ -69,6 +69,8 @@ class ModelCheckpoint(_Monitoring):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
 
     def _improved_now(self, epoch, logs, path):
         value = logs.get(self.monitor)
@@ -76,12 +78,12 @@ class ModelCheckpoint(_Monitoring):
             warnings.warn(f"ModelCheckpoint: can save the best model only with {self.monitor} available; "
                           f"saving anyway (logs have {sorted(logs)}).", UserWarning, stacklevel=4)
             return True
+        best = "None" if self.best is None else f"{self.best:.5f}"      # Keras 3 starts from no best at all
         if not self._improved(value):
+            if self.verbose:
+                print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
             return False
         if self.verbose:
-            # the first value improves on Keras's starting best, inf (or -inf where higher is better)
-            best = self.best if self.best is not None else float("inf") if self._direction() == "min" else -float("inf")
-            print(f"Epoch {epoch + 1}: {self.monitor} improved from {best:.5f} to {value:.5f}, "
-                  f"saving model to {path}")
+            print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {value:.5f}, saving model to {path}")
         self.best = value
         return True

@@ -40,7 +40,7 @@ class LearningRateScheduler(Callback):
             rate = self.schedule(epoch)
         self.model.optimizer.learning_rate = float(rate)
         if self.verbose:
-            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(rate)}.")
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(rate)}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

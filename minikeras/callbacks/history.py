@@ -24,14 +24,10 @@ class ProgbarLogger(Callback):
             print(f"Epoch {epoch + 1}/{self.params.get('epochs', 1)}")
         self.progbar = Progbar(steps, verbose=verbose)
 
+    # the logs in the order fit hands them out, Keras's: by name, the val_ ones by name after them, then what a
+    # callback added (ReduceLROnPlateau's learning_rate)
     def on_train_batch_end(self, batch, logs=None):
-        self.progbar.update(batch + 1, _display_order(logs), finalize=False)
+        self.progbar.update(batch + 1, dict(logs or {}), finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.progbar.update(self.params.get("steps"), _display_order(logs), finalize=True)
-
-
-def _display_order(logs):
-    logs = logs or {}
-    names = sorted(k for k in logs if not k.startswith("val_")) + sorted(k for k in logs if k.startswith("val_"))
-    return {k: logs[k] for k in names}
+        self.progbar.update(self.params.get("steps"), dict(logs or {}), finalize=True)

@@ -147,5 +147,5 @@ class ReduceLROnPlateau(_Monitoring):
             new = max(old * self.factor, self.min_lr)
             self.model.optimizer.learning_rate = new
             if self.verbose:
-                print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+                print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
             self.cooldown_counter, self.wait = self.cooldown, 0

@@ -89,12 +89,12 @@ class TrainingLoops:
                 S.warn_ran_out()
             if epoch_logs is None:
                 break
-            logs = epoch_logs
+            logs = _sorted(epoch_logs)      # what callbacks get: by name, then the val_ ones by name, as in Keras
             if valid is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._run_evaluation(valid, callback_list.callbacks, verbose=0)
                 if val_logs is None:     # a spent validation generator: Keras's warning, and no val_ logs
                     S.warn_ran_out()
-                logs.update({"val_" + k: v for k, v in (val_logs or {}).items()})
+                logs.update({"val_" + k: v for k, v in _sorted(val_logs or {}).items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training or train.exhausted:
                 break
@@ -148,7 +148,7 @@ class TrainingLoops:
                 self.set_states(state)
                 tracker.update(loss_value, D.row_count({"y": ys, "outputs": outputs}))
                 _update_metrics(metrics, ys, outputs, masks, sws)
-                logs = _logs(tracker, metrics, self.outputs)
+                logs = _sorted(_logs(tracker, metrics, self.outputs))
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -191,7 +191,7 @@ class TrainingLoops:
             S.warn_ran_out()
         if logs is None:
             raise ValueError(f"Model '{self.name}'.evaluate(): the {S.describe(x)} yielded no batch to evaluate.")
-        return logs if return_dict else _as_results(logs)
+        return _sorted(logs) if return_dict else _as_results(logs)
 
     def _run_evaluation(self, batches, callbacks, verbose):
         _call_hooks(callbacks, "on_test_begin", None)
@@ -315,7 +315,7 @@ def _as_results(logs):
 
 
 def _sorted(logs):
-    """Keras 3 (on JAX) shows the logs in name order: its logs pass through a pytree, which sorts dict keys."""
+    """Keras 3 hands out its logs in name order (they pass through a pytree, which sorts dict keys)."""
     return {name: logs[name] for name in sorted(logs)}
 
 
