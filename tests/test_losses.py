@@ -140,3 +140,10 @@ def test_user_function_becomes_a_loss_named_after_it():
 def test_categorical_crossentropy_refuses_integer_labels_with_a_hint():
     with pytest.raises(ValueError, match="sparse_categorical_crossentropy"):
         losses.categorical_crossentropy(np.array([0, 2]), np.full((2, 3), 1 / 3))
+
+
+def test_sparse_crossentropy_given_one_hot_targets_says_the_shapes_in_plain_numbers():
+    import minikeras
+    with pytest.raises(ValueError, match=r"needs integer labels of shape \(8,\) for y_pred of shape \(8, 3\).*"
+                                         r"got y_true of shape \(8, 3\); for one-hot targets use 'categorical_crossentropy'"):
+        minikeras.losses.sparse_categorical_crossentropy(np.eye(3)[[0, 1, 2, 0, 1, 2, 0, 1]], np.full((8, 3), 1 / 3))

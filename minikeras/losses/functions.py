@@ -108,7 +108,7 @@ def _sparse_labels(y_true, y_pred, axis):
     labels = np.asarray(getval(y_true))
     if labels.ndim == anp.ndim(y_pred) and labels.shape[axis] == 1:
         labels = np.squeeze(labels, axis)
-    expected = tuple(np.delete(np.array(anp.shape(y_pred)), axis))
+    expected = tuple(int(n) for n in np.delete(np.array(anp.shape(y_pred)), axis))    # plain ints: they print as (8,)
     if labels.shape != expected:
         raise ValueError(f"Loss 'sparse_categorical_crossentropy' needs integer labels of shape {expected} for "
                          f"y_pred of shape {anp.shape(y_pred)} (one label per row of class scores), got y_true "
