@@ -125,3 +125,50 @@ def _logged(result):
     average=None gives one score per class), as in Keras 3."""
     values = np.asarray(result)
     return float(values.reshape(-1)[0]) if values.size == 1 else values
+
+
+class LossTracker:
+    """The running mean of the loss over an epoch, weighted by batch size (as Keras reports it)."""
+
+    def __init__(self):
+        self.total, self.count = 0.0, 0
+
+    def update(self, value, batch_size):
+        self.total += value * batch_size
+        self.count += batch_size
+
+    def result(self):
+        return self.total / max(self.count, 1)
+
+
+class LossTrackerView:
+    """model.metrics' 'loss' entry: the loss's running mean in the latest fit or evaluate (Keras's loss tracker)."""
+
+    name = "loss"
+
+    def __init__(self, model):
+        self._model = model
+
+    def result(self):
+        tracker = getattr(self._model, "_loss_tracker", None)
+        return 0.0 if tracker is None else float(tracker.result())
+
+    def __repr__(self):
+        return "<Mean name=loss>"
+
+
+class CompileMetricsView:
+    """model.metrics' 'compile_metrics' entry: the compiled metrics of the latest run, their result a dict by name."""
+
+    name = "compile_metrics"
+
+    def __init__(self, model):
+        self._model = model
+
+    def result(self):
+        compiled = getattr(self._model, "_last_metrics", None)
+        groups = compiled.groups if compiled is not None else []
+        return {metric.name: _logged(metric.result()) for group in groups for metric in group}
+
+    def __repr__(self):
+        return "<CompileMetrics name=compile_metrics>"

@@ -8,7 +8,8 @@ from .. import backend
 from ..params import flatten_params, unflatten_like, merge_like
 from . import compile_structure as CS
 from . import data as D
-from .compiled_metrics import CompiledMetric, CompiledMetrics, LossMean
+from .compiled_metrics import (CompiledMetric, CompiledMetrics, CompileMetricsView, LossMean, LossTracker,
+                               LossTrackerView)
 from .composed_step import composed_loss_and_grads
 from .custom_loss import ComputeLoss
 from .keras2_methods import Keras2Methods
@@ -155,10 +156,30 @@ class Trainer(TrainingLoops, Keras2Methods, ComputeLoss):
     def _tracked_metrics(self):
         """The Metric objects a model holds itself (a subclassed model's loss trackers, updated in its compute_loss),
         and whether its class lists its own `metrics`: Keras then logs exactly those."""
-        from ..metrics.base import Metric
-        if getattr(type(self), "metrics", None) is not None:
+        if type(self).metrics is not Trainer.metrics:
             return list(self.metrics), True
-        return [value for value in vars(self).values() if isinstance(value, Metric)], False
+        return self._own_metric_objects(), False
+
+    def _own_metric_objects(self):
+        from ..metrics.base import Metric
+        return [value for value in vars(self).values() if isinstance(value, Metric)]
+
+    @property
+    def metrics(self):
+        """Keras 3's list of the model's metrics, each with a `name` and `result()`: once compiled, the running mean
+        of the loss ('loss') of the latest fit or evaluate and, with compiled metrics, 'compile_metrics' (its result
+        a dict by name); then the Metric objects the model holds itself."""
+        listed = []
+        if self.compiled:
+            listed.append(LossTrackerView(self))
+            if any(specs for _, specs in getattr(self, "_metric_specs", []) + getattr(self, "_weighted_metric_specs",
+                                                                                      [])):
+                listed.append(CompileMetricsView(self))
+        return listed + self._own_metric_objects()
+
+    def _new_loss_tracker(self):
+        self._loss_tracker = LossTracker()
+        return self._loss_tracker
 
     # ---- the pure step ----------------------------------------------------------------------------
     def _split_params(self):

@@ -133,7 +133,7 @@ class TrainingLoops:
 
     def _fit_epoch(self, batches, callback_list, epoch):
         """One epoch of training steps; the epoch's logs, or None if it trained on nothing or a step failed."""
-        tracker, metrics, logs = _LossTracker(), None, None
+        tracker, metrics, logs = self._new_loss_tracker(), None, None
         state = self.get_states()
         epoch_batches = batches.epoch()
         try:
@@ -196,7 +196,7 @@ class TrainingLoops:
     def _run_evaluation(self, batches, callbacks, verbose):
         _call_hooks(callbacks, "on_test_begin", None)
         progbar = _progress(verbose, batches.steps)
-        tracker, metrics, logs = _LossTracker(), None, {}
+        tracker, metrics, logs = self._new_loss_tracker(), None, {}
         state = self.get_states()
         batches.begin()
         for step, (x, ys, sws) in enumerate(batches.epoch()):
@@ -300,7 +300,7 @@ class TrainingLoops:
     def _on_batch_logs(self, ys, loss_value, outputs, masks, sws, return_dict, reset_metrics):
         totals = getattr(self, "_on_batch_totals", None)
         if reset_metrics or totals is None or totals[0] is not self._losses:   # kept from before a new compile
-            totals = (self._losses, _LossTracker(), self._make_metrics(ys))
+            totals = (self._losses, self._new_loss_tracker(), self._make_metrics(ys))
         _, tracker, metrics = totals
         tracker.update(loss_value, D.row_count({"y": ys, "outputs": outputs}))
         _update_metrics(metrics, ys, outputs, masks, sws)
@@ -335,20 +335,6 @@ def _call_hooks(callbacks, hook, *args):
         method = getattr(callback, hook, None)
         if method is not None:
             method(*args)
-
-
-class _LossTracker:
-    """The running mean of the loss over an epoch, weighted by batch size (as Keras reports it)."""
-
-    def __init__(self):
-        self.total, self.count = 0.0, 0
-
-    def update(self, value, batch_size):
-        self.total += value * batch_size
-        self.count += batch_size
-
-    def result(self):
-        return self.total / max(self.count, 1)
 
 
 def _update_metrics(metrics, ys, outputs, masks, sample_weights):

@@ -1,6 +1,7 @@
 """model.metrics_names names evaluate()'s results in their order, as Keras 2 code reads it
 (`print("%s: %.2f%%" % (model.metrics_names[1], scores[1] * 100))`); Keras 3 answers ['loss', 'compile_metrics']."""
 import numpy as np
+import pytest
 
 import minikeras
 from minikeras import layers
@@ -41,3 +42,17 @@ def test_reset_metrics_starts_the_batch_totals_afresh():
     model.reset_metrics()
     after_reset = model.test_on_batch(x[10:], y[10:], reset_metrics=False, return_dict=True)
     assert after_reset == alone
+
+
+def test_model_metrics_lists_what_keras_3_lists():
+    model = minikeras.Sequential([minikeras.Input((4,)), minikeras.layers.Dense(3, activation="softmax")])
+    assert model.metrics == []
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    assert [repr(m) for m in model.metrics] == ["<Mean name=loss>"]
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert [m.name for m in model.metrics] == ["loss", "compile_metrics"]
+    x, y = np.ones((8, 4), "float32"), np.zeros(8)
+    history = model.fit(x, y, verbose=0)
+    loss, compiled = model.metrics
+    assert loss.result() == pytest.approx(history.history["loss"][0])
+    assert compiled.result() == pytest.approx({"accuracy": history.history["accuracy"][0]})
