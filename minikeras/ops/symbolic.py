@@ -6,6 +6,7 @@ the op's name in CamelCase (`NotEqual`, `GetItem`). An op's non-tensor arguments
 config and its array arguments to the node's call arguments, which is how Keras reads them back.
 """
 import functools
+import inspect
 
 import numpy as np
 
@@ -27,15 +28,33 @@ def keras_op(function):
     keras_module = "keras.src.ops." + function.__module__.split(".")[2]
     class_name = "".join(part.capitalize() for part in function.__name__.split("_"))
 
+    axis_at = _position_of_axis(function)
+
     @functools.wraps(function)
     def op(*args, **kwargs):
         args, kwargs = read_values(args), {k: read_values(v) for k, v in kwargs.items()}
+        if axis_at is not None:
+            args, kwargs = _axis_list_as_tuple(args, kwargs, axis_at)
         if is_symbolic(list(args)) or is_symbolic(list(kwargs.values())):
             return OpLayer(function, class_name, keras_module)._record(args, kwargs)
         return function(*args, **kwargs)
 
     OPS_BY_CLASS[(keras_module, class_name)] = function
     return op
+
+
+def _position_of_axis(function):
+    parameters = list(inspect.signature(function).parameters)
+    return parameters.index("axis") if "axis" in parameters else None
+
+
+def _axis_list_as_tuple(args, kwargs, axis_at):
+    """Several axes given as a list (`ops.mean(x, axis=[0, 1])`, as Keras takes them) as the tuple numpy takes."""
+    if isinstance(kwargs.get("axis"), list):
+        kwargs = {**kwargs, "axis": tuple(kwargs["axis"])}
+    elif len(args) > axis_at and isinstance(args[axis_at], list):
+        args = args[:axis_at] + (tuple(args[axis_at]),) + args[axis_at + 1:]
+    return args, kwargs
 
 
 class OpLayer(Layer):

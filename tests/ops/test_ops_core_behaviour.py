@@ -73,3 +73,14 @@ def test_submodules_hold_the_same_functions_as_the_flat_namespace():
     assert ops.nn.softmax is ops.softmax and ops.numpy.matmul is ops.matmul and ops.linalg.norm is ops.norm
     assert ops.core.scan is ops.scan and ops.math.logsumexp is ops.logsumexp and ops.einops.rearrange is ops.rearrange
     assert not hasattr(ops, "resize") and callable(ops.image.resize), "image functions live in ops.image only"
+
+
+def test_several_axes_as_a_list_as_keras_takes_them():
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)
+    np.testing.assert_array_equal(ops.mean(x, axis=[0, 1]), x.mean(axis=(0, 1)))
+    np.testing.assert_array_equal(ops.sum(x, [0, 2]), x.sum(axis=(0, 2)))       # positionally too
+    np.testing.assert_allclose(ops.normalize(x, axis=[1, 2]), x / np.linalg.norm(x.reshape(2, -1), axis=1)[:, None, None],
+                               rtol=1e-6)
+    import minikeras
+    symbolic = minikeras.Input((3, 4))
+    assert ops.max(symbolic, axis=[1, 2]).shape == (None,)

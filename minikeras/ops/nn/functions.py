@@ -243,7 +243,6 @@ def normalize(x, axis=-1, order=2, epsilon=None):
         raise ValueError(f"ops.normalize: order must be an int >= 1, got {order!r}.")
     x = to_float(x, "normalize")
     epsilon = backend.epsilon() if epsilon is None else epsilon
-    axis = tuple(axis) if isinstance(axis, list) else axis       # several axes, as a list too (as Keras takes them)
     if order == 2:
         return x * anp.minimum(1.0 / anp.sqrt(anp.sum(x * x, axis=axis, keepdims=True)), 1.0 / epsilon)
     norm = anp.sum(anp.abs(x) ** order, axis=axis, keepdims=True) ** (1.0 / order)
