@@ -99,7 +99,9 @@ class _BaseDenseAttention(Layer):
         if keep is not None:
             scores = anp.where(keep, scores, scores - _MASKED_SCORE_OFFSET)
         weights = softmax_last_axis(scores)
-        output = anp.matmul(weights if dropped is None else weights * dropped, value)
+        if dropped is not None:      # the scores returned are the weights after dropout, as Keras returns them
+            weights = weights * dropped
+        output = anp.matmul(weights, value)
         return self._finish(output, weights, query_mask, return_attention_scores)
 
     def _prepare(self, x, mask, training, rng, use_causal_mask):
@@ -116,7 +118,7 @@ class _BaseDenseAttention(Layer):
     def _finish(output, weights, query_mask, return_attention_scores):
         if query_mask is not None:
             output = anp.where(query_mask[..., None], output, 0.0)
-        return [output, weights] if return_attention_scores else output
+        return (output, weights) if return_attention_scores else output     # a tuple, as Keras 3 returns
 
     @staticmethod
     def _score_mask(value_mask, use_causal_mask, query_steps, key_steps):
@@ -194,7 +196,7 @@ class _BaseDenseAttention(Layer):
             return [output, tuple(query[:-1]) + (key[1],)]
         return output
 
-    def compute_mask(self, x, mask=None):
+    def compute_mask(self, inputs, mask=None):      # Keras's argument names: callers pass them by keyword
         """The query's mask flows on (Keras 3), or None."""
         if mask is None or mask[0] is None:
             return None

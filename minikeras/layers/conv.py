@@ -48,6 +48,13 @@ def as_padding(owner, padding, allowed):
     return value
 
 
+def check_strides_or_dilation(owner, strides, dilation_rate):
+    """A window steps by more than one or spreads its taps apart, not both: Keras refuses the pair too."""
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError(f"{owner}: Specifying `strides > 1` is not compatible with `dilation_rate > 1` (as in "
+                         f"Keras), got strides={strides}, dilation_rate={dilation_rate}.")
+
+
 def as_data_format(owner, data_format):
     """The layer's data format: None is the global one (backend.set_image_data_format, Keras 1's
     K.set_image_dim_ordering), 'channels_last' unless set, as in Keras."""
@@ -175,9 +182,7 @@ class _Conv(Layer):
         if not _is_int(groups) or groups <= 0 or filters % groups:
             raise ValueError(f"{owner}: groups must be a positive integer that divides filters ({filters}), "
                              f"got {groups!r}.")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{owner}: strides > 1 together with dilation_rate > 1 is not supported (nor in Keras), "
-                             f"got strides={self.strides}, dilation_rate={self.dilation_rate}.")
+        check_strides_or_dilation(owner, self.strides, self.dilation_rate)
         set_kernel_and_bias_options(self, activation, use_bias, kernel_initializer, bias_initializer,
                                     kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
                                     bias_constraint)

@@ -72,7 +72,8 @@ def _softmax_backward(weights, d_weights):
 
 # ---- softmax(scores) @ value ----------------------------------------------------------------------------------
 def weighted_sum(scores, value, keep=None, replace=False, dropped=None):
-    """(softmax(masked scores, last axis) [* dropped]) @ value and the softmax weights, as one autograd node.
+    """(softmax(masked scores, last axis) [* dropped]) @ value and those weights (after dropout, which Keras's
+    Attention and AdditiveAttention return as their scores), as one autograd node.
 
     `keep` (broadcastable to scores) marks the scores that count; a masked score becomes -1e9 with `replace`, else
     it loses 1e9 (Keras's Attention). `dropped` is dropout's multiplier of the weights (None: no dropout).
@@ -85,21 +86,20 @@ def weighted_sum(scores, value, keep=None, replace=False, dropped=None):
 def _weighted_sum(scores, value, keep, replace, dropped, track):
     weights = softmax_rows(_masked(scores, keep, replace), _all_masked_rows(keep, scores.dtype) if replace else None)
     used = weights if dropped is None else weights * dropped
-    result = (np.matmul(used, value), weights)
+    result = (np.matmul(used, value), used)
     if track:
-        remember(result, used)
+        remember(result, weights)
     return result
 
 
 def _weighted_sum_vjp(argnums, result, args, kwargs):
     scores, value, keep, replace, dropped, _ = args
-    weights, used = result[1], recall(result)
+    used, weights = result[1], recall(result)
 
     def vjp(g):
-        d_out, d_weights = g
-        d_used = np.matmul(d_out, np.swapaxes(value, -1, -2))
-        d_weights = (d_used if dropped is None else d_used * dropped) + d_weights
-        d_scores = _softmax_backward(weights, d_weights)
+        d_out, d_used = g
+        d_used = np.matmul(d_out, np.swapaxes(value, -1, -2)) + d_used
+        d_scores = _softmax_backward(weights, d_used if dropped is None else d_used * dropped)
         if keep is not None and replace:
             d_scores = d_scores * keep.astype(d_scores.dtype)
         grads = {0: d_scores, 1: _sum_to_shape(np.matmul(np.swapaxes(used, -1, -2), d_out), np.shape(value))}

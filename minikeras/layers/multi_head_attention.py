@@ -188,7 +188,7 @@ class MultiHeadAttention(Layer):
         shapes = [list(s) for s in self._build_input_shape]
         return {"shapes_dict": dict(zip(("query_shape", "value_shape", "key_shape"), shapes))}
 
-    def compute_mask(self, x, mask=None):
+    def compute_mask(self, inputs, mask=None):      # Keras's argument names: callers pass them by keyword
         """The query's mask flows on, as in Keras 3."""
         if mask is None or mask[0] is None:
             return None
@@ -243,7 +243,7 @@ class MultiHeadAttention(Layer):
         output = anp.reshape(output, (output.shape[0],) + query_steps + output.shape[2:])
         if not return_attention_scores:
             return output
-        return [output, anp.reshape(weights, weights.shape[:2] + query_steps + key_steps)]
+        return output, anp.reshape(weights, weights.shape[:2] + query_steps + key_steps)     # a tuple, as in Keras 3
 
     def _project(self, params, x):
         projected = anp.tensordot(x, params["kernel"], axes=([2], [0]))     # (batch, steps, N, dim)

@@ -154,10 +154,11 @@ def _standardize_dtype(dtype):
 
 backend = types.SimpleNamespace(
     backend=lambda: "minikeras", SUPPORTS_SPARSE_TENSORS=False, SUPPORTS_RAGGED_TENSORS=False,
-    floatx=minikeras_backend.floatx, image_data_format=lambda: "channels_last",
-    standardize_dtype=_standardize_dtype, convert_to_numpy=np.asarray, convert_to_tensor=np.asarray,
+    floatx=minikeras_backend.floatx, image_data_format=minikeras_backend.image_data_format,
+    set_image_data_format=minikeras_backend.set_image_data_format, standardize_dtype=_standardize_dtype, convert_to_numpy=np.asarray, convert_to_tensor=np.asarray,
     Variable=lambda value, **kwargs: np.asarray(value), standardize_shape=tuple, is_tensor=lambda x: isinstance(x, np.ndarray),
-    config=types.SimpleNamespace(floatx=minikeras_backend.floatx, image_data_format=lambda: "channels_last",
+    config=types.SimpleNamespace(floatx=minikeras_backend.floatx, image_data_format=minikeras_backend.image_data_format,
+                                 set_image_data_format=minikeras_backend.set_image_data_format,
                                  backend=lambda: "minikeras"),
     KerasTensor=lambda shape, dtype="float32", **kwargs: KerasTensor(shape, dtype),
     compute_output_spec=lambda fn, *args, **kwargs: fn(*args, **kwargs))

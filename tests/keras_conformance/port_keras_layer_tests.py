@@ -27,7 +27,14 @@ FILES = ["core/dense_test.py", "activations/activation_test.py", "regularization
          "rnn/rnn_test.py", "rnn/bidirectional_test.py", "rnn/time_distributed_test.py",
          "rnn/stacked_rnn_cells_test.py", "core/wrapper_test.py", "normalization/rms_normalization_test.py",
          "normalization/unit_normalization_test.py", "normalization/layer_normalization_test.py",
-         "normalization/batch_normalization_test.py"]
+         "normalization/batch_normalization_test.py", "activations/elu_test.py", "activations/leaky_relu_test.py",
+         "activations/prelu_test.py", "activations/relu_test.py", "activations/softmax_test.py",
+         "regularization/activity_regularization_test.py", "regularization/alpha_dropout_test.py",
+         "regularization/gaussian_dropout_test.py", "regularization/gaussian_noise_test.py",
+         "regularization/spatial_dropout_test.py", "reshaping/cropping1d_test.py", "reshaping/cropping2d_test.py",
+         "reshaping/up_sampling1d_test.py", "reshaping/up_sampling2d_test.py", "reshaping/zero_padding1d_test.py",
+         "reshaping/zero_padding2d_test.py", "attention/attention_test.py", "attention/additive_attention_test.py",
+         "attention/multi_head_attention_test.py", "rnn/conv_lstm1d_test.py", "rnn/conv_lstm2d_test.py"]
 # not ported: rnn/dropout_rnn_cell_test.py tests Keras's DropoutRNNCell mixin for custom cells, which minikeras
 # does not have (its built-in cells take dropout/recurrent_dropout themselves); convolutional/conv_transpose_test.py
 # computes its expected values with Keras's own backend helpers (keras.src.backend.common.backend_utils), which are
@@ -70,6 +77,12 @@ def port_line(line):
     match = re.fullmatch(r"from keras\.src\.layers\.[\w.]*\.(\w+)_test import (\w+)", stripped)
     if match:  # a helper another ported test file defines
         return f"{indent}from .test_keras_{match.group(1)} import {match.group(2)}"
+    match = re.fullmatch(r"from keras\.src\.layers\.[\w.]+ import ([a-z_0-9]+)", stripped)
+    if match:   # a module of Keras's layers (`from keras.src.layers.activations import relu`, then relu.ReLU)
+        return f"{indent}from .layer_testing import layers as {match.group(1)}"
+    match = re.fullmatch(r"from keras\.backend import (\w+)", stripped)
+    if match:   # keras.backend's public functions (set_image_data_format, ...)
+        return f"{indent}from minikeras.backend import {match.group(1)}"
     match = re.fullmatch(r"from (keras[\w.]*) import (\w+)", stripped)
     if match:
         return f'{indent}{match.group(2)} = Missing("{match.group(1)}.{match.group(2)}")  # Keras internal'

@@ -264,7 +264,7 @@ def test_other_argument_errors():
         Conv2D(5, 3, groups=2)
     with pytest.raises(ValueError, match=r"divisible by groups=2"):
         Sequential([Input((6, 6, 3)), Conv2D(4, 3, groups=2)])
-    with pytest.raises(ValueError, match=r"strides > 1 together with dilation_rate > 1"):
+    with pytest.raises(ValueError, match=r"Specifying `strides > 1` is not compatible with `dilation_rate > 1`"):
         Conv2D(2, 3, strides=2, dilation_rate=2)
     with pytest.raises(TypeError, match=r"kernel_size is required"):
         Conv2D(4)

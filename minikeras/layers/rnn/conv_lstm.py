@@ -18,7 +18,7 @@ import numpy as np
 from ... import activations, initializers, regularizers, constraints, backend
 from ..base import Layer
 from ..conv import (as_int_tuple, as_padding, as_data_format, window_geometry, extract_windows, apply_kernel,
-                    keras_default_name)
+                    check_strides_or_dilation, keras_default_name)
 from .cells import WeightOptions, set_weight_options
 from .rnn import RNN
 
@@ -42,6 +42,7 @@ class ConvLSTMCell(WeightOptions, Layer):
         self.kernel_size = as_int_tuple(owner, "kernel_size", kernel_size, rank)
         self.strides = as_int_tuple(owner, "strides", strides, rank)
         self.dilation_rate = as_int_tuple(owner, "dilation_rate", dilation_rate, rank)
+        check_strides_or_dilation(owner, self.strides, self.dilation_rate)
         self.padding = as_padding(owner, padding, ("valid", "same"))
         self.data_format = as_data_format(owner, data_format)
         if self.data_format != "channels_last":
