@@ -269,6 +269,15 @@ def _single_axis(axis):
     return int(axis)
 
 
+def _axis_list(owner, axis):
+    """An axis argument: an int, or a non-empty list of ints (a tuple becomes a list, as Keras keeps it)."""
+    if isinstance(axis, (list, tuple)) and axis and all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
+        return [int(a) for a in axis]
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        return int(axis)
+    raise TypeError(f"{owner}: axis must be an integer or a list of integers, got {axis!r}.")
+
 class LayerNormalization(_GammaBeta):
     """Normalizes each sample over `axis` (an int or a list of ints; default the last axis) by its own mean and
     variance, in training and inference alike; then scales by gamma and offsets by beta, which have the sizes of
@@ -282,13 +291,7 @@ class LayerNormalization(_GammaBeta):
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, rms_scaling=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)) and axis and all(
-                isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
-            self.axis = [int(a) for a in axis]
-        elif isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
-            self.axis = int(axis)
-        else:
-            raise TypeError(f"LayerNormalization: axis must be an integer or a list of integers, got {axis!r}.")
+        self.axis = _axis_list("LayerNormalization", axis)
         self.epsilon = _epsilon("LayerNormalization", epsilon)
         self.rms_scaling = bool(rms_scaling)
         self._set_gamma_beta_options(center, scale, beta_initializer, gamma_initializer, beta_regularizer,
@@ -343,14 +346,6 @@ class LayerNormalization(_GammaBeta):
         return {**super().get_config(), "axis": axis, "epsilon": self.epsilon, **self._gamma_beta_config(),
                 "rms_scaling": self.rms_scaling, **self._gamma_beta_penalties_config()}
 
-
-def _axis_list(owner, axis):
-    if isinstance(axis, (list, tuple)) and axis and all(
-            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
-        return [int(a) for a in axis]
-    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
-        return int(axis)
-    raise TypeError(f"{owner}: axis must be an integer or a list of integers, got {axis!r}.")
 
 
 class RMSNormalization(Layer):

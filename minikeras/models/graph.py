@@ -60,19 +60,29 @@ def keras_layer_order(inputs, outputs):
 
     for t in outputs:
         walk(t)
-    node_depth, layer_depth = {}, {}
-    for node in reversed(walked):
-        # a shared layer takes the depth of its deepest call, and passes it on to what that call needs
-        depth = node_depth[id(node)] = layer_depth[id(node.layer)] = max(node_depth.get(id(node), 0),
-                                                                         layer_depth.get(id(node.layer), 0))
-        for parent in node.parent_tensors():
-            if parent.node is not None and id(parent.node) in done:
-                node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
+    depths, layer_depth = node_depths(walked), {}
+    for node in walked:     # a layer called more than once sits at its deepest call
+        layer_depth[id(node.layer)] = max(layer_depth.get(id(node.layer), 0), depths[id(node)])
     for t in inputs:
         if id(t.node.layer) not in first_met and isinstance(t.node.layer, InputLayer):
             first_met[id(t.node.layer)], layer_depth[id(t.node.layer)] = (-1, t.node.layer), 0
     ordered = sorted(first_met.items(), key=lambda item: (-layer_depth[item[0]], item[1][0]))
     return [layer for _, (_, layer) in ordered]
+
+
+def node_depths(nodes):
+    """{id(node): depth} for `nodes` listed each after the nodes it needs: 0 for a node none of them consumes, else
+    one more than the deepest node it feeds; every call of a layer called more than once is put at least as deep as
+    its calls met before it (Keras's map_graph, whose depths order model.layers and lay out summary())."""
+    in_graph = {id(node) for node in nodes}
+    node_depth, layer_depth = {}, {}
+    for node in reversed(nodes):
+        depth = node_depth[id(node)] = layer_depth[id(node.layer)] = max(node_depth.get(id(node), 0),
+                                                                         layer_depth.get(id(node.layer), 0))
+        for parent in node.parent_tensors():
+            if parent.node is not None and id(parent.node) in in_graph:
+                node_depth[id(parent.node)] = max(depth + 1, node_depth.get(id(parent.node), 0))
+    return node_depth
 
 
 class Step:

@@ -3,7 +3,7 @@ import re
 
 import numpy as np
 
-from .graph import InputLayer, topological_nodes
+from .graph import InputLayer, node_depths, topological_nodes
 
 _DEFAULT_LINE_LENGTH = {False: 88, True: 108}          # Keras 3's, by whether "Connected to" is shown
 _DEFAULT_POSITIONS = {False: (0.45, 0.80, 1.0), True: (0.3, 0.56, 0.74, 1.0)}
@@ -121,7 +121,7 @@ def _is_functional(model):
     if isinstance(model, Sequential) or not getattr(model, "inputs", None):
         return False
     nodes = [t.node for t in model.inputs] + topological_nodes(model.inputs, model.outputs)
-    depths = _node_depths(nodes, {id(t.node) for t in model.outputs})
+    depths = node_depths(nodes)
     per_depth = {}
     for node in nodes:
         per_depth.setdefault(depths[id(node)], []).append(node)
@@ -129,17 +129,6 @@ def _is_functional(model):
         return True
     layers = [node.layer for node in nodes]
     return len({id(layer) for layer in layers}) < len(layers)
-
-
-def _node_depths(nodes, output_ids):
-    """{id(node): depth}: 0 for an output's node, else one more than the deepest node it feeds (Keras's depth)."""
-    depths = {id(node): 0 for node in nodes if id(node) in output_ids}
-    for node in reversed(nodes):                      # nodes are in topological order: consumers come later
-        depths.setdefault(id(node), 0)
-        for tensor in node.parent_tensors():
-            parent = id(tensor.node)
-            depths[parent] = max(depths.get(parent, 0), depths[id(node)] + 1)
-    return depths
 
 
 def _keras_class_name(layer):
