@@ -13,7 +13,7 @@ from .text_dataset import text_dataset_from_directory
 from ..custom_objects import CustomObjectScope, custom_object_scope, get_custom_objects, register_keras_serializable
 from .source_inputs import get_source_inputs
 from .data_tuples import is_keras_tensor, pack_x_y_sample_weight, unpack_x_y_sample_weight
-from . import np_utils, vis_utils, data_utils, generic_utils  # Keras 2 module paths
+from . import np_utils, vis_utils, data_utils  # Keras 2 module paths
 
 
 def serialize_keras_object(obj):
@@ -26,6 +26,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
     """The object a config from serialize_keras_object describes."""
     from ..saving import deserialize_keras_object as deserialize
     return deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+from . import generic_utils  # noqa: E402  (Keras 2's path; it hands out the two functions above)
 
 
 def set_random_seed(seed):

@@ -1,6 +1,7 @@
 """Legacy import path `keras.utils.generic_utils` (Keras 2): the helpers scripts of that time imported from it."""
 from ..custom_objects import CustomObjectScope, custom_object_scope, get_custom_objects
 from .progbar import Progbar
+from . import deserialize_keras_object, serialize_keras_object
 
 
 def to_list(x):
@@ -8,16 +9,6 @@ def to_list(x):
     if isinstance(x, list):
         return x
     return list(x) if isinstance(x, tuple) else [x]
-
-
-def serialize_keras_object(obj):
-    from . import serialize_keras_object as serialize
-    return serialize(obj)
-
-
-def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
-    from . import deserialize_keras_object as deserialize
-    return deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 __all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
